@@ -1,0 +1,267 @@
+"""Farms' yearly decisions, for all farms at once (schedule step 5, the fast path).
+
+Every farm decides on the same information, the state at the start of the decision
+step (simultaneous revision, a documented design choice: see ``docs/odd.md``), so
+the outcome does not depend on any order of farms and the seed fixes it. In turn:
+
+1. **Quit farming** (AgriPoliS-style exit): off-farm income plus land rent beat the
+   farm income the farm expects.
+2. **Leave** (rule R6): a member of an operating coop leaves after ``m`` consecutive
+   dissatisfied years.
+3. **Join** (rule R1): a farm outside any coop that revises this year (chance
+   ``revision_probability`` x its awareness) looks at the operating coops its network
+   neighbours belong to, asks each what it would pay and earn there, and joins the
+   best one if the gain beats its autonomy premium and the coop admits it (a coop
+   admits a farm whose cost share covers the extra cost it brings).
+4. **Found**: revising farms with no coop worth joining sound out each other, village
+   by village; those who would gain from a coop of all of them are asked again with
+   that smaller group, and the ones still gaining found a coop if they are at least
+   ``min_founders``. At most one coop is founded per village and year.
+
+:mod:`coopsim.reference` makes the same decisions farm by farm, in plain loops, and
+the tests check that both agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from coopsim.economics import rules
+from coopsim.economics.coop_costs import coop_cost
+from coopsim.economy import YearEconomy
+from coopsim.scenario import Behaviour, Costs, MarketLevers, PolicyLevers
+from coopsim.state import NO_COOP, PRIMARY, Coops, Farms
+
+
+@dataclass(frozen=True)
+class DecisionTerms:
+    """The year's terms every farm decides on.
+
+    Attributes:
+        behaviour: behavioural parameters.
+        join_cost: one-off cost of joining: equity plus switching (currency).
+        found_cost: one-off cost of founding a coop, shared by its founders (currency).
+        member_grant: expected grant on joining (currency).
+        start_up_grant: expected grant to a new coop, shared by its founders (currency).
+        outside_wage: off-farm wage per full-time job (currency/year).
+        land_rent: rent per ha if the farm quits (currency/ha/year).
+    """
+
+    behaviour: Behaviour
+    join_cost: float
+    found_cost: float
+    member_grant: float
+    start_up_grant: float
+    outside_wage: float
+    land_rent: float
+
+    @classmethod
+    def of_year(
+        cls,
+        behaviour: Behaviour,
+        costs: Costs,
+        market: MarketLevers,
+        policy: PolicyLevers,
+        payout_ratio: float,
+    ) -> DecisionTerms:
+        """Terms for a year; grants are expected at last year's payout ratio (budget)."""
+        return cls(
+            behaviour=behaviour,
+            join_cost=costs.equity_per_member + costs.switching_cost,
+            found_cost=costs.founding_cost,
+            member_grant=policy.member_grant * payout_ratio,
+            start_up_grant=policy.start_up_grant * payout_ratio,
+            outside_wage=market.off_farm_wage,
+            land_rent=market.land_rent,
+        )
+
+
+@dataclass
+class FarmChoices:
+    """What each farm decided this year (arrays of length N).
+
+    Attributes:
+        quits: quits farming.
+        leaves: leaves its coop (rule R6).
+        join: the coop it joins, or -1 (rule R1).
+        founds: is among the founders of its village's new coop.
+        considered: revised this year and weighed its options.
+        gain: the best option's gain over staying alone, net of the autonomy
+            premium (currency/year); NaN when not considered.
+        option: the coop of that best option, or -1 (a new coop or none).
+        option_payoff: expected payoff in that option (currency/year).
+        option_machinery: machinery cost share expected in it (currency/year).
+    """
+
+    quits: np.ndarray
+    leaves: np.ndarray
+    join: np.ndarray
+    founds: np.ndarray
+    considered: np.ndarray
+    gain: np.ndarray
+    option: np.ndarray
+    option_payoff: np.ndarray
+    option_machinery: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int) -> FarmChoices:
+        """No farm has decided anything yet."""
+        return cls(
+            quits=np.zeros(n, bool),
+            leaves=np.zeros(n, bool),
+            join=np.full(n, NO_COOP, dtype=np.int64),
+            founds=np.zeros(n, bool),
+            considered=np.zeros(n, bool),
+            gain=np.full(n, np.nan),
+            option=np.full(n, NO_COOP, dtype=np.int64),
+            option_payoff=np.full(n, np.nan),
+            option_machinery=np.full(n, np.nan),
+        )
+
+
+def revising(farms: Farms, behaviour: Behaviour, draw: np.ndarray) -> np.ndarray:
+    """Farms outside any coop that reconsider this year (``draw`` uniform in [0, 1))."""
+    return (
+        farms.farming
+        & (farms.coop == NO_COOP)
+        & (draw < behaviour.revision_probability * farms.awareness)
+    )
+
+
+def founding_gain(
+    economy: YearEconomy,
+    founders: np.ndarray,
+    group_of: np.ndarray,
+    groups: int,
+    region: np.ndarray,
+    farms: Farms,
+    terms: DecisionTerms,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gain of each would-be founder from a coop of its whole group.
+
+    Args:
+        economy: the year's economy.
+        founders: farm indices.
+        group_of: each founder's group number (0 … groups−1).
+        groups: number of groups.
+        region: each group's region.
+        farms: farm state (trust).
+        terms: the year's terms.
+
+    Returns:
+        Gain (currency/year), expected payoff and machinery share of each founder.
+    """
+    group = economy.farm_group(founders).sum_by(group_of, groups)
+    size = group.members[group_of]
+    price = economy.new_coop_price(group, region)
+    offer = economy.payoff_in(founders, group.take(group_of), price[group_of])
+    gain = rules.join_gain(
+        offer.payoff,
+        economy.payoff_alone[founders],
+        economy.autonomy_premium[founders],
+        farms.trust[founders],
+        terms.join_cost + terms.found_cost / size,
+        terms.member_grant + terms.start_up_grant / size,
+        terms.behaviour.planning_horizon_years,
+    )
+    return gain, offer.payoff, offer.machinery_share
+
+
+def quits_and_leaves(
+    economy: YearEconomy, farms: Farms, terms: DecisionTerms, choices: FarmChoices
+) -> None:
+    """Steps 1–2: farm exit and members leaving (vectorised)."""
+    outside = terms.outside_wage * farms.labour_units
+    rent = terms.land_rent * farms.land_ha
+    choices.quits[:] = farms.farming & rules.quits_farming(
+        farms.expected_income, outside, rent, terms.behaviour.farm_exit_threshold
+    )
+    choices.leaves[:] = (
+        economy.member
+        & ~choices.quits
+        & rules.leaves(farms.bad_years, terms.behaviour.exit_after_bad_years)
+    )
+
+
+def decide(
+    economy: YearEconomy,
+    farms: Farms,
+    coops: Coops,
+    adjacency: sparse.csr_array,
+    terms: DecisionTerms,
+    draw: np.ndarray,
+) -> FarmChoices:
+    """All farms' decisions this year, vectorised.
+
+    Args:
+        economy: the year's economy.
+        farms, coops: the state at the start of the decision step.
+        adjacency: the social network.
+        terms: the year's terms.
+        draw: one uniform number per farm, for revision.
+    """
+    n = len(farms)
+    choices = FarmChoices.empty(n)
+    quits_and_leaves(economy, farms, terms, choices)
+    eligible = revising(farms, terms.behaviour, draw) & ~choices.quits
+    choices.considered[:] = eligible
+
+    # candidate coops: the operating coops of each eligible farm's neighbours (R1)
+    rows = np.flatnonzero(eligible)
+    sub = adjacency[rows]
+    farm = rows[np.repeat(np.arange(len(rows)), np.diff(sub.indptr))]
+    coop = farms.coop[sub.indices].astype(np.int64)
+    ok = coop != NO_COOP
+    ok[ok] = coops.active(PRIMARY)[coop[ok]]
+    pairs = np.unique(farm[ok] * len(coops) + coop[ok]) if len(coops) else np.zeros(0, np.int64)
+    farm, coop = pairs // max(len(coops), 1), pairs % max(len(coops), 1)
+
+    before = economy.coop_group.take(coop)
+    after = before + economy.farm_group(farm)
+    offer = economy.payoff_in(farm, after, economy.coop_price[coop])
+    extra_cost = coop_cost(after, economy.params).total - economy.coop_cost.total[coop]
+    admitted = rules.admits(extra_cost, offer.cost_share)
+    gain = rules.join_gain(
+        offer.payoff,
+        economy.payoff_alone[farm],
+        economy.autonomy_premium[farm],
+        farms.trust[farm],
+        terms.join_cost,
+        terms.member_grant,
+        terms.behaviour.planning_horizon_years,
+    )
+    gain = np.where(admitted, gain, -np.inf)
+
+    # the best offer per farm: highest gain, then lowest coop index
+    order = np.lexsort((coop, -gain, farm))
+    first = order[np.r_[True, farm[order][1:] != farm[order][:-1]]] if len(order) else order
+    best_farm = farm[first]
+    choices.gain[best_farm] = gain[first]
+    choices.option[best_farm] = coop[first]
+    choices.option_payoff[best_farm] = offer.payoff[first]
+    choices.option_machinery[best_farm] = offer.machinery_share[first]
+    joins = gain[first] > 0
+    choices.join[best_farm[joins]] = coop[first[joins]]
+
+    # founding, village by village, in two rounds of sounding out
+    founders = np.flatnonzero(eligible & (choices.join == NO_COOP))
+    for _ in range(2):
+        villages, group_of = np.unique(farms.village[founders], return_inverse=True)
+        region = farms.region[founders][np.unique(group_of, return_index=True)[1]].astype(np.int64)
+        gain_f, payoff_f, machinery_f = founding_gain(
+            economy, founders, group_of, len(villages), region, farms, terms
+        )
+        keep = gain_f > 0
+        better = np.isnan(choices.gain[founders]) | (gain_f > choices.gain[founders])
+        upd = founders[better]
+        choices.gain[upd] = gain_f[better]
+        choices.option[upd] = NO_COOP
+        choices.option_payoff[upd] = payoff_f[better]
+        choices.option_machinery[upd] = machinery_f[better]
+        founders = founders[keep]
+    size = np.bincount(farms.village[founders], minlength=farms.village.max() + 1 if n else 0)
+    choices.founds[founders[size[farms.village[founders]] >= terms.behaviour.min_founders]] = True
+    return choices

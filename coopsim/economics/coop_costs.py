@@ -1,0 +1,146 @@
+"""A cooperative's yearly cost from the farms in it (rule R4).
+
+    C(S) = F + c·Q + γ·H·N + machinery(S)
+
+F is the fixed cost of running a cooperative (administration, audit), c the
+handling and turnover-tax rate on the value marketed Q, H the members'
+heterogeneity (coefficient of variation of the value they market), N the member
+count, and machinery(S) the cost of covering the members' work with the machines
+they pool plus those the coop bought (Cook 1995; Iliopoulos 2013: scale lowers
+unit cost, heterogeneity and size raise governance cost).
+
+A group of farms is described only by sums over its members (:class:`Group`), so
+the same function prices a whole coop, a sub-group thinking of seceding (R2), a
+coop with one more member (R1) or two coops merged (R7), for thousands of groups
+at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from coopsim.economics.machinery import MachineryPrices, machinery_cost
+
+
+@dataclass(frozen=True)
+class Group:
+    """Sums over the members of one or more groups of farms (leading axis: group).
+
+    Attributes:
+        members: number of member farms.
+        value: value they market, at reference prices (currency/year).
+        value_sq: sum of squared member values, for heterogeneity (currency²).
+        need: work they need from each asset (ha, t, head), shape (G, 4).
+        machines: machines the group holds: pooled by members plus bought, (G, 4).
+        holding_cost: annual fixed cost of those machines (currency/year), (G, 4).
+        extra_fixed: fixed cost on top of F, e.g. from a merger whose savings did not
+            materialise (currency/year).
+    """
+
+    members: np.ndarray
+    value: np.ndarray
+    value_sq: np.ndarray
+    need: np.ndarray
+    machines: np.ndarray
+    holding_cost: np.ndarray
+    extra_fixed: np.ndarray
+
+    @classmethod
+    def of_farms(cls, value: np.ndarray, need: np.ndarray, machines: np.ndarray, holding_cost: np.ndarray) -> Group:
+        """Each farm as a group of one: what it brings to a coop."""
+        zeros = np.zeros(len(value))
+        return cls(zeros + 1, value, value**2, need, machines, holding_cost, zeros)
+
+    @classmethod
+    def of_assets(cls, machines: np.ndarray, holding_cost: np.ndarray, extra_fixed: np.ndarray) -> Group:
+        """What coops own themselves, without members (one row per coop)."""
+        zeros = np.zeros(len(extra_fixed))
+        return cls(zeros, zeros, zeros, np.zeros_like(machines), machines, holding_cost, extra_fixed)
+
+    def sum_by(self, index: np.ndarray, size: int) -> Group:
+        """Add rows into ``size`` groups by ``index`` (e.g. farms into their coops)."""
+
+        def add(x: np.ndarray) -> np.ndarray:
+            if x.ndim == 1:
+                return np.bincount(index, weights=x, minlength=size).astype(float)
+            return np.stack(
+                [np.bincount(index, weights=x[:, a], minlength=size) for a in range(x.shape[1])],
+                axis=-1,
+            ).astype(float)
+
+        return Group(**{f.name: add(getattr(self, f.name)) for f in fields(self)})
+
+    def __add__(self, other: Group) -> Group:
+        """The union of two disjoint groups (e.g. a coop and a joining farm, or a merger)."""
+        return Group(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+    def __sub__(self, other: Group) -> Group:
+        """This group without the members of ``other`` (a sub-group of it)."""
+        return Group(**{f.name: getattr(self, f.name) - getattr(other, f.name) for f in fields(self)})
+
+    def take(self, index: np.ndarray) -> Group:
+        """The groups at ``index`` (numpy fancy indexing on the leading axis)."""
+        return Group(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+
+@dataclass(frozen=True)
+class CoopCostParams:
+    """The year's parameters of the coop cost function.
+
+    Attributes:
+        fixed: F, administration plus audit (currency/year per coop).
+        handling_rate: c, handling plus turnover tax (share of value marketed).
+        governance: γ (currency per member per unit of heterogeneity, per year).
+        machinery: the year's machinery prices.
+    """
+
+    fixed: float
+    handling_rate: float
+    governance: float
+    machinery: MachineryPrices
+
+
+def heterogeneity(members: np.ndarray, value: np.ndarray, value_sq: np.ndarray) -> np.ndarray:
+    """H: coefficient of variation of the value members market (0 for a single member)."""
+    n = np.maximum(members, 1)
+    mean = value / n
+    var = np.maximum(value_sq / n - mean**2, 0.0)
+    return np.divide(np.sqrt(var), mean, out=np.zeros_like(mean, dtype=float), where=mean > 0)
+
+
+@dataclass(frozen=True)
+class CoopCost:
+    """A coop's yearly cost split into what is shared by use and what by volume.
+
+    Attributes:
+        machinery: per asset, shared by each member's use of that asset (currency/year), (G, 4).
+        overhead: F + c·Q + γ·H·N, shared by value marketed (currency/year), (G,).
+    """
+
+    machinery: np.ndarray
+    overhead: np.ndarray
+
+    @property
+    def total(self) -> np.ndarray:
+        """C(S), currency/year."""
+        return self.machinery.sum(axis=-1) + self.overhead
+
+    def take(self, index: np.ndarray) -> CoopCost:
+        """The costs of the groups at ``index``."""
+        return CoopCost(machinery=self.machinery[index], overhead=self.overhead[index])
+
+
+def coop_cost(group: Group, params: CoopCostParams) -> CoopCost:
+    """C(S) for each group (rule R4); an empty group costs nothing."""
+    exists = group.members > 0
+    h = heterogeneity(group.members, group.value, group.value_sq)
+    overhead = (
+        np.where(exists, params.fixed, 0.0)
+        + group.extra_fixed
+        + params.handling_rate * group.value
+        + params.governance * h * group.members
+    )
+    machinery = machinery_cost(group.need, group.machines, group.holding_cost, params.machinery)
+    return CoopCost(machinery=machinery, overhead=overhead)

@@ -1,0 +1,122 @@
+"""How a cooperative shares its cost among members (rule R3).
+
+* **Patronage** (Helmberger & Hoos 1962), the default: each asset's cost is shared
+  in proportion to the work each member takes from it, the overhead in proportion
+  to the value each member markets.
+* **Shapley value**: each member pays its average marginal cost over all orders in
+  which the coop could have been assembled, using the cost function of rule R4 as
+  the cost game. Exact (all 2^N coalitions) for small coops, estimated from
+  sampled orders for larger ones. Both allocate exactly C(N).
+
+Purchased machines and any extra fixed cost belong to the coop as a whole: in the
+cost game every non-empty coalition has them, like F.
+"""
+
+from __future__ import annotations
+
+from math import factorial
+
+import numpy as np
+
+from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_cost
+
+
+def patronage_shares(
+    member_value: np.ndarray,
+    member_need: np.ndarray,
+    coop_value: np.ndarray,
+    coop_need: np.ndarray,
+    cost: CoopCost,
+) -> np.ndarray:
+    """Each member's cost share under patronage.
+
+    Args:
+        member_value: value each member markets (currency/year), (M,).
+        member_need: work each member needs per asset, (M, 4).
+        coop_value: value its coop markets, aligned with members, (M,).
+        coop_need: work its coop needs per asset, aligned with members, (M, 4).
+        cost: its coop's cost, aligned with members.
+
+    Returns:
+        Cost share per member (currency/year), (M,).
+    """
+    machinery, overhead = patronage_split(member_value, member_need, coop_value, coop_need, cost)
+    return machinery + overhead
+
+
+def patronage_split(
+    member_value: np.ndarray,
+    member_need: np.ndarray,
+    coop_value: np.ndarray,
+    coop_need: np.ndarray,
+    cost: CoopCost,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`patronage_shares` split into its machinery and overhead parts."""
+    use = np.divide(member_need, coop_need, out=np.zeros_like(member_need), where=coop_need > 0)
+    volume = np.divide(
+        member_value, coop_value, out=np.zeros_like(member_value), where=coop_value > 0
+    )
+    return (cost.machinery * use).sum(axis=-1), cost.overhead * volume
+
+
+def _coalitions(members: Group, masks: np.ndarray, coop: Group) -> Group:
+    """Sums over the members selected by each row of ``masks`` (0/1, shape (K, M))."""
+    counts = masks.sum(axis=1)
+    present = (counts > 0).astype(float)
+    return Group(
+        members=counts.astype(float),
+        value=masks @ members.value,
+        value_sq=masks @ members.value_sq,
+        need=masks @ members.need,
+        machines=masks @ members.machines + present[:, None] * coop.machines,
+        holding_cost=masks @ members.holding_cost + present[:, None] * coop.holding_cost,
+        extra_fixed=present * coop.extra_fixed,
+    )
+
+
+def shapley_shares(
+    members: Group,
+    coop_assets: Group,
+    params: CoopCostParams,
+    rng: np.random.Generator,
+    exact_max: int = 10,
+    permutations: int = 64,
+) -> np.ndarray:
+    """Each member's Shapley-value cost share in one coop.
+
+    Args:
+        members: one row per member, each a group of one farm (its own value,
+            need, the machines it pools and their holding cost).
+        coop_assets: a single-row group holding only what the coop itself owns
+            (bought machines, their holding cost, extra fixed cost).
+        params: the year's cost parameters.
+        rng: random generator, used only when orders are sampled.
+        exact_max: largest coop computed exactly over all coalitions.
+        permutations: sampled orders for larger coops.
+
+    Returns:
+        Cost share per member (currency/year); they add up to C(all members).
+    """
+    m = len(members.members)
+    if m == 0:
+        return np.zeros(0)
+    if m <= exact_max:
+        masks = ((np.arange(2**m)[:, None] >> np.arange(m)) & 1).astype(float)
+        value = coop_cost(_coalitions(members, masks, coop_assets), params).total
+        sizes = masks.sum(axis=1).astype(int)
+        weight = np.array([factorial(s) * factorial(m - s - 1) for s in range(m)]) / factorial(m)
+        shares = np.empty(m)
+        index = np.arange(2**m)
+        for i in range(m):
+            without = index[(index >> i) & 1 == 0]
+            with_i = without | (1 << i)
+            shares[i] = (weight[sizes[without]] * (value[with_i] - value[without])).sum()
+        return shares
+    orders = np.argsort(rng.random((permutations, m)), axis=1)
+    shares = np.zeros(m)
+    for order in orders:
+        masks = np.tril(np.ones((m, m)))[:, np.argsort(order)]  # row j: first j+1 in order
+        value = coop_cost(_coalitions(members, masks, coop_assets), params).total
+        marginal = np.diff(value, prepend=0.0)
+        shares[order] += marginal
+    return shares / permutations

@@ -1,0 +1,311 @@
+"""One year's production, prices and payoffs for every farm and coop (schedule steps 2–3).
+
+:class:`YearEconomy` gathers what the rules need from the state arrays: each farm's
+output, work needed and cost of farming alone; each active coop's members, cost
+(rule R4), price (rule R5) and cost shares (rule R3); and the payoffs a farm gets
+alone or as a member. Decisions (fast and reference), subsidies and records all read
+from it, so every part of the year uses the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_cost
+from coopsim.economics.machinery import MachineryPrices, machinery_cost, work_needed
+from coopsim.economics.prices import coop_price, farm_gate_base, nonmember_price
+from coopsim.economics.sharing import patronage_split, shapley_shares
+from coopsim.scenario import Scenario
+from coopsim.state import NO_COOP, PRIMARY, SHAPLEY, Coops, Farms
+
+
+class Offer(NamedTuple):
+    """What a farm expects as a member of a given coop (each currency/year)."""
+
+    payoff: np.ndarray
+    machinery_share: np.ndarray
+    cost_share: np.ndarray
+
+
+@dataclass
+class YearEconomy:
+    """Everything priced for one year. Farm arrays have length N, coop arrays K, regions R.
+
+    Attributes:
+        output_t: crop and livestock output (t), (N, 2).
+        value: output at reference prices (currency/year), the measure of patronage, (N,).
+        need: work needed per asset (ha, t, head), (N, 4).
+        holding: holding cost of the farm's own machines (currency/year), (N, 4).
+        production_cost: non-machinery cost (currency/year), (N,).
+        machinery_alone: machinery cost farming alone (currency/year), (N,).
+        price_alone: non-members' price per region and product (currency/t), (R, 2).
+        revenue_alone, payoff_alone: selling alone (currency/year), (N,).
+        autonomy_premium: a_i (currency/year), (N,).
+        member: farms selling through an active primary coop, (N,).
+        coop_group: sums over each coop's members (zero for coops not active).
+        coop_cost: each coop's cost (rule R4).
+        coop_price: each coop's price per product (currency/t), (K, 2).
+        coop_share: each coop's share of its region's marketed value, (K,).
+        region_value: value marketed in each region (currency/year), (R,).
+        region_coop_share: share of each region's value marketed by coops, (R,).
+        cost_share: each member's cost share (currency/year), 0 for others, (N,).
+        machinery_share: the machinery part of it (currency/year), (N,).
+        revenue_member, payoff_member: as a member, before subsidies (currency/year);
+            the alone values for non-members, (N,).
+    """
+
+    scenario_year: int
+    params: CoopCostParams
+    price_base: np.ndarray
+    price_ceiling: np.ndarray
+    bargaining_premium: float
+    assured_market_value: float
+    output_subsidy: np.ndarray
+    output_t: np.ndarray
+    value: np.ndarray
+    need: np.ndarray
+    holding: np.ndarray
+    owns: np.ndarray
+    production_cost: np.ndarray
+    machinery_alone: np.ndarray
+    price_alone: np.ndarray
+    revenue_alone: np.ndarray
+    payoff_alone: np.ndarray
+    autonomy_premium: np.ndarray
+    member: np.ndarray
+    coop_group: Group
+    coop_cost: CoopCost
+    coop_price: np.ndarray
+    coop_share: np.ndarray
+    region_value: np.ndarray
+    region_coop_share: np.ndarray
+    cost_share: np.ndarray
+    machinery_share: np.ndarray
+    revenue_member: np.ndarray
+    payoff_member: np.ndarray
+
+    def farm_group(self, farms: np.ndarray) -> Group:
+        """Each farm in ``farms`` as a group of one (what it brings to a coop)."""
+        return Group.of_farms(
+            self.value[farms], self.need[farms], self.owns[farms], self.holding[farms]
+        )
+
+    def payoff_in(self, farms: np.ndarray, group: Group, price: np.ndarray) -> Offer:
+        """Expected yearly payoff of each farm as a member of the group given for it.
+
+        ``group`` (one row per farm) already includes the farm. Its share is estimated by
+        patronage, the rule a farm uses to judge an offer whatever the coop's own rule;
+        output subsidies on produce marketed through a coop are counted.
+
+        Args:
+            farms: farm indices.
+            group: the coop each farm would be in, with the farm, one row per farm.
+            price: that coop's price per product (currency/t), (len(farms), 2).
+
+        Returns:
+            The farm's expected payoff, machinery cost share and whole cost share.
+        """
+        cost = coop_cost(group, self.params)
+        machinery, overhead = patronage_split(
+            self.value[farms], self.need[farms], group.value, group.need, cost
+        )
+        output = self.output_t[farms]
+        revenue = (output * price).sum(axis=-1)
+        payoff = (
+            revenue * (1.0 + self.assured_market_value)
+            - self.production_cost[farms]
+            - machinery
+            - overhead
+            + output @ self.output_subsidy
+        )
+        return Offer(payoff, machinery, machinery + overhead)
+
+    def new_coop_price(self, group: Group, region: np.ndarray) -> np.ndarray:
+        """Price per product a coop of ``group`` would get in ``region`` (currency/t), (G, 2)."""
+        total = self.region_value[region]
+        share = np.divide(group.value, total, out=np.zeros_like(group.value), where=total > 0)
+        return coop_price(
+            self.price_base[region],
+            share[:, None],
+            self.bargaining_premium,
+            self.price_ceiling[region],
+        )
+
+
+def _bargaining_share(coops: Coops, coop_share: np.ndarray, union_bargaining: float) -> np.ndarray:
+    """Share of regional volume each coop bargains with: its own or its union's (R5)."""
+    in_union = coops.union >= 0
+    union_share = np.bincount(coops.union[in_union], weights=coop_share[in_union], minlength=len(coops))
+    out = coop_share.copy()
+    out[in_union] = np.maximum(out[in_union], union_bargaining * union_share[coops.union[in_union]])
+    return out
+
+
+def _in_central(coops: Coops) -> np.ndarray:
+    """Primary coops whose union belongs to the central federation."""
+    out = np.zeros(len(coops), bool)
+    in_union = coops.union >= 0
+    out[in_union] = coops.union[coops.union[in_union]] >= 0
+    return out
+
+
+def price_year(
+    scenario: Scenario,
+    year: int,
+    farms: Farms,
+    coops: Coops,
+    shock: np.ndarray,
+    rng: np.random.Generator,
+) -> YearEconomy:
+    """Compute the year's economy from the state (schedule steps 2–3).
+
+    Args:
+        scenario: the scenario; its levers in force in ``year`` are used.
+        year: calendar year.
+        farms, coops: the state.
+        shock: price shock per region and product (multiplier, mean 1), (R, 2).
+        rng: random generator, used only for sampled Shapley values.
+    """
+    costs, market, policy = scenario.costs, scenario.market_in(year), scenario.policy_in(year)
+    n_regions, k = shock.shape[0], len(coops)
+    farming = farms.farming
+    crop = farms.land_ha * costs.crop_yield_t_per_ha * farms.productivity
+    livestock = farms.livestock_head * costs.livestock_yield_t_per_head * farms.productivity
+    output = np.stack([crop, livestock], axis=-1) * farming[:, None]
+    reference = np.array([market.price_crop, market.price_livestock])
+    value = output @ reference
+    need = work_needed(farms.land_ha, farms.livestock_head, output.sum(axis=-1), costs.hay_ha_per_head)
+    need *= farming[:, None]
+    machinery = MachineryPrices.from_scenario(costs, market)
+    holding = farms.owns * machinery.fixed
+    machinery_alone = machinery_cost(need, farms.owns, holding, machinery).sum(axis=-1)
+    production_cost = (
+        costs.crop_cost_per_ha * farms.land_ha + costs.livestock_cost_per_head * farms.livestock_head
+    ) * farming
+
+    # coops: sums over the members of active primary coops (rule R4)
+    coop_active = coops.active(PRIMARY)
+    member = (farms.coop != NO_COOP) & farming
+    member[member] = coop_active[farms.coop[member]]
+    idx = np.flatnonzero(member)
+    c = farms.coop[idx]
+    group = Group.of_farms(value[idx], need[idx], farms.owns[idx], holding[idx]).sum_by(c, k)
+    union_charge = scenario.federation.union_cost_per_coop * (coops.union >= 0)
+    group = group + Group.of_assets(
+        coops.bought * coop_active[:, None],
+        coops.bought_holding * coop_active[:, None],
+        (coops.extra_fixed + union_charge) * coop_active,
+    )
+    params = CoopCostParams(
+        fixed=costs.coop_fixed_cost + costs.audit_cost,
+        handling_rate=costs.handling_cost + costs.coop_tax_rate * (1.0 - policy.tax_relief),
+        governance=costs.governance_cost,
+        machinery=machinery,
+    )
+    cost = coop_cost(group, params)
+
+    # prices (rule R5)
+    region_value = np.bincount(farms.region, weights=value, minlength=n_regions)
+    coop_region = coops.region.astype(np.int64)
+    total = region_value[coop_region]
+    coop_share = np.divide(group.value, total, out=np.zeros(k), where=total > 0)
+    region_coop_share = np.divide(
+        np.bincount(coop_region, weights=group.value, minlength=n_regions),
+        region_value,
+        out=np.zeros(n_regions),
+        where=region_value > 0,
+    )
+    base = farm_gate_base(reference, market.buyers_margin, shock)
+    ceiling = reference * shock
+    bargaining = _bargaining_share(coops, coop_share, scenario.federation.union_bargaining)
+    price = coop_price(
+        base[coop_region], bargaining[:, None], market.bargaining_premium, ceiling[coop_region]
+    )
+    price = np.where(
+        _in_central(coops)[:, None],
+        np.minimum(price * (1.0 + scenario.federation.central_premium), ceiling[coop_region]),
+        price,
+    )
+    price_alone = nonmember_price(
+        base, region_coop_share[:, None], market.bargaining_premium, market.yardstick
+    )
+    revenue_alone = (output * price_alone[farms.region]).sum(axis=-1)
+    payoff_alone = revenue_alone - production_cost - machinery_alone
+
+    economy = YearEconomy(
+        scenario_year=year,
+        params=params,
+        price_base=base,
+        price_ceiling=ceiling,
+        bargaining_premium=market.bargaining_premium,
+        assured_market_value=market.assured_market_value,
+        output_subsidy=np.array([policy.output_subsidy_crop, policy.output_subsidy_livestock]),
+        output_t=output,
+        value=value,
+        need=need,
+        holding=holding,
+        owns=farms.owns,
+        production_cost=production_cost,
+        machinery_alone=machinery_alone,
+        price_alone=price_alone,
+        revenue_alone=revenue_alone,
+        payoff_alone=payoff_alone,
+        autonomy_premium=farms.autonomy_share * np.maximum(revenue_alone, 0.0),
+        member=member,
+        coop_group=group,
+        coop_cost=cost,
+        coop_price=price,
+        coop_share=coop_share,
+        region_value=region_value,
+        region_coop_share=region_coop_share,
+        cost_share=np.zeros(len(farms)),
+        machinery_share=np.zeros(len(farms)),
+        revenue_member=revenue_alone.copy(),
+        payoff_member=payoff_alone.copy(),
+    )
+    _share_costs(economy, coops, idx, c, rng, scenario)
+    return economy
+
+
+def _share_costs(
+    economy: YearEconomy,
+    coops: Coops,
+    idx: np.ndarray,
+    c: np.ndarray,
+    rng: np.random.Generator,
+    scenario: Scenario,
+) -> None:
+    """Members' cost shares (rule R3) and payoffs as members (schedule step 3)."""
+    e = economy
+    machinery, overhead = patronage_split(
+        e.value[idx], e.need[idx], e.coop_group.value[c], e.coop_group.need[c], e.coop_cost.take(c)
+    )
+    e.cost_share[idx] = machinery + overhead
+    e.machinery_share[idx] = machinery
+    shapley = np.flatnonzero(coops.active(PRIMARY) & (coops.rule == SHAPLEY))
+    behaviour = scenario.behaviour
+    for coop in shapley:
+        mine = idx[c == coop]
+        if len(mine):
+            own = Group.of_assets(
+                coops.bought[coop][None],
+                coops.bought_holding[coop][None],
+                e.coop_group.extra_fixed[coop][None],
+            )
+            e.cost_share[mine] = shapley_shares(
+                e.farm_group(mine),
+                own,
+                e.params,
+                rng,
+                exact_max=behaviour.shapley_exact_max,
+                permutations=behaviour.shapley_permutations,
+            )
+    e.revenue_member[idx] = (e.output_t[idx] * e.coop_price[c]).sum(axis=-1)
+    e.payoff_member[idx] = (
+        e.revenue_member[idx] * (1.0 + e.assured_market_value)
+        - e.production_cost[idx]
+        - e.cost_share[idx]
+    )

@@ -1,0 +1,119 @@
+"""Initialisation: a synthetic population of farms in villages and regions.
+
+Villages keep their real size when a scenario is run as a scaled sample: each
+simulated village stands for ``scale`` real villages, so what happens inside a
+village (who can pool with whom) is the same at any scale, and reported totals are
+multiplied back up (see :mod:`coopsim.records`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coopsim.scenario import ASSETS, FARM_TYPES, FarmType, Population
+from coopsim.state import NO_COOP, Farms
+
+
+def village_sizes(farms: int, mean_size: int, rng: np.random.Generator) -> np.ndarray:
+    """Sizes of the villages that hold ``farms`` farms, each about ``mean_size``."""
+    villages = max(1, round(farms / mean_size))
+    sizes = np.ones(villages, dtype=np.int64)
+    sizes += rng.multinomial(farms - villages, np.full(villages, 1.0 / villages))
+    return sizes
+
+
+def _around(mean: float, n: int, rng: np.random.Generator, concentration: float = 10.0) -> np.ndarray:
+    """n values in [0, 1] with the given mean (beta-distributed)."""
+    if mean <= 0.0 or mean >= 1.0:
+        return np.full(n, mean)
+    return rng.beta(mean * concentration, (1.0 - mean) * concentration, size=n)
+
+
+def _lognormal(median: float, sigma: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    if median <= 0:
+        return np.zeros(n)
+    return median * np.exp(sigma * rng.standard_normal(n))
+
+
+def make_farms(pop: Population, rng: np.random.Generator) -> Farms:
+    """Draw every simulated farm, sorted by village (farms of a village are contiguous)."""
+    n = pop.simulated_farms or pop.farms
+    sizes = village_sizes(n, pop.village_size, rng)
+    village = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+    region = (village % pop.regions).astype(np.int16)
+    types: list[FarmType] = [getattr(pop, t) for t in FARM_TYPES]
+    kind = rng.choice(len(types), size=n, p=[t.share for t in types]).astype(np.int8)
+
+    land = np.empty(n)
+    livestock = np.empty(n)
+    owns = np.empty((n, len(ASSETS)))
+    labour = np.empty(n)
+    cash = np.empty(n)
+    for k, t in enumerate(types):
+        idx = np.flatnonzero(kind == k)
+        land[idx] = _lognormal(t.land_ha_median, t.land_sigma, len(idx), rng)
+        livestock[idx] = _lognormal(t.livestock_median, t.livestock_sigma, len(idx), rng)
+        chance = np.array([getattr(t, f"owns_{a}") for a in ASSETS])
+        owns[idx] = rng.random((len(idx), len(ASSETS))) < chance
+        labour[idx] = t.labour_units
+        cash[idx] = t.cash
+
+    sigma = pop.productivity_sigma
+    return Farms(
+        region=region,
+        village=village,
+        kind=kind,
+        land_ha=land,
+        livestock_head=livestock,
+        owns=owns,
+        productivity=np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2),
+        labour_units=labour,
+        cash=cash,
+        autonomy_share=np.maximum(
+            pop.autonomy_premium_mean + pop.autonomy_premium_sd * rng.standard_normal(n), 0.0
+        ),
+        awareness=_around(pop.awareness, n, rng),
+        trust=_around(pop.trust, n, rng),
+        coop=np.full(n, NO_COOP, dtype=np.int32),
+        member_years=np.zeros(n, dtype=np.int16),
+        bad_years=np.zeros(n, dtype=np.int16),
+        expected_income=np.zeros(n),
+        income=np.zeros(n),
+        farming=np.ones(n, dtype=bool),
+    )
+
+
+def initial_memberships(
+    farms: Farms, membership_rate: float, coop_size: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Group farms into the coops that exist at the start.
+
+    In each village, farms join with probability ``membership_rate`` and are split,
+    in a random order, into coops of about ``coop_size`` members (never fewer than two).
+
+    Returns:
+        For each farm, the number of its initial coop (0, 1, …) or -1.
+    """
+    n = len(farms)
+    label = np.full(n, NO_COOP, dtype=np.int64)
+    if membership_rate <= 0:
+        return label
+    joins = np.flatnonzero(rng.random(n) < membership_rate)
+    joins = joins[np.lexsort((rng.random(len(joins)), farms.village[joins]))]
+    village = farms.village[joins]
+    first = np.r_[0, np.flatnonzero(np.diff(village)) + 1]
+    position = np.arange(len(joins)) - np.repeat(first, np.diff(np.r_[first, len(joins)]))
+    chunk = position // coop_size
+    # a last chunk of one member goes to the chunk before it
+    count = np.repeat(np.diff(np.r_[first, len(joins)]), np.diff(np.r_[first, len(joins)]))
+    lone = (chunk > 0) & (position == count - 1) & (position % coop_size == 0)
+    chunk[lone] -= 1
+    keys = village.astype(np.int64) * (n + 1) + chunk
+    _, coop_number = np.unique(keys, return_inverse=True)
+    sizes = np.bincount(coop_number)
+    label[joins] = np.where(sizes[coop_number] >= 2, coop_number, NO_COOP)
+    valid = np.unique(label[label >= 0])
+    remap = np.full(len(sizes), NO_COOP, dtype=np.int64)
+    remap[valid] = np.arange(len(valid))
+    label[joins] = np.where(label[joins] >= 0, remap[np.maximum(label[joins], 0)], NO_COOP)
+    return label

@@ -1,0 +1,184 @@
+"""What a run records: the yearly model table, the decision log and coop lineage.
+
+The model table has one row per simulated year with the columns documented in
+``docs/outputs.md`` (names fixed by the model brief). Counts and money totals are in
+real units: multiplied by the scenario's scale when each simulated farm stands for
+several real ones. Means, shares and prices are not scaled.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+EVENTS = ("joins", "exits", "foundings", "mergers", "dissolutions", "farm_exits")
+
+MODEL_COLUMNS = (
+    "year",
+    "farms",
+    "members",
+    "membership_rate",
+    "coops_registered",
+    "coops_active",
+    "coops_nominal",
+    "mean_coop_size",
+    "median_coop_size",
+    "coop_market_share",
+    *EVENTS,
+    "farm_income_mean",
+    "farm_income_gini",
+    "subsidy_paid",
+    "subsidy_per_active_member",
+    "price_member",
+    "price_nonmember",
+)
+"""Columns every model table has, in this order (more follow them)."""
+
+DECISION_COLUMNS = (
+    "year",
+    "farm",
+    "action",
+    "coop",
+    "payoff_alone",
+    "payoff_option",
+    "autonomy_premium",
+    "trust",
+    "machinery_alone",
+    "machinery_option",
+    "price_alone",
+    "price_option",
+    "grant",
+    "one_off_cost",
+    "gain",
+)
+"""Columns of the decision log (``--decisions``); see ``docs/outputs.md``."""
+
+LINEAGE_COLUMNS = ("year", "coop", "event", "other", "members", "region", "tier")
+
+
+def gini(x: np.ndarray) -> float:
+    """Gini coefficient of incomes (negative incomes count as zero); 0 for no one."""
+    x = np.sort(np.maximum(np.asarray(x, dtype=float), 0.0))
+    n, total = len(x), x.sum()
+    if n == 0 or total <= 0:
+        return 0.0
+    return float((2.0 * np.arange(1, n + 1) - n - 1) @ x / (n * total))
+
+
+@dataclass
+class YearEvents:
+    """Events of one year, collected as they happen.
+
+    Attributes:
+        year: calendar year.
+        counts: number of each event (simulated units).
+        lineage: rows of (year, coop, event, other coop, members, region, tier).
+        decisions: decision-log rows, kept only when ``log_decisions`` is on.
+    """
+
+    year: int
+    log_decisions: bool = False
+    counts: Counter = field(default_factory=Counter)
+    lineage: list[tuple] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+
+    def count(self, event: str, n: int = 1) -> None:
+        """Add ``n`` events of a kind (one of :data:`EVENTS`, or any other name)."""
+        self.counts[event] += int(n)
+
+    def coop_event(self, coop: int, event: str, other: int, members: int, region: int, tier: int) -> None:
+        """Record a line of coop lineage (founded, activated, merged_into, …)."""
+        self.lineage.append((self.year, int(coop), event, int(other), int(members), int(region), int(tier)))
+
+    def decision(self, **row: Any) -> None:
+        """Record a farm's decision (only when the decision log is on)."""
+        if self.log_decisions:
+            self.decisions.append({"year": self.year, **row})
+
+
+def model_row(model: Any, events: YearEvents) -> dict[str, float]:
+    """One row of the model table for the year just simulated, in real units."""
+    from coopsim.state import ACTIVE, NOMINAL, PRIMARY
+
+    farms, coops, economy = model.farms, model.coops, model.economy
+    scale = model.scale
+    farming = farms.farming
+    registered = coops.registered(PRIMARY)
+    in_coop = farming & (farms.coop >= 0)
+    in_coop[in_coop] = registered[farms.coop[in_coop]]
+    active = (coops.status == ACTIVE) & (coops.tier == PRIMARY)
+    sizes = coops.members[active]
+    n_farms = int(farming.sum())
+    members_active = economy.member & farming
+    revenue_coops = float((economy.revenue_member * economy.member).sum())
+    revenue_total = float((economy.revenue_member * farming).sum())
+    output_members = economy.output_t[economy.member].sum()
+    output_others = economy.output_t[farming & ~economy.member].sum()
+    row = {
+        "year": model.year,
+        "farms": n_farms * scale,
+        "members": int(in_coop.sum()) * scale,
+        "membership_rate": in_coop.sum() / n_farms if n_farms else 0.0,
+        "coops_registered": int(registered.sum()) * scale,
+        "coops_active": int(active.sum()) * scale,
+        "coops_nominal": int(((coops.status == NOMINAL) & (coops.tier == PRIMARY)).sum()) * scale,
+        "mean_coop_size": float(sizes.mean()) if len(sizes) else 0.0,
+        "median_coop_size": float(np.median(sizes)) if len(sizes) else 0.0,
+        "coop_market_share": revenue_coops / revenue_total if revenue_total > 0 else 0.0,
+        **{e: events.counts[e] * scale for e in EVENTS},
+        "farm_income_mean": float(model.income[farming].mean()) if n_farms else 0.0,
+        "farm_income_gini": gini(model.income[farming]),
+        "subsidy_paid": model.treasury.paid * scale,
+        "subsidy_per_active_member": (
+            model.treasury.paid / members_active.sum() if members_active.any() else 0.0
+        ),
+        "price_member": revenue_coops / output_members if output_members > 0 else float("nan"),
+        "price_nonmember": (
+            float((economy.revenue_alone * (farming & ~economy.member)).sum()) / output_others
+            if output_others > 0
+            else float("nan")
+        ),
+        "coops_unions": int(coops.active(2).sum()) * scale,
+        "secessions": events.counts["secessions"] * scale,
+        "nominal_registrations": events.counts["nominal_registrations"] * scale,
+        "activations": events.counts["activations"] * scale,
+        "machines_bought": events.counts["machines_bought"] * scale,
+        "tax_relief": model.tax_relief * scale,
+        "awareness_mean": float(farms.awareness[farming].mean()) if n_farms else 0.0,
+        "trust_mean": float(farms.trust[farming].mean()) if n_farms else 0.0,
+        "land_per_farm_ha": float(farms.land_ha[farming].mean()) if n_farms else 0.0,
+    }
+    for instrument, paid in model.treasury.by_instrument.items():
+        row[f"subsidy_{instrument}"] = paid * scale
+    return row
+
+
+def write_tables(out: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    """Write each table as Parquet (and the model table also as CSV) into ``out``.
+
+    Files are first written under a temporary name and then moved into place, so a
+    run that fails half-way never leaves a half-written table over a good one.
+
+    Returns:
+        The paths written.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in tables.items():
+        targets = [(out / f"{name}.parquet", "parquet")]
+        if name == "model":
+            targets.append((out / f"{name}.csv", "csv"))
+        for path, kind in targets:
+            tmp = path.with_name(f".{path.name}.partial")
+            if kind == "parquet":
+                table.to_parquet(tmp, index=False)
+            else:
+                table.to_csv(tmp, index=False)
+            tmp.replace(path)
+            written.append(path)
+    return written

@@ -1,0 +1,116 @@
+"""Farms' yearly decisions made one farm at a time: the reference implementation.
+
+Slow and plain on purpose: each :class:`~coopsim.agents.Farm` agent looks at its own
+situation with ordinary loops, exactly as :mod:`coopsim.decisions` describes, using
+the same economics. The vectorised fast path must make the same decisions; the tests
+check it, and ``benchmarks/step.py`` times both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coopsim.agents import Farm
+from coopsim.decisions import DecisionTerms, FarmChoices
+from coopsim.economics import rules
+from coopsim.economics.coop_costs import coop_cost
+from coopsim.state import ACTIVE, NO_COOP, PRIMARY
+
+if TYPE_CHECKING:
+    from coopsim.model import CoopModel
+
+
+def decide_per_farm(model: CoopModel, terms: DecisionTerms, draw: np.ndarray) -> FarmChoices:
+    """The same decisions as :func:`coopsim.decisions.decide`, farm by farm."""
+    economy, farms, coops = model.economy, model.farms, model.coops
+    behaviour = terms.behaviour
+    choices = FarmChoices.empty(len(farms))
+    would_found = []
+    for farm in sorted(model.agents_by_type[Farm], key=lambda f: f.index):
+        i = farm.index
+        if not farm.farming:
+            continue
+        outside = terms.outside_wage * farms.labour_units[i]
+        rent = terms.land_rent * farms.land_ha[i]
+        if rules.quits_farming(
+            farms.expected_income[i], outside, rent, behaviour.farm_exit_threshold
+        ):
+            choices.quits[i] = True
+            continue
+        if economy.member[i]:
+            choices.leaves[i] = farms.bad_years[i] >= behaviour.exit_after_bad_years
+            continue
+        if farm.coop != NO_COOP or not draw[i] < behaviour.revision_probability * farms.awareness[i]:
+            continue
+        choices.considered[i] = True
+        known = set()
+        for j in farm.neighbours():
+            k = farms.coop[j]
+            if k != NO_COOP and coops.status[k] == ACTIVE and coops.tier[k] == PRIMARY:
+                known.add(int(k))
+        for k in sorted(known):
+            one = np.array([i])
+            after = economy.coop_group.take(np.array([k])) + economy.farm_group(one)
+            offer = economy.payoff_in(one, after, economy.coop_price[[k]])
+            extra = coop_cost(after, economy.params).total[0] - economy.coop_cost.total[k]
+            gain = rules.join_gain(
+                offer.payoff[0],
+                economy.payoff_alone[i],
+                economy.autonomy_premium[i],
+                farms.trust[i],
+                terms.join_cost,
+                terms.member_grant,
+                behaviour.planning_horizon_years,
+            )
+            if not rules.admits(extra, offer.cost_share[0]):
+                gain = -np.inf
+            if np.isnan(choices.gain[i]) or gain > choices.gain[i]:
+                choices.gain[i] = gain
+                choices.option[i] = k
+                choices.option_payoff[i] = offer.payoff[0]
+                choices.option_machinery[i] = offer.machinery_share[0]
+        if choices.gain[i] > 0:
+            choices.join[i] = choices.option[i]
+        else:
+            would_found.append(i)
+
+    for _ in range(2):
+        by_village = defaultdict(list)
+        for i in would_found:
+            by_village[int(farms.village[i])].append(i)
+        would_found = []
+        for village in sorted(by_village):
+            members = by_village[village]
+            group = economy.farm_group(np.array(members[:1]))
+            for i in members[1:]:
+                group = group + economy.farm_group(np.array([i]))
+            size = len(members)
+            price = economy.new_coop_price(group, np.array([farms.region[members[0]]], dtype=np.int64))
+            for i in members:
+                offer = economy.payoff_in(np.array([i]), group, price)
+                gain = rules.join_gain(
+                    offer.payoff[0],
+                    economy.payoff_alone[i],
+                    economy.autonomy_premium[i],
+                    farms.trust[i],
+                    terms.join_cost + terms.found_cost / size,
+                    terms.member_grant + terms.start_up_grant / size,
+                    behaviour.planning_horizon_years,
+                )
+                if np.isnan(choices.gain[i]) or gain > choices.gain[i]:
+                    choices.gain[i] = gain
+                    choices.option[i] = NO_COOP
+                    choices.option_payoff[i] = offer.payoff[0]
+                    choices.option_machinery[i] = offer.machinery_share[0]
+                if gain > 0:
+                    would_found.append(i)
+    founders_by_village = defaultdict(list)
+    for i in would_found:
+        founders_by_village[int(farms.village[i])].append(i)
+    for founders in founders_by_village.values():
+        if len(founders) >= behaviour.min_founders:
+            choices.founds[founders] = True
+    return choices

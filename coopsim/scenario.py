@@ -1,0 +1,553 @@
+"""Scenario files: what a run simulates, validated before anything runs.
+
+A scenario is a TOML file with these tables (every field has a unit and a range,
+see ``docs/scenarios.md`` or ``coopsim validate --explain``):
+
+* top level: name, description, currency, start year, years, seed;
+* ``[population]``: how many real farms, how many are simulated, regions,
+  villages, farm types and their land, livestock and machinery;
+* ``[network]``: ties within and between villages;
+* ``[market]``: prices, volatility, bargaining premium, contractor prices,
+  off-farm wage (``[[market.changes]]`` changes them from a given year);
+* ``[costs]``: cooperative cost structure (rule R4) and machinery economics;
+* ``[behaviour]``: how farms decide (calibrated once, shared by all countries);
+* ``[federation]``: regional unions and a central tier;
+* ``[policy]``: every subsidy lever; ``[[policy.changes]]`` changes them from
+  a given year, so a policy is a schedule, not a constant.
+
+Errors are raised as :class:`ScenarioError`, whose message is one line naming
+the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+
+ASSETS = ("tractor", "truck", "combine", "barn")
+"""The four kinds of machinery and buildings a farm can own and a coop can pool."""
+
+PRODUCTS = ("crop", "livestock")
+"""Products marketed: crops in tonnes of grain equivalent, livestock products in tonnes."""
+
+FARM_TYPES = ("household_plot", "peasant_farm", "commercial_farm")
+
+
+class ScenarioError(ValueError):
+    """A scenario (or experiment) file that cannot be used, with a one-line reason."""
+
+
+def _field(default: Any, unit: str, help: str, **bounds: Any) -> Any:
+    """A scenario field with its unit and a one-line help text (shown by the dashboard)."""
+    return Field(default, description=help, json_schema_extra={"unit": unit}, **bounds)
+
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+# --- population -------------------------------------------------------------------------------
+
+
+class FarmType(_Section):
+    """How one type of farm is drawn: its share, size and machinery."""
+
+    share: float = _field(0.0, "share of farms", "Share of all farms that are of this type.", ge=0, le=1)
+    land_ha_median: float = _field(5.0, "ha", "Median farmland.", gt=0, le=100_000)
+    land_sigma: float = _field(0.6, "log-sd", "Spread of farmland (sd of its logarithm).", ge=0, le=3)
+    livestock_median: float = _field(2.0, "head", "Median herd size.", ge=0, le=100_000)
+    livestock_sigma: float = _field(0.6, "log-sd", "Spread of herd size.", ge=0, le=3)
+    owns_tractor: Share = _field(0.1, "probability", "Chance that such a farm owns a tractor.")
+    owns_truck: Share = _field(0.1, "probability", "Chance that it owns a truck.")
+    owns_combine: Share = _field(0.02, "probability", "Chance that it owns a combine harvester.")
+    owns_barn: Share = _field(0.3, "probability", "Chance that it owns a barn fit for a larger herd.")
+    labour_units: float = _field(
+        0.3, "full-time jobs", "Labour the farm takes, valued at the off-farm wage.", ge=0, le=100
+    )
+    cash: float = _field(0.0, "currency", "Cash at the start.", ge=0)
+
+
+class Population(_Section):
+    """The farms: how many, where, of which types."""
+
+    farms: int = _field(
+        500_000, "farms", "Real number of farms the scenario stands for.", ge=2, le=5_000_000
+    )
+    simulated_farms: int | None = _field(
+        None,
+        "farms",
+        "Farms actually simulated; each stands for farms/simulated_farms real ones. "
+        "Empty = all.",
+        ge=2,
+        le=5_000_000,
+    )
+    regions: int = _field(14, "regions", "Number of regions (markets and KPI targets).", ge=1, le=500)
+    village_size: int = _field(
+        80, "farms", "Mean number of farms in a village.", ge=2, le=5_000
+    )
+    productivity_sigma: float = _field(
+        0.25, "log-sd", "Spread of farm productivity around 1.", ge=0, le=2
+    )
+    autonomy_premium_mean: float = _field(
+        0.10,
+        "share of income",
+        "Mean value of being one's own boss, as a share of the farm's revenue selling alone.",
+        ge=0,
+        le=5,
+    )
+    autonomy_premium_sd: float = _field(
+        0.05, "share of income", "Spread of the autonomy premium between farms.", ge=0, le=5
+    )
+    awareness: Share = _field(0.05, "share", "Mean awareness of the programme at the start.")
+    trust: Share = _field(0.4, "0–1", "Mean trust in cooperation at the start.")
+    initial_membership_rate: Share = _field(
+        0.0, "share of farms", "Share of farms already in a cooperative at the start."
+    )
+    initial_coop_size: int = _field(
+        20, "members", "Mean members per cooperative existing at the start.", ge=2, le=10_000
+    )
+    household_plot: FarmType = FarmType(share=0.8)
+    peasant_farm: FarmType = FarmType(
+        share=0.19, land_ha_median=60, livestock_median=15, owns_tractor=0.5, owns_truck=0.4,
+        owns_combine=0.1, owns_barn=0.6, labour_units=1.0,
+    )
+    commercial_farm: FarmType = FarmType(
+        share=0.01, land_ha_median=1500, livestock_median=150, owns_tractor=1.0, owns_truck=1.0,
+        owns_combine=0.9, owns_barn=0.9, labour_units=8.0,
+    )
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> Population:
+        total = sum(getattr(self, t).share for t in FARM_TYPES)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(
+                f"farm type shares must add up to 1 (household_plot + peasant_farm + "
+                f"commercial_farm), got {total:g}"
+            )
+        if self.simulated_farms is not None and self.simulated_farms > self.farms:
+            raise ValueError("simulated_farms cannot exceed farms")
+        return self
+
+    @property
+    def scale(self) -> float:
+        """Real farms per simulated farm."""
+        return self.farms / (self.simulated_farms or self.farms)
+
+
+class Network(_Section):
+    """Social ties: villages as dense clusters, weaker ties between villages of a region."""
+
+    village_ties: int = _field(
+        8, "ties per farm", "Ties each farm has inside its village (even number).", ge=2, le=200
+    )
+    outside_village_share: Share = _field(
+        0.05, "share of ties", "Share of ties that go to another village of the same region."
+    )
+
+
+# --- market and costs -------------------------------------------------------------------------
+
+
+class MarketLevers(_Section):
+    """Prices and outside options; each can change by year."""
+
+    price_crop: float = _field(
+        50_000, "currency/t", "Reference (buyers') price of crops.", gt=0
+    )
+    price_livestock: float = _field(
+        150_000, "currency/t", "Reference (buyers') price of livestock products.", gt=0
+    )
+    price_volatility: float = _field(
+        0.10, "log-sd per year", "Year-to-year price shock (sd of its logarithm).", ge=0, le=1
+    )
+    buyers_margin: float = _field(
+        0.20, "share of price", "What buyers keep from a farm selling alone.", ge=0, lt=1
+    )
+    bargaining_premium: float = _field(
+        0.15,
+        "per unit of share",
+        "β: price rise per share of regional volume a coop markets (rule R5).",
+        ge=0,
+        le=5,
+    )
+    yardstick: Share = _field(
+        0.3, "share of β", "How much of the coops' price effect non-members also get."
+    )
+    assured_market_value: float = _field(
+        0.02, "share of revenue", "Value to a member of an assured outlet.", ge=0, le=1
+    )
+    hire_tractor: float = _field(
+        12_000, "currency/ha", "Contractor price for tillage and haymaking.", ge=0
+    )
+    hire_combine: float = _field(
+        10_000, "currency/ha", "Contractor price for harvesting.", ge=0
+    )
+    hire_truck: float = _field(3_000, "currency/t", "Haulage price to market.", ge=0)
+    hire_barn: float = _field(
+        25_000, "currency/head", "Renting stall space for one animal for a year.", ge=0
+    )
+    off_farm_wage: float = _field(
+        1_200_000, "currency/year", "Income of one full-time job off the farm.", ge=0
+    )
+    land_rent: float = _field(5_000, "currency/ha/year", "Rent a farm gets for its land if it quits.", ge=0)
+    interest_rate: float = _field(
+        0.14, "per year", "Commercial interest rate on loans.", ge=0, le=1
+    )
+
+
+
+
+class Costs(_Section):
+    """Cost structure of farms and cooperatives (rule R4) and machinery economics."""
+
+    crop_yield_t_per_ha: float = _field(1.2, "t/ha", "Crop yield at productivity 1.", gt=0, le=50)
+    livestock_yield_t_per_head: float = _field(
+        1.5, "t/head/year", "Livestock product per animal a year.", gt=0, le=50
+    )
+    crop_cost_per_ha: float = _field(
+        25_000, "currency/ha", "Seed, fertiliser and other non-machinery cost.", ge=0
+    )
+    livestock_cost_per_head: float = _field(
+        120_000, "currency/head/year", "Feed, veterinary and other non-machinery cost.", ge=0
+    )
+    hay_ha_per_head: float = _field(
+        1.0, "ha/head", "Haymaking area needed per animal (tractor work).", ge=0, le=100
+    )
+    price_tractor: float = _field(15_000_000, "currency", "Price of a new tractor.", ge=0)
+    price_truck: float = _field(10_000_000, "currency", "Price of a new truck.", ge=0)
+    price_combine: float = _field(40_000_000, "currency", "Price of a new combine.", ge=0)
+    price_barn: float = _field(20_000_000, "currency", "Price of a new barn.", ge=0)
+    capacity_tractor: float = _field(400, "ha/year", "Area a tractor can work in a year.", gt=0)
+    capacity_truck: float = _field(1_500, "t/year", "Tonnes a truck can haul in a year.", gt=0)
+    capacity_combine: float = _field(800, "ha/year", "Area a combine can harvest in a year.", gt=0)
+    capacity_barn: float = _field(100, "head", "Animals a barn can house.", gt=0)
+    operating_share: Share = _field(
+        0.35,
+        "share of hire price",
+        "Running cost of one's own machine per unit of work, as a share of the contractor price.",
+    )
+    depreciation_rate: Share = _field(0.08, "per year", "Machinery depreciation.")
+    coop_fixed_cost: float = _field(
+        1_500_000, "currency/year", "F: a cooperative's administration cost.", ge=0
+    )
+    audit_cost: float = _field(
+        500_000, "currency/year", "Compulsory audit of a cooperative.", ge=0
+    )
+    handling_cost: float = _field(
+        0.03, "share of marketed value", "c: collection and handling per unit marketed.", ge=0, le=1
+    )
+    governance_cost: float = _field(
+        40_000,
+        "currency/member/year",
+        "γ: governance cost per member per unit of member heterogeneity.",
+        ge=0,
+    )
+    coop_tax_rate: Share = _field(0.03, "share of marketed value", "Tax on a coop's turnover.")
+    equity_per_member: float = _field(
+        100_000, "currency", "Share capital a member pays in when joining.", ge=0
+    )
+    switching_cost: float = _field(
+        50_000, "currency", "One-off cost of joining (paperwork, changing buyers).", ge=0
+    )
+    founding_cost: float = _field(
+        1_000_000, "currency", "One-off cost of registering a new cooperative.", ge=0
+    )
+    merger_cost: float = _field(
+        3_000_000, "currency", "One-off cost of merging two cooperatives.", ge=0
+    )
+
+
+class Behaviour(_Section):
+    """How farms and coops decide. Calibrated once, shared across countries."""
+
+    revision_probability: Share = _field(
+        0.3, "per year", "Chance that a farm reconsiders its membership in a year."
+    )
+    planning_horizon_years: float = _field(
+        5, "years", "Over how many years one-off costs are spread when deciding.", ge=1, le=50
+    )
+    loyalty_threshold: float = _field(
+        0.05, "share of revenue", "Dissatisfaction a member tolerates (rule R6).", ge=0, le=5
+    )
+    exit_after_bad_years: int = _field(
+        3, "years", "m: consecutive bad years before a member leaves (rule R6).", ge=1, le=50
+    )
+    voice: bool = _field(
+        True, "on/off", "Dissatisfied majorities can change their coop's cost-sharing rule."
+    )
+    min_founders: int = _field(
+        3, "farms", "Smallest group that can register a cooperative.", ge=2, le=1000
+    )
+    awareness_contagion: Share = _field(
+        0.3, "per year", "Rate at which awareness spreads from aware neighbours."
+    )
+    trust_learning: Share = _field(
+        0.2, "per year", "How fast trust follows what neighbours experience in coops."
+    )
+    farm_exit_threshold: float = _field(
+        1.0,
+        "ratio",
+        "A farm quits when off-farm income plus rent exceed this times its farm income.",
+        ge=0.1,
+        le=10,
+    )
+    income_memory: Share = _field(
+        0.5, "weight", "Weight of this year's income in the expected income."
+    )
+    secession_samples: int = _field(
+        4, "sub-groups per coop", "Sub-groups tested for secession each year (rule R2).", ge=0, le=100
+    )
+    secession_setup_cost: float = _field(
+        2_000_000, "currency", "Set-up cost a seceding group must cover (rule R2).", ge=0
+    )
+    merger_search_probability: Share = _field(
+        0.2, "per year", "Chance that a coop looks for a merger partner (rule R7)."
+    )
+    merger_success_probability: Share = _field(
+        0.5, "probability", "Chance a merger realises its expected savings (Cramer 1967)."
+    )
+    nominal_dissolve_years: int = _field(
+        3, "years", "A nominal coop without pressure dissolves after this many years.", ge=1, le=50
+    )
+    shapley_exact_max: int = _field(
+        10, "members", "Largest coop whose Shapley value is computed exactly.", ge=2, le=16
+    )
+    shapley_permutations: int = _field(
+        64, "permutations", "Sampled orders for the Shapley value of larger coops.", ge=8, le=5000
+    )
+
+
+class Federation(_Section):
+    """Regional unions of primary coops and a central tier."""
+
+    union_min_coops: int = _field(
+        3, "coops", "Primary coops needed to form a regional union.", ge=2, le=10_000
+    )
+    union_cost_per_coop: float = _field(
+        1_000_000, "currency/year", "What a primary coop pays its union.", ge=0
+    )
+    union_bargaining: Share = _field(
+        0.5, "share", "How much of its union's market share a member coop bargains with."
+    )
+    central_tier: bool = _field(False, "on/off", "Unions may join one central federation.")
+    central_premium: float = _field(
+        0.02, "share of price", "Price gain from a central federation.", ge=0, le=1
+    )
+
+
+class PolicyLevers(_Section):
+    """What the state pays for. Each lever can change by year."""
+
+    start_up_grant: float = _field(
+        0, "currency/coop", "Grant to each newly registered cooperative.", ge=0
+    )
+    member_grant: float = _field(
+        0, "currency/new member", "Grant for each farm that joins a cooperative.", ge=0
+    )
+    member_grant_needs_operation: bool = _field(
+        False, "on/off", "Pay member grants only to members of operating (active) coops."
+    )
+    investment_subsidy: Share = _field(
+        0, "share of price", "Share of a coop's machinery and building purchase the state repays."
+    )
+    credit_rate: float | None = _field(
+        None,
+        "per year",
+        "Concessional interest rate for coop loans; empty = commercial rate.",
+        ge=0,
+        le=1,
+    )
+    credit_grace_years: int = _field(
+        0, "years", "Years without interest on a concessional loan.", ge=0, le=30
+    )
+    output_subsidy_crop: float = _field(
+        0, "currency/t", "Paid per tonne of crops marketed through an active coop.", ge=0
+    )
+    output_subsidy_livestock: float = _field(
+        0, "currency/t", "Paid per tonne of livestock products marketed through a coop.", ge=0
+    )
+    tax_relief: Share = _field(0, "share of tax", "Share of the coop turnover tax waived.")
+    audit_subsidy: Share = _field(0, "share of audit cost", "Share of the audit the state pays.")
+    start_up_aid: list[Share] = _field(
+        [], "share of marketed value by coop year", "Degressive aid, e.g. [0.10, 0.08, 0.06, 0.05, 0.04]."
+    )
+    start_up_aid_cap: float | None = _field(
+        None, "currency/coop/year", "Cap on the degressive aid; empty = none.", ge=0
+    )
+    merger_subsidy: Share = _field(0, "share of merger cost", "Share of a merger's cost the state pays.")
+    kpi_coops_per_region: float = _field(
+        0, "coops", "Registered coops each region is told to reach (real count).", ge=0
+    )
+    kpi_pressure: Share = _field(
+        0, "0–1", "How hard administrations push farms to register coops to meet the KPI."
+    )
+    campaign: Share = _field(
+        0, "share per year", "Information campaign: share of unaware farms it reaches each year."
+    )
+    budget: float | None = _field(
+        None, "currency/year", "Cap on what the state pays in a year; empty = no cap.", ge=0
+    )
+
+
+def _partial(levers: type[_Section], name: str) -> Any:
+    """A model with every lever optional and a required year: one entry of ``changes``."""
+    fields: dict[str, Any] = {"year": (int, Field(description="Calendar year the change starts."))}
+    for key, info in levers.model_fields.items():
+        bounded = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        fields[key] = (bounded | None, Field(None, description=info.description))
+    return create_model(name, __base__=_Section, **fields)
+
+
+PolicyChange = _partial(PolicyLevers, "PolicyChange")
+MarketChange = _partial(MarketLevers, "MarketChange")
+
+
+class Policy(PolicyLevers):
+    """Policy levers in force at the start, and changes from given years."""
+
+    changes: list[PolicyChange] = Field(default_factory=list, description="Changes by year.")
+
+
+class Market(MarketLevers):
+    """Market levers in force at the start, and changes from given years."""
+
+    changes: list[MarketChange] = Field(default_factory=list, description="Changes by year.")
+
+
+class Scenario(_Section):
+    """A whole scenario, as validated from its TOML file."""
+
+    name: str = _field("unnamed", "", "Short title.")
+    description: str = _field("", "", "What the scenario tells, for a teacher or a policymaker.")
+    sources: str = _field("", "", "Where the values come from; which are measured, which assumed.")
+    currency: str = _field("KZT", "", "Currency of every money value.")
+    start_year: int = _field(2016, "year", "First simulated year.", ge=1800, le=2200)
+    years: int = _field(15, "years", "Number of simulated years.", ge=1, le=200)
+    seed: int = _field(0, "", "Seed of every random draw.", ge=0)
+    cost_sharing: Literal["patronage", "shapley"] = _field(
+        "patronage", "", "How coops share costs among members (rule R3)."
+    )
+    population: Population = Population()
+    network: Network = Network()
+    market: Market = Market()
+    costs: Costs = Costs()
+    behaviour: Behaviour = Behaviour()
+    federation: Federation = Federation()
+    policy: Policy = Policy()
+
+    @model_validator(mode="after")
+    def _changes_within_run(self) -> Scenario:
+        for section in ("policy", "market"):
+            for change in getattr(self, section).changes:
+                if change.year < self.start_year:
+                    raise ValueError(
+                        f"{section}.changes: year {change.year} is before start_year "
+                        f"{self.start_year}"
+                    )
+        return self
+
+    @property
+    def end_year(self) -> int:
+        """Last simulated year."""
+        return self.start_year + self.years - 1
+
+    def policy_in(self, year: int) -> PolicyLevers:
+        """The policy levers in force in ``year``."""
+        return _in_force(PolicyLevers, self.policy, year)
+
+    def market_in(self, year: int) -> MarketLevers:
+        """The market levers in force in ``year``."""
+        return _in_force(MarketLevers, self.market, year)
+
+    def with_values(self, values: dict[str, Any]) -> Scenario:
+        """A copy with fields replaced by dotted keys, e.g. ``{"policy.member_grant": 1e5}``.
+
+        A key ``policy.changes.2019.member_grant`` sets the lever in the change that
+        starts in 2019 (creating it if needed). The copy is validated again.
+        """
+        data = self.model_dump(mode="python")
+        for key, value in values.items():
+            _set_dotted(data, key, value)
+        return validate_scenario(data, source="scenario values")
+
+
+def _in_force(levers: type[_Section], block: _Section, year: int) -> Any:
+    values = {k: getattr(block, k) for k in levers.model_fields}
+    for change in sorted(block.changes, key=lambda c: c.year):
+        if change.year <= year:
+            values.update(change.model_dump(exclude_none=True, exclude={"year"}))
+    return levers.model_construct(**values)
+
+
+def _set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
+    parts = key.split(".")
+    node: Any = data
+    for i, part in enumerate(parts[:-1]):
+        if part == "changes" and isinstance(node.get("changes"), list):
+            year = int(parts[i + 1])
+            changes = node["changes"]
+            match = next((c for c in changes if c["year"] == year), None)
+            if match is None:
+                match = {"year": year}
+                changes.append(match)
+            match[parts[-1]] = value
+            return
+        if not isinstance(node, dict) or part not in node:
+            raise ScenarioError(f"{key}: no such scenario field")
+        node = node[part]
+    if not isinstance(node, dict) or parts[-1] not in node:
+        raise ScenarioError(f"{key}: no such scenario field")
+    node[parts[-1]] = value
+
+
+def _describe(error: dict[str, Any]) -> str:
+    loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{loc}: unknown key"
+    if kind == "missing":
+        return f"{loc}: required key is missing"
+    msg = error["msg"].removeprefix("Value error, ")
+    got = error.get("input")
+    shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
+    return f"{loc}: {msg}{shown}" if loc else f"{msg}{shown}"
+
+
+def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenario:
+    """Validate a scenario given as a dictionary (as read from TOML).
+
+    Raises:
+        ScenarioError: one line naming ``source``, the key and what was expected.
+    """
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ScenarioError(f"{source}: {_describe(errors[0])}{more}") from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario TOML file.
+
+    Raises:
+        ScenarioError: when the file is missing, is not TOML, or does not validate.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such scenario file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
+    return validate_scenario(data, source=str(path))
