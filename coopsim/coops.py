@@ -377,7 +377,7 @@ def invest(y: Year) -> None:
     """
     coops, e, policy, market = y.coops, y.economy, y.policy, y.market
     costs = y.scenario.costs
-    active = np.flatnonzero(coops.active(PRIMARY))
+    active = np.flatnonzero(coops.active(PRIMARY)[: e.coops_priced])
     if len(active) == 0:
         return
     rate = effective_credit_rate(policy, market, costs)
@@ -408,10 +408,9 @@ def secede(y: Year) -> None:
     """
     farms, coops, e = y.farms, y.coops, y.economy
     behaviour = y.scenario.behaviour
-    idx = np.flatnonzero(e.member)
+    idx, c = e.still_members(farms.coop)
     if len(idx) == 0 or behaviour.secession_samples == 0:
         return
-    c = farms.coop[idx].astype(np.int64)
     k = len(coops)
     order = np.lexsort((e.value[idx], c))
     idx, c = idx[order], c[order]
@@ -466,7 +465,7 @@ def merge(y: Year) -> None:
     """
     farms, coops, e = y.farms, y.coops, y.economy
     behaviour, costs = y.scenario.behaviour, y.scenario.costs
-    active = np.flatnonzero(coops.active(PRIMARY))
+    active = np.flatnonzero(coops.active(PRIMARY)[: e.coops_priced])
     if len(active) < 2:
         return
     searching = active[
@@ -497,12 +496,14 @@ def merge(y: Year) -> None:
     pair_of = np.full(len(coops), -1)
     pair_of[a] = np.arange(len(a))
     pair_of[b] = np.arange(len(b))
-    idx = np.flatnonzero(e.member & (pair_of[np.maximum(farms.coop, 0)] >= 0))
-    p = pair_of[farms.coop[idx]]
+    idx, c = e.still_members(farms.coop)
+    in_pair = pair_of[c] >= 0
+    idx, c = idx[in_pair], c[in_pair]
+    p = pair_of[c]
     after = patronage_shares(
         e.value[idx], e.need[idx], merged_group.value[p], merged_group.need[p], merged_cost.take(p)
     )
-    majority = rules.majority_gains(e.cost_share[idx], after, farms.coop[idx].astype(np.int64), len(coops))
+    majority = rules.majority_gains(e.cost_share[idx], after, c, len(coops))
     go = (saving > 0) & majority[a] & majority[b]
     if not go.any():
         return
@@ -542,10 +543,11 @@ def federate(y: Year) -> None:
     unions = np.flatnonzero(coops.active(REGIONAL_UNION))
     union_of_region = np.full(n_regions, NO_COOP)
     union_of_region[coops.region[unions]] = unions
-    idx = np.flatnonzero(e.member)
+    idx, c = e.still_members(y.farms.coop)
     revenue_at_base = (e.output_t[idx] * e.price_base[y.farms.region[idx]]).sum(axis=-1)
-    revenue_base = np.bincount(y.farms.coop[idx], weights=revenue_at_base, minlength=len(coops))
-    share = e.coop_share
+    revenue_base = np.bincount(c, weights=revenue_at_base, minlength=len(coops))
+    share = np.zeros(len(coops))
+    share[: e.coops_priced] = e.coop_share
     candidate = active.copy()
     for _ in range(2):
         union_share = np.bincount(coop_region[candidate], weights=share[candidate], minlength=n_regions)
@@ -587,8 +589,7 @@ def advance_life_cycle(y: Year) -> None:
     if len(registered) == 0:
         return
     k = len(coops)
-    idx = np.flatnonzero(e.member)
-    c = farms.coop[idx].astype(np.int64)
+    idx, c = e.still_members(farms.coop)
     gain = e.payoff_member[idx] - e.payoff_alone[idx] - e.autonomy_premium[idx]
     tolerance = y.scenario.behaviour.loyalty_threshold * np.maximum(e.revenue_alone[idx], 0)
     count = np.maximum(np.bincount(c, minlength=k), 1)

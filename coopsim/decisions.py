@@ -5,7 +5,8 @@ step (simultaneous revision, a documented design choice: see ``docs/odd.md``), s
 the outcome does not depend on any order of farms and the seed fixes it. In turn:
 
 1. **Quit farming** (AgriPoliS-style exit): off-farm income plus land rent beat the
-   farm income the farm expects.
+   farm income the farm expects; such a farm quits with chance ``farm_exit_rate``
+   a year (exits wait for a generation change or a buyer).
 2. **Leave** (rule R6): a member of an operating coop leaves after ``m`` consecutive
    dissatisfied years.
 3. **Join** (rule R1): a farm outside any coop that revises this year (chance
@@ -13,10 +14,11 @@ the outcome does not depend on any order of farms and the seed fixes it. In turn
    neighbours belong to, asks each what it would pay and earn there, and joins the
    best one if the gain beats its autonomy premium and the coop admits it (a coop
    admits a farm whose cost share covers the extra cost it brings).
-4. **Found**: revising farms with no coop worth joining sound out each other, village
-   by village; those who would gain from a coop of all of them are asked again with
-   that smaller group, and the ones still gaining found a coop if they are at least
-   ``min_founders``. At most one coop is founded per village and year.
+4. **Found**: a revising farm with no coop worth joining sounds out its village: every
+   farm there outside any coop that listens this year (chance: its awareness) is asked
+   whether it would gain from a coop of all who listen; those who would are asked again
+   with that smaller group, and the ones still gaining found a coop if they are at
+   least ``min_founders``. At most one coop is founded per village and year.
 
 :mod:`coopsim.reference` makes the same decisions farm by farm, in plain loops, and
 the tests check that both agree.
@@ -122,12 +124,18 @@ class FarmChoices:
         )
 
 
+def listening(farms: Farms, draw: np.ndarray) -> np.ndarray:
+    """Farms outside any coop that would listen to an offer this year (chance: awareness).
+
+    ``draw[:, 0]`` is uniform in [0, 1); revising farms are a subset of listening ones.
+    """
+    return farms.farming & (farms.coop == NO_COOP) & (draw[:, 0] < farms.awareness)
+
+
 def revising(farms: Farms, behaviour: Behaviour, draw: np.ndarray) -> np.ndarray:
-    """Farms outside any coop that reconsider this year (``draw`` uniform in [0, 1))."""
-    return (
-        farms.farming
-        & (farms.coop == NO_COOP)
-        & (draw < behaviour.revision_probability * farms.awareness)
+    """Farms outside any coop that reconsider this year on their own."""
+    return listening(farms, draw) & (
+        draw[:, 0] < behaviour.revision_probability * farms.awareness
     )
 
 
@@ -171,13 +179,21 @@ def founding_gain(
 
 
 def quits_and_leaves(
-    economy: YearEconomy, farms: Farms, terms: DecisionTerms, choices: FarmChoices
+    economy: YearEconomy,
+    farms: Farms,
+    terms: DecisionTerms,
+    draw: np.ndarray,
+    choices: FarmChoices,
 ) -> None:
     """Steps 1–2: farm exit and members leaving (vectorised)."""
     outside = terms.outside_wage * farms.labour_units
     rent = terms.land_rent * farms.land_ha
-    choices.quits[:] = farms.farming & rules.quits_farming(
-        farms.expected_income, outside, rent, terms.behaviour.farm_exit_threshold
+    choices.quits[:] = (
+        farms.farming
+        & rules.quits_farming(
+            farms.expected_income, outside, rent, terms.behaviour.farm_exit_threshold
+        )
+        & (draw[:, 1] < terms.behaviour.farm_exit_rate)
     )
     choices.leaves[:] = (
         economy.member
@@ -201,11 +217,11 @@ def decide(
         farms, coops: the state at the start of the decision step.
         adjacency: the social network.
         terms: the year's terms.
-        draw: one uniform number per farm, for revision.
+        draw: two uniform numbers per farm, (N, 2): revision and farm exit.
     """
     n = len(farms)
     choices = FarmChoices.empty(n)
-    quits_and_leaves(economy, farms, terms, choices)
+    quits_and_leaves(economy, farms, terms, draw, choices)
     eligible = revising(farms, terms.behaviour, draw) & ~choices.quits
     choices.considered[:] = eligible
 
@@ -247,7 +263,10 @@ def decide(
     choices.join[best_farm[joins]] = coop[first[joins]]
 
     # founding, village by village, in two rounds of sounding out
-    founders = np.flatnonzero(eligible & (choices.join == NO_COOP))
+    proposing = np.zeros(farms.village.max() + 1 if n else 0, bool)
+    proposing[farms.village[eligible & (choices.join == NO_COOP)]] = True
+    asked = listening(farms, draw) & ~choices.quits & (choices.join == NO_COOP)
+    founders = np.flatnonzero(asked & proposing[farms.village])
     for _ in range(2):
         villages, group_of = np.unique(farms.village[founders], return_inverse=True)
         region = farms.region[founders][np.unique(group_of, return_index=True)[1]].astype(np.int64)

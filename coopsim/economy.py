@@ -45,6 +45,7 @@ class YearEconomy:
         revenue_alone, payoff_alone: selling alone (currency/year), (N,).
         autonomy_premium: a_i (currency/year), (N,).
         member: farms selling through an active primary coop, (N,).
+        member_coop: each farm's coop when the year was priced (-1 for none), (N,).
         coop_group: sums over each coop's members (zero for coops not active).
         coop_cost: each coop's cost (rule R4).
         coop_price: each coop's price per product (currency/t), (K, 2).
@@ -76,6 +77,7 @@ class YearEconomy:
     payoff_alone: np.ndarray
     autonomy_premium: np.ndarray
     member: np.ndarray
+    member_coop: np.ndarray
     coop_group: Group
     coop_cost: CoopCost
     coop_price: np.ndarray
@@ -86,6 +88,20 @@ class YearEconomy:
     machinery_share: np.ndarray
     revenue_member: np.ndarray
     payoff_member: np.ndarray
+
+    @property
+    def coops_priced(self) -> int:
+        """Number of coops that existed when the year was priced."""
+        return len(self.coop_share)
+
+    def still_members(self, coop_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Farms that sold through a coop this year and are still in it, and that coop.
+
+        Processes after the farms' decisions use this year's accounts (the economy) for
+        the members who stayed; ``coop_of`` is the farms' current coop array.
+        """
+        idx = np.flatnonzero(self.member & (coop_of == self.member_coop))
+        return idx, coop_of[idx].astype(np.int64)
 
     def farm_group(self, farms: np.ndarray) -> Group:
         """Each farm in ``farms`` as a group of one (what it brings to a coop)."""
@@ -180,7 +196,7 @@ def price_year(
     need = work_needed(farms.land_ha, farms.livestock_head, output.sum(axis=-1), costs.hay_ha_per_head)
     need *= farming[:, None]
     machinery = MachineryPrices.from_scenario(costs, market)
-    holding = farms.owns * machinery.fixed
+    holding = farms.owns * machinery.fixed * costs.owned_value_share
     machinery_alone = machinery_cost(need, farms.owns, holding, machinery).sum(axis=-1)
     production_cost = (
         costs.crop_cost_per_ha * farms.land_ha + costs.livestock_cost_per_head * farms.livestock_head
@@ -255,6 +271,7 @@ def price_year(
         payoff_alone=payoff_alone,
         autonomy_premium=farms.autonomy_share * np.maximum(revenue_alone, 0.0),
         member=member,
+        member_coop=farms.coop.copy(),
         coop_group=group,
         coop_cost=cost,
         coop_price=price,

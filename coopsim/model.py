@@ -173,7 +173,7 @@ class CoopModel(mesa.Model):
         self._judge_membership(economy)
 
         terms = DecisionTerms.of_year(scenario.behaviour, scenario.costs, market, policy, payout_ratio)
-        draw = self.rng.random(len(self.farms))
+        draw = self.rng.random((len(self.farms), 2))
         if self.decision_path == "reference":
             choices = decide_per_farm(self, terms, draw)
         else:

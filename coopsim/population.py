@@ -36,7 +36,46 @@ def _lognormal(median: float, sigma: float, n: int, rng: np.random.Generator) ->
 
 
 def make_farms(pop: Population, rng: np.random.Generator) -> Farms:
-    """Draw every simulated farm, sorted by village (farms of a village are contiguous)."""
+    """Draw every simulated farm, sorted by village (farms of a village are contiguous).
+
+    With ``named_farms`` the farms are exactly those (in village order), and only the
+    values they leave empty are drawn.
+    """
+    farms = _draw_farms(pop, rng)
+    if pop.named_farms:
+        _set_named(farms, pop)
+    return farms
+
+
+def _set_named(farms: Farms, pop: Population) -> None:
+    named = pop.named_farms
+    order = sorted(range(len(named)), key=lambda i: named[i].village)
+    for i, j in enumerate(order):
+        f = named[j]
+        farms.village[i] = f.village
+        farms.region[i] = f.region
+        farms.kind[i] = FARM_TYPES.index(f.kind)
+        farms.land_ha[i] = f.land_ha
+        farms.livestock_head[i] = f.livestock_head
+        farms.owns[i] = [a in f.assets for a in ASSETS]
+        farms.productivity[i] = f.productivity
+        farms.labour_units[i] = (
+            getattr(pop, f.kind).labour_units if f.labour_units is None else f.labour_units
+        )
+        if f.autonomy_premium is not None:
+            farms.autonomy_share[i] = f.autonomy_premium
+        if f.awareness is not None:
+            farms.awareness[i] = f.awareness
+        if f.trust is not None:
+            farms.trust[i] = f.trust
+
+
+def named_order(pop: Population) -> list[str]:
+    """Names of the named farms in the order the model holds them (by village)."""
+    return [f.name for f in sorted(pop.named_farms, key=lambda f: f.village)]
+
+
+def _draw_farms(pop: Population, rng: np.random.Generator) -> Farms:
     n = pop.simulated_farms or pop.farms
     sizes = village_sizes(n, pop.village_size, rng)
     village = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)

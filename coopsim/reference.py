@@ -28,22 +28,26 @@ def decide_per_farm(model: CoopModel, terms: DecisionTerms, draw: np.ndarray) ->
     economy, farms, coops = model.economy, model.farms, model.coops
     behaviour = terms.behaviour
     choices = FarmChoices.empty(len(farms))
-    would_found = []
+    proposing = set()
     for farm in sorted(model.agents_by_type[Farm], key=lambda f: f.index):
         i = farm.index
         if not farm.farming:
             continue
         outside = terms.outside_wage * farms.labour_units[i]
         rent = terms.land_rent * farms.land_ha[i]
-        if rules.quits_farming(
-            farms.expected_income[i], outside, rent, behaviour.farm_exit_threshold
+        if (
+            rules.quits_farming(
+                farms.expected_income[i], outside, rent, behaviour.farm_exit_threshold
+            )
+            and draw[i, 1] < behaviour.farm_exit_rate
         ):
             choices.quits[i] = True
             continue
         if economy.member[i]:
             choices.leaves[i] = farms.bad_years[i] >= behaviour.exit_after_bad_years
             continue
-        if farm.coop != NO_COOP or not draw[i] < behaviour.revision_probability * farms.awareness[i]:
+        revises = draw[i, 0] < behaviour.revision_probability * farms.awareness[i]
+        if farm.coop != NO_COOP or not revises:
             continue
         choices.considered[i] = True
         known = set()
@@ -75,8 +79,19 @@ def decide_per_farm(model: CoopModel, terms: DecisionTerms, draw: np.ndarray) ->
         if choices.gain[i] > 0:
             choices.join[i] = choices.option[i]
         else:
-            would_found.append(i)
+            proposing.add(int(farms.village[i]))
 
+    would_found = []
+    for farm in sorted(model.agents_by_type[Farm], key=lambda f: f.index):
+        i = farm.index
+        listens = farm.farming and farm.coop == NO_COOP and draw[i, 0] < farms.awareness[i]
+        if (
+            listens
+            and not choices.quits[i]
+            and choices.join[i] == NO_COOP
+            and int(farms.village[i]) in proposing
+        ):
+            would_found.append(i)
     for _ in range(2):
         by_village = defaultdict(list)
         for i in would_found:

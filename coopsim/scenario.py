@@ -73,6 +73,31 @@ class FarmType(_Section):
     cash: float = _field(0.0, "currency", "Cash at the start.", ge=0)
 
 
+class NamedFarm(_Section):
+    """One farm given by hand, for small cases a class can follow farm by farm."""
+
+    name: str = _field("", "", "How the farm is called in the narration.")
+    kind: Literal["household_plot", "peasant_farm", "commercial_farm"] = _field(
+        "peasant_farm", "", "Farm type."
+    )
+    village: int = _field(0, "index", "Village (farms of one village can pool).", ge=0)
+    region: int = _field(0, "index", "Region.", ge=0)
+    land_ha: float = _field(20, "ha", "Farmland.", ge=0, le=100_000)
+    livestock_head: float = _field(5, "head", "Herd.", ge=0, le=100_000)
+    assets: list[Literal["tractor", "truck", "combine", "barn"]] = _field(
+        [], "", "Machinery and buildings it owns."
+    )
+    productivity: float = _field(1.0, "multiplier", "Output per ha and head against average.", gt=0, le=10)
+    autonomy_premium: float | None = _field(
+        None, "share of revenue", "Its autonomy premium; empty = the population mean.", ge=0, le=5
+    )
+    awareness: Share | None = _field(None, "0–1", "Its awareness; empty = the population mean.")
+    trust: Share | None = _field(None, "0–1", "Its trust; empty = the population mean.")
+    labour_units: float | None = _field(
+        None, "full-time jobs", "Labour it takes; empty = its type's value.", ge=0, le=100
+    )
+
+
 class Population(_Section):
     """The farms: how many, where, of which types."""
 
@@ -92,7 +117,7 @@ class Population(_Section):
         80, "farms", "Mean number of farms in a village.", ge=2, le=5_000
     )
     productivity_sigma: float = _field(
-        0.25, "log-sd", "Spread of farm productivity around 1.", ge=0, le=2
+        0.2, "log-sd", "Spread of farm productivity around 1.", ge=0, le=2
     )
     autonomy_premium_mean: float = _field(
         0.10,
@@ -112,14 +137,20 @@ class Population(_Section):
     initial_coop_size: int = _field(
         20, "members", "Mean members per cooperative existing at the start.", ge=2, le=10_000
     )
-    household_plot: FarmType = FarmType(share=0.8)
+    named_farms: list[NamedFarm] = _field(
+        [], "", "Farms given one by one (then farms must equal their number)."
+    )
+    household_plot: FarmType = FarmType(
+        share=0.8, land_ha_median=3, livestock_median=3, owns_tractor=0.05, owns_truck=0.05,
+        owns_combine=0.01, owns_barn=0.15, labour_units=0.05,
+    )
     peasant_farm: FarmType = FarmType(
-        share=0.19, land_ha_median=60, livestock_median=15, owns_tractor=0.5, owns_truck=0.4,
-        owns_combine=0.1, owns_barn=0.6, labour_units=1.0,
+        share=0.19, land_ha_median=60, livestock_median=15, owns_tractor=0.5, owns_truck=0.3,
+        owns_combine=0.1, owns_barn=0.5, labour_units=0.5,
     )
     commercial_farm: FarmType = FarmType(
         share=0.01, land_ha_median=1500, livestock_median=150, owns_tractor=1.0, owns_truck=1.0,
-        owns_combine=0.9, owns_barn=0.9, labour_units=8.0,
+        owns_combine=0.9, owns_barn=0.9, labour_units=5.0,
     )
 
     @model_validator(mode="after")
@@ -132,6 +163,15 @@ class Population(_Section):
             )
         if self.simulated_farms is not None and self.simulated_farms > self.farms:
             raise ValueError("simulated_farms cannot exceed farms")
+        if self.named_farms:
+            if self.farms != len(self.named_farms):
+                raise ValueError(
+                    f"farms is {self.farms} but {len(self.named_farms)} named_farms are given"
+                )
+            if self.simulated_farms not in (None, self.farms):
+                raise ValueError("named farms cannot be run as a scaled sample")
+            if max(f.region for f in self.named_farms) >= self.regions:
+                raise ValueError("a named farm's region is not below regions")
         return self
 
     @property
@@ -180,22 +220,22 @@ class MarketLevers(_Section):
         0.3, "share of β", "How much of the coops' price effect non-members also get."
     )
     assured_market_value: float = _field(
-        0.02, "share of revenue", "Value to a member of an assured outlet.", ge=0, le=1
+        0.05, "share of revenue", "Value to a member of an assured outlet.", ge=0, le=1
     )
     hire_tractor: float = _field(
-        12_000, "currency/ha", "Contractor price for tillage and haymaking.", ge=0
+        8_000, "currency/ha", "Contractor price for tillage and haymaking.", ge=0
     )
     hire_combine: float = _field(
-        10_000, "currency/ha", "Contractor price for harvesting.", ge=0
+        7_000, "currency/ha", "Contractor price for harvesting.", ge=0
     )
-    hire_truck: float = _field(3_000, "currency/t", "Haulage price to market.", ge=0)
+    hire_truck: float = _field(2_500, "currency/t", "Haulage price to market.", ge=0)
     hire_barn: float = _field(
-        25_000, "currency/head", "Renting stall space for one animal for a year.", ge=0
+        15_000, "currency/head", "Renting stall space for one animal for a year.", ge=0
     )
     off_farm_wage: float = _field(
-        1_200_000, "currency/year", "Income of one full-time job off the farm.", ge=0
+        900_000, "currency/year", "Income of one full-time job off the farm.", ge=0
     )
-    land_rent: float = _field(5_000, "currency/ha/year", "Rent a farm gets for its land if it quits.", ge=0)
+    land_rent: float = _field(2_000, "currency/ha/year", "Rent a farm gets for its land if it quits.", ge=0)
     interest_rate: float = _field(
         0.14, "per year", "Commercial interest rate on loans.", ge=0, le=1
     )
@@ -211,33 +251,38 @@ class Costs(_Section):
         1.5, "t/head/year", "Livestock product per animal a year.", gt=0, le=50
     )
     crop_cost_per_ha: float = _field(
-        25_000, "currency/ha", "Seed, fertiliser and other non-machinery cost.", ge=0
+        18_000, "currency/ha", "Seed, fertiliser and other non-machinery cost.", ge=0
     )
     livestock_cost_per_head: float = _field(
-        120_000, "currency/head/year", "Feed, veterinary and other non-machinery cost.", ge=0
+        70_000, "currency/head/year", "Feed, veterinary and other non-machinery cost.", ge=0
     )
     hay_ha_per_head: float = _field(
         1.0, "ha/head", "Haymaking area needed per animal (tractor work).", ge=0, le=100
     )
-    price_tractor: float = _field(15_000_000, "currency", "Price of a new tractor.", ge=0)
-    price_truck: float = _field(10_000_000, "currency", "Price of a new truck.", ge=0)
-    price_combine: float = _field(40_000_000, "currency", "Price of a new combine.", ge=0)
-    price_barn: float = _field(20_000_000, "currency", "Price of a new barn.", ge=0)
+    price_tractor: float = _field(6_000_000, "currency", "Price of a new tractor.", ge=0)
+    price_truck: float = _field(4_000_000, "currency", "Price of a new truck.", ge=0)
+    price_combine: float = _field(25_000_000, "currency", "Price of a new combine.", ge=0)
+    price_barn: float = _field(8_000_000, "currency", "Price of a new barn.", ge=0)
+    owned_value_share: Share = _field(
+        0.15,
+        "share of new price",
+        "What the machines and barns farms already own are worth, against new ones.",
+    )
     capacity_tractor: float = _field(400, "ha/year", "Area a tractor can work in a year.", gt=0)
     capacity_truck: float = _field(1_500, "t/year", "Tonnes a truck can haul in a year.", gt=0)
     capacity_combine: float = _field(800, "ha/year", "Area a combine can harvest in a year.", gt=0)
-    capacity_barn: float = _field(100, "head", "Animals a barn can house.", gt=0)
+    capacity_barn: float = _field(60, "head", "Animals a barn can house.", gt=0)
     operating_share: Share = _field(
         0.35,
         "share of hire price",
         "Running cost of one's own machine per unit of work, as a share of the contractor price.",
     )
-    depreciation_rate: Share = _field(0.08, "per year", "Machinery depreciation.")
+    depreciation_rate: Share = _field(0.07, "per year", "Machinery depreciation.")
     coop_fixed_cost: float = _field(
-        1_500_000, "currency/year", "F: a cooperative's administration cost.", ge=0
+        600_000, "currency/year", "F: a cooperative's administration cost.", ge=0
     )
     audit_cost: float = _field(
-        500_000, "currency/year", "Compulsory audit of a cooperative.", ge=0
+        300_000, "currency/year", "Compulsory audit of a cooperative.", ge=0
     )
     handling_cost: float = _field(
         0.03, "share of marketed value", "c: collection and handling per unit marketed.", ge=0, le=1
@@ -296,6 +341,12 @@ class Behaviour(_Section):
         "A farm quits when off-farm income plus rent exceed this times its farm income.",
         ge=0.1,
         le=10,
+    )
+    farm_exit_rate: Share = _field(
+        0.15,
+        "per year",
+        "Chance that a farm for which quitting pays does quit this year "
+        "(exits wait for a generation change or a buyer).",
     )
     income_memory: Share = _field(
         0.5, "weight", "Weight of this year's income in the expected income."
