@@ -25,7 +25,7 @@ import numpy as np
 from coopsim.decisions import FarmChoices
 from coopsim.economics import rules
 from coopsim.economics.coop_costs import Group, coop_cost
-from coopsim.economics.machinery import worth_buying
+from coopsim.economics.machinery import row_sum, worth_buying
 from coopsim.economics.rules import Choice, Phase
 from coopsim.economics.sharing import patronage_shares
 from coopsim.economy import YearEconomy
@@ -44,6 +44,7 @@ from coopsim.state import (
     SHAPLEY,
     Coops,
     Farms,
+    runs,
 )
 
 
@@ -120,8 +121,14 @@ def pay_recurring_subsidies(y: Year) -> None:
     y.coops.loan *= 1.0 - y.scenario.costs.depreciation_rate
 
 
-def _new_coops(y: Year, founders: np.ndarray, group_of: np.ndarray, status: int, event: str) -> np.ndarray:
-    """Register one coop per group of founders; pays start-up and member grants."""
+def _new_coops(
+    y: Year, founders: np.ndarray, group_of: np.ndarray, status: int, event: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Register one coop per group of founders; pays start-up and member grants.
+
+    Returns:
+        The new coops' indices and what each founder received in grants (currency).
+    """
     farms, coops = y.farms, y.coops
     groups = group_of.max() + 1 if len(group_of) else 0
     first = np.unique(group_of, return_index=True)[1]
@@ -146,8 +153,8 @@ def _new_coops(y: Year, founders: np.ndarray, group_of: np.ndarray, status: int,
     for coop, n in zip(new, size, strict=True):
         y.events.coop_event(coop, event, NO_COOP, n, coops.region[coop], PRIMARY)
     grant = y.treasury.pay("start_up_grant", new, np.full(groups, y.policy.start_up_grant))
-    _pay_member_grants(y, founders, status == ACTIVE, grant_per_coop=grant)
-    return new
+    received = _pay_member_grants(y, founders, status == ACTIVE, grant_per_coop=grant)
+    return new, received
 
 
 def _pay_member_grants(
@@ -179,6 +186,7 @@ def _pay_member_grants(
 def apply_farm_choices(y: Year, choices: FarmChoices) -> None:
     """Step 5: carry out the farms' decisions (quit, leave, join, found)."""
     farms, coops = y.farms, y.coops
+    before = (farms.coop.copy(), farms.bad_years.copy()) if y.events.log_decisions else None
     quitting = np.flatnonzero(choices.quits)
     _leave(y, quitting)
     farms.farming[quitting] = False
@@ -200,37 +208,46 @@ def apply_farm_choices(y: Year, choices: FarmChoices) -> None:
     grants = _pay_member_grants(y, joining, operating=True)
 
     founders = np.flatnonzero(choices.founds)
-    _, group_of = np.unique(farms.village[founders], return_inverse=True)
-    new = _new_coops(y, founders, group_of, ACTIVE, "founded")
+    _, group_of, _ = runs(farms.village[founders])
+    new, founder_grants = _new_coops(y, founders, group_of, ACTIVE, "founded")
     y.events.count("foundings", len(new))
 
-    if y.events.log_decisions:
-        _log_choices(y, choices, quitting, leaving, joining, grants, founders)
+    if before is not None:
+        received = np.zeros(len(farms))
+        received[joining] = grants
+        received[founders] = founder_grants
+        _log_choices(y, choices, before, received)
 
 
 def _log_choices(
     y: Year,
     choices: FarmChoices,
-    quitting: np.ndarray,
-    leaving: np.ndarray,
-    joining: np.ndarray,
-    grants: np.ndarray,
-    founders: np.ndarray,
+    before: tuple[np.ndarray, np.ndarray],
+    received: np.ndarray,
 ) -> None:
-    """Decision-log rows for the farms that decided something this year."""
+    """Decision-log rows for the farms that decided something this year.
+
+    ``before`` holds each farm's coop and bad-year count before the decisions were
+    carried out; ``received`` what each farm got in grants on joining or founding.
+    """
     e, farms, terms_cost = y.economy, y.farms, y.scenario.costs
+    coop_before, bad_before = before
     join_cost = terms_cost.equity_per_member + terms_cost.switching_cost
-    grant_of = dict(zip(joining.tolist(), grants.tolist(), strict=True))
     stayed = np.flatnonzero(choices.considered & (choices.join == NO_COOP) & ~choices.founds)
     for action, farms_ in (
-        ("quit farming", quitting),
-        ("left", leaving),
-        ("joined", joining),
-        ("founded", founders),
+        ("quit farming", np.flatnonzero(choices.quits)),
+        ("left", np.flatnonzero(choices.leaves)),
+        ("joined", np.flatnonzero(choices.join != NO_COOP)),
+        ("founded", np.flatnonzero(choices.founds)),
         ("stayed alone", stayed),
     ):
         for i in farms_.tolist():
-            coop = int(farms.coop[i]) if action in ("joined", "founded") else int(choices.option[i])
+            if action in ("joined", "founded"):
+                coop = int(farms.coop[i])
+            elif action == "stayed alone":
+                coop = int(choices.option[i])
+            else:
+                coop = int(coop_before[i])
             region = farms.region[i]
             price_option = (
                 (e.output_t[i] * e.coop_price[coop]).sum() / max(e.output_t[i].sum(), 1e-12)
@@ -255,10 +272,10 @@ def _log_choices(
                     (e.output_t[i] * e.price_alone[region]).sum() / max(e.output_t[i].sum(), 1e-12)
                 ),
                 price_option=float(price_option),
-                grant=float(grant_of.get(i, 0.0)),
+                grant=float(received[i]),
                 one_off_cost=float(join_cost),
                 gain=float(choices.gain[i]),
-                bad_years=int(farms.bad_years[i]),
+                bad_years=int(bad_before[i]),
                 expected_income=float(farms.expected_income[i]),
                 outside_income=float(
                     y.market.off_farm_wage * farms.labour_units[i] + y.market.land_rent * farms.land_ha[i]
@@ -308,25 +325,25 @@ def register_under_pressure(y: Year) -> None:
     registered = np.bincount(coops.region[coops.registered(PRIMARY)], minlength=n_regions)
     wanted = np.maximum(target - registered, 0.0) * policy.kpi_pressure
     wanted = np.floor(wanted + y.rng.random(n_regions)).astype(np.int64)
-    free = np.flatnonzero(farms.farming & (farms.coop == NO_COOP))
-    free = free[np.argsort(y.rng.random(len(free)), kind="stable")]
-    free = free[np.argsort(farms.village[free], kind="stable")]
-    villages, start, count = np.unique(farms.village[free], return_index=True, return_counts=True)
-    ok = count >= size
-    villages, start = villages[ok], start[ok]
-    village_region = farms.region[free[start]]
+    free = farms.farming & (farms.coop == NO_COOP)
+    villages, _, start = runs(farms.village)
+    end = np.r_[start[1:], len(farms)]
+    enough = np.add.reduceat(free, start) >= size if len(start) else np.zeros(0, bool)
+    village_region = farms.region[start]
     chosen = []
     for r in np.flatnonzero(wanted):
-        here = np.flatnonzero(village_region == r)
+        here = np.flatnonzero(enough & (village_region == r))
         chosen.extend(y.rng.permutation(here)[: wanted[r]].tolist())
     if not chosen:
         return
-    chosen = np.sort(np.array(chosen))
-    founders = (start[chosen][:, None] + np.arange(size)).ravel()
-    founders = free[founders]
+    founders = []
+    for v in sorted(chosen):
+        candidates = start[v] + np.flatnonzero(free[start[v] : end[v]])
+        founders.append(np.sort(y.rng.choice(candidates, size, replace=False)))
+    founders = np.concatenate(founders)
     group_of = np.repeat(np.arange(len(chosen)), size)
     farms.awareness[founders] = 1.0
-    new = _new_coops(y, founders, group_of, NOMINAL, "registered_nominal")
+    new, _ = _new_coops(y, founders, group_of, NOMINAL, "registered_nominal")
     y.events.count("foundings", len(new))
     y.events.count("nominal_registrations", len(new))
     for i in founders.tolist():
@@ -341,7 +358,7 @@ def _coop_offers(y: Year, coop_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     groups = int(group_of.max()) + 1 if len(idx) else 0
     group = e.farm_group(idx).sum_by(group_of, groups)
     region = farms.region[idx][np.unique(group_of, return_index=True)[1]].astype(np.int64)
-    offer = e.payoff_in(idx, group.take(group_of), e.new_coop_price(group, region)[group_of])
+    offer = e.payoff_in(idx, group, e.new_coop_price(group, region), which=group_of)
     gain = rules.join_gain(
         offer.payoff, e.payoff_alone[idx], e.autonomy_premium[idx], farms.trust[idx], 0.0, 0.0, 1.0
     )
@@ -444,7 +461,7 @@ def secede(y: Year) -> None:
     big = size[origin] >= behaviour.min_founders
     if big.any():
         _, group_of = np.unique(origin[big], return_inverse=True)
-        new = _new_coops(y, leavers[big], group_of, ACTIVE, "seceded")
+        new, _ = _new_coops(y, leavers[big], group_of, ACTIVE, "seceded")
         y.events.count("foundings", len(new))
         for coop, parent in zip(new, np.unique(origin[big]), strict=True):
             y.events.coop_event(coop, "seceded_from", parent, coops.members[coop], coops.region[coop], PRIMARY)
@@ -544,7 +561,7 @@ def federate(y: Year) -> None:
     union_of_region = np.full(n_regions, NO_COOP)
     union_of_region[coops.region[unions]] = unions
     idx, c = e.still_members(y.farms.coop)
-    revenue_at_base = (e.output_t[idx] * e.price_base[y.farms.region[idx]]).sum(axis=-1)
+    revenue_at_base = row_sum(e.output_t[idx] * e.price_base[y.farms.region[idx]])
     revenue_base = np.bincount(c, weights=revenue_at_base, minlength=len(coops))
     share = np.zeros(len(coops))
     share[: e.coops_priced] = e.coop_share

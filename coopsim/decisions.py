@@ -35,7 +35,7 @@ from coopsim.economics import rules
 from coopsim.economics.coop_costs import coop_cost
 from coopsim.economy import YearEconomy
 from coopsim.scenario import Behaviour, Costs, MarketLevers, PolicyLevers
-from coopsim.state import NO_COOP, PRIMARY, Coops, Farms
+from coopsim.state import NO_COOP, PRIMARY, Coops, Farms, runs
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def founding_gain(
     group = economy.farm_group(founders).sum_by(group_of, groups)
     size = group.members[group_of]
     price = economy.new_coop_price(group, region)
-    offer = economy.payoff_in(founders, group.take(group_of), price[group_of])
+    offer = economy.payoff_in(founders, group, price, which=group_of)
     gain = rules.join_gain(
         offer.payoff,
         economy.payoff_alone[founders],
@@ -268,8 +268,8 @@ def decide(
     asked = listening(farms, draw) & ~choices.quits & (choices.join == NO_COOP)
     founders = np.flatnonzero(asked & proposing[farms.village])
     for _ in range(2):
-        villages, group_of = np.unique(farms.village[founders], return_inverse=True)
-        region = farms.region[founders][np.unique(group_of, return_index=True)[1]].astype(np.int64)
+        villages, group_of, first = runs(farms.village[founders])
+        region = farms.region[founders[first]].astype(np.int64)
         gain_f, payoff_f, machinery_f = founding_gain(
             economy, founders, group_of, len(villages), region, farms, terms
         )

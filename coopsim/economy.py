@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_cost
-from coopsim.economics.machinery import MachineryPrices, machinery_cost, work_needed
+from coopsim.economics.machinery import MachineryPrices, machinery_cost, row_sum, work_needed
 from coopsim.economics.prices import coop_price, farm_gate_base, nonmember_price
 from coopsim.economics.sharing import patronage_split, shapley_shares
 from coopsim.scenario import Scenario
@@ -109,27 +109,31 @@ class YearEconomy:
             self.value[farms], self.need[farms], self.owns[farms], self.holding[farms]
         )
 
-    def payoff_in(self, farms: np.ndarray, group: Group, price: np.ndarray) -> Offer:
-        """Expected yearly payoff of each farm as a member of the group given for it.
+    def payoff_in(
+        self, farms: np.ndarray, group: Group, price: np.ndarray, which: np.ndarray | None = None
+    ) -> Offer:
+        """Expected yearly payoff of each farm as a member of a coop of ``group``.
 
-        ``group`` (one row per farm) already includes the farm. Its share is estimated by
-        patronage, the rule a farm uses to judge an offer whatever the coop's own rule;
-        output subsidies on produce marketed through a coop are counted.
+        The group already includes the farm. The farm's share is estimated by patronage,
+        the rule a farm uses to judge an offer whatever the coop's own rule; output
+        subsidies on produce marketed through a coop are counted.
 
         Args:
             farms: farm indices.
-            group: the coop each farm would be in, with the farm, one row per farm.
-            price: that coop's price per product (currency/t), (len(farms), 2).
+            group: the coops, one row per farm, or one row per coop with ``which``.
+            price: their price per product (currency/t), aligned with ``group``, (G, 2).
+            which: for each farm, its row of ``group`` (when farms share coops).
 
         Returns:
             The farm's expected payoff, machinery cost share and whole cost share.
         """
         cost = coop_cost(group, self.params)
-        machinery, overhead = patronage_split(
-            self.value[farms], self.need[farms], group.value, group.need, cost
-        )
+        value, need = group.value, group.need
+        if which is not None:
+            cost, value, need, price = cost.take(which), value[which], need[which], price[which]
+        machinery, overhead = patronage_split(self.value[farms], self.need[farms], value, need, cost)
         output = self.output_t[farms]
-        revenue = (output * price).sum(axis=-1)
+        revenue = row_sum(output * price)
         payoff = (
             revenue * (1.0 + self.assured_market_value)
             - self.production_cost[farms]
@@ -193,11 +197,11 @@ def price_year(
     output = np.stack([crop, livestock], axis=-1) * farming[:, None]
     reference = np.array([market.price_crop, market.price_livestock])
     value = output @ reference
-    need = work_needed(farms.land_ha, farms.livestock_head, output.sum(axis=-1), costs.hay_ha_per_head)
+    need = work_needed(farms.land_ha, farms.livestock_head, row_sum(output), costs.hay_ha_per_head)
     need *= farming[:, None]
     machinery = MachineryPrices.from_scenario(costs, market)
     holding = farms.owns * machinery.fixed * costs.owned_value_share
-    machinery_alone = machinery_cost(need, farms.owns, holding, machinery).sum(axis=-1)
+    machinery_alone = row_sum(machinery_cost(need, farms.owns, holding, machinery))
     production_cost = (
         costs.crop_cost_per_ha * farms.land_ha + costs.livestock_cost_per_head * farms.livestock_head
     ) * farming
@@ -248,7 +252,7 @@ def price_year(
     price_alone = nonmember_price(
         base, region_coop_share[:, None], market.bargaining_premium, market.yardstick
     )
-    revenue_alone = (output * price_alone[farms.region]).sum(axis=-1)
+    revenue_alone = row_sum(output * price_alone[farms.region])
     payoff_alone = revenue_alone - production_cost - machinery_alone
 
     economy = YearEconomy(
@@ -320,7 +324,7 @@ def _share_costs(
                 exact_max=behaviour.shapley_exact_max,
                 permutations=behaviour.shapley_permutations,
             )
-    e.revenue_member[idx] = (e.output_t[idx] * e.coop_price[c]).sum(axis=-1)
+    e.revenue_member[idx] = row_sum(e.output_t[idx] * e.coop_price[c])
     e.payoff_member[idx] = (
         e.revenue_member[idx] * (1.0 + e.assured_market_value)
         - e.production_cost[idx]

@@ -27,7 +27,8 @@ from coopsim.decisions import DecisionTerms, decide
 from coopsim.economics import rules
 from coopsim.economics.rules import Phase
 from coopsim.economy import YearEconomy, price_year
-from coopsim.network import build_network, learn_trust, spread_awareness
+from coopsim.memory import keep_freed_memory
+from coopsim.network import build_network, learn_trust, neighbour_means, spread_awareness
 from coopsim.policy import Treasury
 from coopsim.population import initial_memberships, make_farms
 from coopsim.records import (
@@ -84,6 +85,8 @@ class CoopModel(mesa.Model):
         decisions: Literal["fast", "reference"] = "fast",
     ) -> None:
         super().__init__(rng=scenario.seed if seed is None else seed)
+        if (scenario.population.simulated_farms or scenario.population.farms) >= 50_000:
+            keep_freed_memory()
         self.spec = scenario  # Mesa reserves `scenario` for its own scenario objects
         self.scale = scenario.population.scale
         self.log_decisions = log_decisions
@@ -146,7 +149,8 @@ class CoopModel(mesa.Model):
         for k in range(self._coop_agents_made, len(self.coops)):
             self.coop_agents[k] = Cooperative(self, k)
         self._coop_agents_made = len(self.coops)
-        for k in [k for k in self.coop_agents if self.coops.status[k] == DISSOLVED]:
+        alive = np.fromiter(self.coop_agents, dtype=np.int64, count=len(self.coop_agents))
+        for k in alive[self.coops.status[alive] == DISSOLVED].tolist():
             self.coop_agents.pop(k).remove()
 
     def step(self) -> None:
@@ -210,13 +214,15 @@ class CoopModel(mesa.Model):
         self._satisfied = economy.member & ~unhappy
 
     def _spread(self, economy: YearEconomy, campaign: float) -> None:
+        """Step 6: awareness and trust spread along the network."""
         farms, b = self.farms, self.spec.behaviour
+        values = np.column_stack([farms.awareness, self._satisfied])
+        weights = np.column_stack([farms.farming, economy.member]).astype(float)
+        mean, count = neighbour_means(self.network, values, weights)
         farms.awareness[:] = spread_awareness(
-            farms.awareness, self.network, b.awareness_contagion, campaign, farms.farming
+            farms.awareness, mean[:, 0], count[:, 0], b.awareness_contagion, campaign
         )
-        farms.trust[:] = learn_trust(
-            farms.trust, self.network, b.trust_learning, self._satisfied, economy.member
-        )
+        farms.trust[:] = learn_trust(farms.trust, mean[:, 1], count[:, 1], b.trust_learning)
 
     def run(self, years: int | None = None) -> pd.DataFrame:
         """Simulate ``years`` years (the scenario's number by default); returns the table."""

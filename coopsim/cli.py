@@ -1,0 +1,203 @@
+"""The ``coopsim`` command: run a scenario, check a scenario file, explain a farm.
+
+A thin layer over the library: it reads arguments, calls :class:`coopsim.CoopModel`,
+writes the tables and prints a summary. User mistakes (a bad scenario file, a bad
+option) end with a one-line message and exit status 2, never a traceback, and never
+touch results already written.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from coopsim import __version__
+from coopsim.explain import farm_history
+from coopsim.model import CoopModel, sized
+from coopsim.records import write_tables
+from coopsim.scenario import Scenario, ScenarioError, load_scenario
+
+app = typer.Typer(
+    help="coopsim: agricultural cooperative consolidation under subsidy and market rules.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(width=None if sys.stdout.isatty() else 120)
+errors = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+
+SUMMARY_COLUMNS = {
+    "year": "year",
+    "farms": "farms",
+    "members": "members",
+    "membership_rate": "member %",
+    "coops_registered": "registered",
+    "coops_active": "active",
+    "coops_nominal": "nominal",
+    "mean_coop_size": "mean size",
+    "mergers": "mergers",
+    "subsidy_paid": "subsidy paid",
+}
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _load(path: Path) -> Scenario:
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+
+def summary_table(table: pd.DataFrame, currency: str) -> Table:
+    """A short table of the run: first years, then every few, and the last."""
+    out = Table(title=None, show_edge=False, header_style="bold")
+    for name in SUMMARY_COLUMNS.values():
+        out.add_column(name.replace("subsidy paid", f"subsidy ({currency})"), justify="right")
+    step = max(1, len(table) // 8)
+    rows = sorted(set(range(0, len(table), step)) | {len(table) - 1})
+    for i in rows:
+        r = table.iloc[i]
+        cells = []
+        for col in SUMMARY_COLUMNS:
+            v = r[col]
+            if col == "year":
+                cells.append(str(int(v)))
+            elif col == "membership_rate":
+                cells.append(f"{100 * v:.1f}")
+            elif col == "mean_coop_size":
+                cells.append(f"{v:.1f}")
+            else:
+                cells.append(f"{v:,.0f}")
+        out.add_row(*cells)
+    return out
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    years: Annotated[int | None, typer.Option(help="Years to simulate (default: the scenario's).", min=1, max=200)] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed (default: the scenario's).", min=0)] = None,
+    farms: Annotated[int | None, typer.Option(help="Farms to simulate; each stands for several real ones.", min=2)] = None,
+    scale: Annotated[float | None, typer.Option(help="Real farms per simulated farm (instead of --farms).", min=1.0)] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for the tables (model.parquet, model.csv, …).")] = None,
+    decisions: Annotated[bool, typer.Option("--decisions", help="Also log every farm decision with the payoffs compared.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
+) -> None:
+    """Simulate a scenario year by year and write its tables."""
+    if farms is not None and scale is not None:
+        _fail("give either --farms or --scale, not both")
+    spec = _load(scenario)
+    try:
+        spec = sized(spec, farms=farms, scale=scale)
+        if years is not None:
+            spec = spec.with_values({"years": years})
+    except ScenarioError as exc:
+        _fail(f"{scenario}: {exc}")
+    if out is not None and out.exists() and not out.is_dir():
+        _fail(f"{out}: exists and is not a folder")
+
+    started = time.perf_counter()
+    model = CoopModel(spec, seed=seed, log_decisions=decisions)
+    setup_s = time.perf_counter() - started
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("years"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(spec.name, total=spec.years)
+        for _ in range(spec.years):
+            model.step()
+            progress.advance(task)
+    table = model.table()
+    run_s = time.perf_counter() - started - setup_s
+
+    if out is not None:
+        tables = {
+            "model": table,
+            "lineage": model.lineage_table(),
+            "payments": model.payments_table(),
+        }
+        if decisions:
+            tables["decisions"] = model.decision_table()
+        written = write_tables(out, tables)
+        meta = {
+            "coopsim_version": __version__,
+            "scenario_file": str(scenario),
+            "seed": spec.seed if seed is None else seed,
+            "simulated_farms": len(model.farms),
+            "scale": model.scale,
+            "setup_s": round(setup_s, 3),
+            "run_s": round(run_s, 3),
+            "scenario": spec.model_dump(mode="json"),
+        }
+        (out / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    if not quiet:
+        console.print(
+            f"[bold]{spec.name}[/]: {len(model.farms):,} simulated farms "
+            f"(each stands for {model.scale:g}), {spec.start_year}–{spec.end_year}, "
+            f"seed {spec.seed if seed is None else seed}; set-up {setup_s:.1f} s, "
+            f"run {run_s:.1f} s"
+        )
+        console.print(summary_table(table, spec.currency))
+        if out is not None:
+            console.print("wrote " + ", ".join(str(p) for p in written) + f", {out / 'run.json'}")
+
+
+@app.command()
+def validate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")]) -> None:
+    """Check a scenario file and say what it contains."""
+    spec = _load(scenario)
+    pop = spec.population
+    changes = len(spec.policy.changes) + len(spec.market.changes)
+    console.print(
+        f"{scenario}: valid — {spec.name}, {pop.farms:,} farms in {pop.regions} regions, "
+        f"{spec.start_year}–{spec.end_year}, {changes} policy or market changes by year."
+    )
+
+
+@app.command()
+def explain(
+    run_dir: Annotated[Path, typer.Argument(help="Folder of a run made with --decisions.")],
+    farm: Annotated[int, typer.Argument(help="Farm number (as in the decision log).")],
+) -> None:
+    """Tell one farm's decisions in words."""
+    path = run_dir / "decisions.parquet"
+    if not path.exists():
+        _fail(f"{path}: no decision log here; run with --out {run_dir} --decisions")
+    meta_path = run_dir / "run.json"
+    currency = "KZT"
+    if meta_path.exists():
+        currency = json.loads(meta_path.read_text())["scenario"].get("currency", currency)
+    lines = farm_history(pd.read_parquet(path), farm, currency)
+    if not lines:
+        _fail(f"farm {farm} made no logged decision in this run")
+    for line in lines:
+        console.print(line, highlight=False, soft_wrap=True)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    """Entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())
