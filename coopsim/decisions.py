@@ -17,8 +17,9 @@ the outcome does not depend on any order of farms and the seed fixes it. In turn
 4. **Found**: a revising farm with no coop worth joining sounds out its village: every
    farm there outside any coop that listens this year (chance: its awareness) is asked
    whether it would gain from a coop of all who listen; those who would are asked again
-   with that smaller group, and the ones still gaining found a coop if they are at
-   least ``min_founders``. At most one coop is founded per village and year.
+   with that smaller group, and so on until everyone left gains from a coop of exactly
+   those left (at most ``FOUNDING_ROUNDS`` rounds); they found it if they are at least
+   ``min_founders``. At most one coop is founded per village and year.
 
 :mod:`coopsim.reference` makes the same decisions farm by farm, in plain loops, and
 the tests check that both agree.
@@ -36,6 +37,10 @@ from coopsim.economics.coop_costs import coop_cost
 from coopsim.economy import YearEconomy
 from coopsim.scenario import Behaviour, Costs, MarketLevers, PolicyLevers
 from coopsim.state import NO_COOP, PRIMARY, Coops, Farms, runs
+
+
+FOUNDING_ROUNDS = 10
+"""Most rounds of sounding out a village before founders settle (rule R1, founding)."""
 
 
 @dataclass(frozen=True)
@@ -267,7 +272,7 @@ def decide(
     proposing[farms.village[eligible & (choices.join == NO_COOP)]] = True
     asked = listening(farms, draw) & ~choices.quits & (choices.join == NO_COOP)
     founders = np.flatnonzero(asked & proposing[farms.village])
-    for _ in range(2):
+    for _ in range(FOUNDING_ROUNDS):
         villages, group_of, first = runs(farms.village[founders])
         region = farms.region[founders[first]].astype(np.int64)
         gain_f, payoff_f, machinery_f = founding_gain(
@@ -281,6 +286,8 @@ def decide(
         choices.option_payoff[upd] = payoff_f[better]
         choices.option_machinery[upd] = machinery_f[better]
         founders = founders[keep]
+        if keep.all():
+            break
     size = np.bincount(farms.village[founders], minlength=farms.village.max() + 1 if n else 0)
     choices.founds[founders[size[farms.village[founders]] >= terms.behaviour.min_founders]] = True
     return choices

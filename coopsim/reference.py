@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coopsim.agents import Farm
-from coopsim.decisions import DecisionTerms, FarmChoices
+from coopsim.decisions import FOUNDING_ROUNDS, DecisionTerms, FarmChoices
 from coopsim.economics import rules
 from coopsim.economics.coop_costs import coop_cost
 from coopsim.state import ACTIVE, NO_COOP, PRIMARY
@@ -92,10 +92,11 @@ def decide_per_farm(model: CoopModel, terms: DecisionTerms, draw: np.ndarray) ->
             and int(farms.village[i]) in proposing
         ):
             would_found.append(i)
-    for _ in range(2):
+    for _ in range(FOUNDING_ROUNDS):
         by_village = defaultdict(list)
         for i in would_found:
             by_village[int(farms.village[i])].append(i)
+        asked = len(would_found)
         would_found = []
         for village in sorted(by_village):
             members = by_village[village]
@@ -122,6 +123,8 @@ def decide_per_farm(model: CoopModel, terms: DecisionTerms, draw: np.ndarray) ->
                     choices.option_machinery[i] = offer.machinery_share[0]
                 if gain > 0:
                     would_found.append(i)
+        if len(would_found) == asked:
+            break
     founders_by_village = defaultdict(list)
     for i in would_found:
         founders_by_village[int(farms.village[i])].append(i)
