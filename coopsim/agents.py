@@ -48,7 +48,9 @@ class Farm(mesa.Agent):
     @property
     def assets(self) -> list[str]:
         """Machinery and buildings the farm owns."""
-        return [a for a, owned in zip(ASSETS, self.model.farms.owns[self.index], strict=True) if owned]
+        return [
+            a for a, owned in zip(ASSETS, self.model.farms.owns[self.index], strict=True) if owned
+        ]
 
     @property
     def coop(self) -> int:

@@ -89,12 +89,26 @@ def summary_table(table: pd.DataFrame, currency: str) -> Table:
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
-    years: Annotated[int | None, typer.Option(help="Years to simulate (default: the scenario's).", min=1, max=200)] = None,
+    years: Annotated[
+        int | None,
+        typer.Option(help="Years to simulate (default: the scenario's).", min=1, max=200),
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed (default: the scenario's).", min=0)] = None,
-    farms: Annotated[int | None, typer.Option(help="Farms to simulate; each stands for several real ones.", min=2)] = None,
-    scale: Annotated[float | None, typer.Option(help="Real farms per simulated farm (instead of --farms).", min=1.0)] = None,
-    out: Annotated[Path | None, typer.Option(help="Folder for the tables (model.parquet, model.csv, …).")] = None,
-    decisions: Annotated[bool, typer.Option("--decisions", help="Also log every farm decision with the payoffs compared.")] = False,
+    farms: Annotated[
+        int | None,
+        typer.Option(help="Farms to simulate; each stands for several real ones.", min=2),
+    ] = None,
+    scale: Annotated[
+        float | None,
+        typer.Option(help="Real farms per simulated farm (instead of --farms).", min=1.0),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the tables (model.parquet, model.csv, …).")
+    ] = None,
+    decisions: Annotated[
+        bool,
+        typer.Option("--decisions", help="Also log every farm decision with the payoffs compared."),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
 ) -> None:
     """Simulate a scenario year by year and write its tables."""

@@ -24,7 +24,7 @@ import numpy as np
 
 from coopsim.decisions import FarmChoices
 from coopsim.economics import rules
-from coopsim.economics.coop_costs import Group, coop_cost
+from coopsim.economics.coop_costs import coop_cost
 from coopsim.economics.machinery import row_sum, worth_buying
 from coopsim.economics.rules import Choice, Phase
 from coopsim.economics.sharing import patronage_shares
@@ -278,7 +278,8 @@ def _log_choices(
                 bad_years=int(bad_before[i]),
                 expected_income=float(farms.expected_income[i]),
                 outside_income=float(
-                    y.market.off_farm_wage * farms.labour_units[i] + y.market.land_rent * farms.land_ha[i]
+                    y.market.off_farm_wage * farms.labour_units[i]
+                    + y.market.land_rent * farms.land_ha[i]
                 ),
             )
 
@@ -367,7 +368,8 @@ def _coop_offers(y: Year, coop_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray,
 
 def activate_or_drop_nominal(y: Year) -> None:
     """Nominal coops start operating when most members would gain (R8: design → growth);
-    without KPI pressure they are wound up after ``nominal_dissolve_years``."""
+    without KPI pressure they are wound up after ``nominal_dissolve_years``.
+    """
     coops = y.coops
     nominal = np.flatnonzero((coops.status == NOMINAL) & (coops.tier == PRIMARY))
     if len(nominal) == 0:
@@ -400,9 +402,7 @@ def invest(y: Year) -> None:
     rate = effective_credit_rate(policy, market, costs)
     prices = e.params.machinery
     annual_new = prices.price * (1 - policy.investment_subsidy) * (costs.depreciation_rate + rate)
-    buy = worth_buying(
-        e.coop_group.need[active], e.coop_group.machines[active], prices, annual_new
-    )
+    buy = worth_buying(e.coop_group.need[active], e.coop_group.machines[active], prices, annual_new)
     coop, asset = np.nonzero(buy)
     coop = active[coop]
     if len(coop) == 0:
@@ -410,7 +410,9 @@ def invest(y: Year) -> None:
     subsidy = y.treasury.pay("investment", coop, prices.price[asset] * policy.investment_subsidy)
     net = prices.price[asset] - subsidy
     np.add.at(coops.bought, (coop, asset), 1.0)
-    np.add.at(coops.bought_holding, (coop, asset), net * (costs.depreciation_rate + market.interest_rate))
+    np.add.at(
+        coops.bought_holding, (coop, asset), net * (costs.depreciation_rate + market.interest_rate)
+    )
     np.add.at(coops.loan, coop, net)
     y.events.count("machines_bought", len(coop))
 
@@ -464,7 +466,9 @@ def secede(y: Year) -> None:
         new, _ = _new_coops(y, leavers[big], group_of, ACTIVE, "seceded")
         y.events.count("foundings", len(new))
         for coop, parent in zip(new, np.unique(origin[big]), strict=True):
-            y.events.coop_event(coop, "seceded_from", parent, coops.members[coop], coops.region[coop], PRIMARY)
+            y.events.coop_event(
+                coop, "seceded_from", parent, coops.members[coop], coops.region[coop], PRIMARY
+            )
     for i in leavers.tolist():
         y.events.decision(farm=i, action="seceded", coop=int(farms.coop[i]))
 
@@ -508,7 +512,11 @@ def merge(y: Year) -> None:
     merged_cost = coop_cost(merged_group, e.params)
     subsidy_share = y.policy.merger_subsidy
     saving = rules.merger_saving(
-        e.coop_cost.total[a], e.coop_cost.total[b], merged_cost.total, costs.merger_cost, subsidy_share
+        e.coop_cost.total[a],
+        e.coop_cost.total[b],
+        merged_cost.total,
+        costs.merger_cost,
+        subsidy_share,
     )
     pair_of = np.full(len(coops), -1)
     pair_of[a] = np.arange(len(a))
@@ -567,19 +575,33 @@ def federate(y: Year) -> None:
     share[: e.coops_priced] = e.coop_share
     candidate = active.copy()
     for _ in range(2):
-        union_share = np.bincount(coop_region[candidate], weights=share[candidate], minlength=n_regions)
+        union_share = np.bincount(
+            coop_region[candidate], weights=share[candidate], minlength=n_regions
+        )
         gain = (
-            revenue_base * market.bargaining_premium * np.maximum(fed.union_bargaining * union_share[coop_region] - share, 0.0)
+            revenue_base
+            * market.bargaining_premium
+            * np.maximum(fed.union_bargaining * union_share[coop_region] - share, 0.0)
             - fed.union_cost_per_coop
         )
         candidate = active & (gain > 0)
     count = np.bincount(coop_region[candidate], minlength=n_regions)
     new_regions = np.flatnonzero((count >= fed.union_min_coops) & (union_of_region == NO_COOP))
     if len(new_regions):
-        new = coops.add(len(new_regions), status=ACTIVE, tier=REGIONAL_UNION, region=new_regions, village=-1, founded=y.year, phase=Phase.GROWTH)
+        new = coops.add(
+            len(new_regions),
+            status=ACTIVE,
+            tier=REGIONAL_UNION,
+            region=new_regions,
+            village=-1,
+            founded=y.year,
+            phase=Phase.GROWTH,
+        )
         union_of_region[new_regions] = new
         for u in new:
-            y.events.coop_event(u, "union_founded", NO_COOP, count[coops.region[u]], coops.region[u], REGIONAL_UNION)
+            y.events.coop_event(
+                u, "union_founded", NO_COOP, count[coops.region[u]], coops.region[u], REGIONAL_UNION
+            )
     has_union = union_of_region[coop_region] != NO_COOP
     coops.union[coops.tier == PRIMARY] = NO_COOP
     joins = candidate & has_union
@@ -592,7 +614,15 @@ def federate(y: Year) -> None:
         unions = np.flatnonzero(coops.active(REGIONAL_UNION))
         central = np.flatnonzero(coops.active(CENTRAL))
         if len(central) == 0 and len(unions) >= 2:
-            central = coops.add(1, status=ACTIVE, tier=CENTRAL, region=0, village=-1, founded=y.year, phase=Phase.GROWTH)
+            central = coops.add(
+                1,
+                status=ACTIVE,
+                tier=CENTRAL,
+                region=0,
+                village=-1,
+                founded=y.year,
+                phase=Phase.GROWTH,
+            )
             y.events.coop_event(central[0], "central_founded", NO_COOP, len(unions), 0, CENTRAL)
         if len(central):
             coops.union[unions] = central[0]
@@ -621,7 +651,9 @@ def advance_life_cycle(y: Year) -> None:
         mean_gain[registered],
         coops.years_in_phase[registered],
     )
-    choosing = registered[(coops.phase[registered] == Phase.CHOICE) & (coops.status[registered] == ACTIVE)]
+    choosing = registered[
+        (coops.phase[registered] == Phase.CHOICE) & (coops.status[registered] == ACTIVE)
+    ]
     decision = rules.choice(mean_gain[choosing], unhappy[choosing])
     changed = new_phase != coops.phase[registered]
     coops.years_in_phase[registered] = np.where(changed, 0, coops.years_in_phase[registered] + 1)

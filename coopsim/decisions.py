@@ -38,7 +38,6 @@ from coopsim.economy import YearEconomy
 from coopsim.scenario import Behaviour, Costs, MarketLevers, PolicyLevers
 from coopsim.state import NO_COOP, PRIMARY, Coops, Farms, runs
 
-
 FOUNDING_ROUNDS = 10
 """Most rounds of sounding out a village before founders settle (rule R1, founding)."""
 
@@ -139,35 +138,29 @@ def listening(farms: Farms, draw: np.ndarray) -> np.ndarray:
 
 def revising(farms: Farms, behaviour: Behaviour, draw: np.ndarray) -> np.ndarray:
     """Farms outside any coop that reconsider this year on their own."""
-    return listening(farms, draw) & (
-        draw[:, 0] < behaviour.revision_probability * farms.awareness
-    )
+    return listening(farms, draw) & (draw[:, 0] < behaviour.revision_probability * farms.awareness)
 
 
 def founding_gain(
     economy: YearEconomy,
     founders: np.ndarray,
-    group_of: np.ndarray,
-    groups: int,
-    region: np.ndarray,
     farms: Farms,
     terms: DecisionTerms,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Gain of each would-be founder from a coop of its whole group.
+    """Gain of each would-be founder from a coop of all would-be founders of its village.
 
     Args:
         economy: the year's economy.
-        founders: farm indices.
-        group_of: each founder's group number (0 … groups−1).
-        groups: number of groups.
-        region: each group's region.
-        farms: farm state (trust).
+        founders: farm indices, in increasing order (so villages come in runs).
+        farms: farm state (village, region, trust).
         terms: the year's terms.
 
     Returns:
         Gain (currency/year), expected payoff and machinery share of each founder.
     """
-    group = economy.farm_group(founders).sum_by(group_of, groups)
+    _, group_of, first = runs(farms.village[founders])
+    region = farms.region[founders[first]].astype(np.int64)
+    group = economy.farm_group(founders).sum_by(group_of, len(first))
     size = group.members[group_of]
     price = economy.new_coop_price(group, region)
     offer = economy.payoff_in(founders, group, price, which=group_of)
@@ -272,22 +265,25 @@ def decide(
     proposing[farms.village[eligible & (choices.join == NO_COOP)]] = True
     asked = listening(farms, draw) & ~choices.quits & (choices.join == NO_COOP)
     founders = np.flatnonzero(asked & proposing[farms.village])
+    # villages where nobody dropped out are settled and need not be asked again
+    settled = []
     for _ in range(FOUNDING_ROUNDS):
-        villages, group_of, first = runs(farms.village[founders])
-        region = farms.region[founders[first]].astype(np.int64)
-        gain_f, payoff_f, machinery_f = founding_gain(
-            economy, founders, group_of, len(villages), region, farms, terms
-        )
-        keep = gain_f > 0
+        gain_f, payoff_f, machinery_f = founding_gain(economy, founders, farms, terms)
         better = np.isnan(choices.gain[founders]) | (gain_f > choices.gain[founders])
         upd = founders[better]
         choices.gain[upd] = gain_f[better]
         choices.option[upd] = NO_COOP
         choices.option_payoff[upd] = payoff_f[better]
         choices.option_machinery[upd] = machinery_f[better]
-        founders = founders[keep]
-        if keep.all():
+        keep = gain_f > 0
+        dropped = np.zeros(len(proposing), bool)
+        dropped[farms.village[founders[~keep]]] = True
+        still = dropped[farms.village[founders]]
+        settled.append(founders[keep & ~still])
+        founders = founders[keep & still]
+        if len(founders) == 0:
             break
+    founders = np.sort(np.concatenate([*settled, founders]))
     size = np.bincount(farms.village[founders], minlength=farms.village.max() + 1 if n else 0)
     choices.founds[founders[size[farms.village[founders]] >= terms.behaviour.min_founders]] = True
     return choices

@@ -17,8 +17,8 @@ import numpy as np
 from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_cost
 from coopsim.economics.machinery import MachineryPrices, machinery_cost, row_sum, work_needed
 from coopsim.economics.prices import coop_price, farm_gate_base, nonmember_price
-from coopsim.economics.sharing import patronage_split, shapley_shares
-from coopsim.scenario import Scenario
+from coopsim.economics.sharing import charge, patronage_rates, patronage_split, shapley_shares
+from coopsim.scenario import Costs, MarketLevers, Scenario
 from coopsim.state import NO_COOP, PRIMARY, SHAPLEY, Coops, Farms
 
 
@@ -127,11 +127,10 @@ class YearEconomy:
         Returns:
             The farm's expected payoff, machinery cost share and whole cost share.
         """
-        cost = coop_cost(group, self.params)
-        value, need = group.value, group.need
+        per_work, per_value = patronage_rates(group.value, group.need, coop_cost(group, self.params))
         if which is not None:
-            cost, value, need, price = cost.take(which), value[which], need[which], price[which]
-        machinery, overhead = patronage_split(self.value[farms], self.need[farms], value, need, cost)
+            per_work, per_value, price = per_work[which], per_value[which], price[which]
+        machinery, overhead = charge(self.value[farms], self.need[farms], per_work, per_value)
         output = self.output_t[farms]
         revenue = row_sum(output * price)
         payoff = (
@@ -158,7 +157,9 @@ class YearEconomy:
 def _bargaining_share(coops: Coops, coop_share: np.ndarray, union_bargaining: float) -> np.ndarray:
     """Share of regional volume each coop bargains with: its own or its union's (R5)."""
     in_union = coops.union >= 0
-    union_share = np.bincount(coops.union[in_union], weights=coop_share[in_union], minlength=len(coops))
+    union_share = np.bincount(
+        coops.union[in_union], weights=coop_share[in_union], minlength=len(coops)
+    )
     out = coop_share.copy()
     out[in_union] = np.maximum(out[in_union], union_bargaining * union_share[coops.union[in_union]])
     return out
@@ -172,6 +173,84 @@ def _in_central(coops: Coops) -> np.ndarray:
     return out
 
 
+class FarmBook:
+    """Each farm's production and machinery figures at the year's levers (step 2).
+
+    They change only when a farm's land, herd, machinery or farming status changes, or
+    when the cost and market levers do, so :meth:`refresh` recomputes only those farms
+    (a few thousand a year instead of half a million).
+
+    Attributes:
+        output: crop and livestock output (t), (N, 2).
+        value: output at reference prices (currency/year), (N,).
+        need: work needed per asset (ha, t, head), (N, 4).
+        holding: holding cost of the farm's own machines (currency/year), (N, 4).
+        machinery_alone: machinery cost farming alone (currency/year), (N,).
+        production_cost: non-machinery cost (currency/year), (N,).
+    """
+
+    _inputs = ("land_ha", "livestock_head", "owns", "farming", "productivity")
+    _figures = ("output", "value", "need", "holding", "machinery_alone", "production_cost")
+
+    def __init__(self) -> None:
+        self._levers: tuple | None = None
+        self._seen: dict[str, np.ndarray] = {}
+
+    def refresh(self, farms: Farms, costs: Costs, market: MarketLevers) -> None:
+        """Bring the figures up to date with the farms and the levers."""
+        machinery = MachineryPrices.from_scenario(costs, market)
+        if self._levers != (costs, market):
+            rows = slice(None)
+            for name in self._figures:
+                setattr(self, name, None)
+        else:
+            changed = np.zeros(len(farms), bool)
+            for name in self._inputs:
+                diff = getattr(farms, name) != self._seen[name]
+                changed |= diff if diff.ndim == 1 else diff.any(axis=1)
+            rows = np.flatnonzero(changed)
+            if len(rows) == 0:
+                return
+        figures = _farm_figures(farms, rows, costs, market, machinery)
+        for name, values in zip(self._figures, figures, strict=True):
+            if getattr(self, name, None) is None:
+                setattr(self, name, values)
+            else:
+                getattr(self, name)[rows] = values
+        self._levers = (costs, market)
+        self._seen = {name: getattr(farms, name).copy() for name in self._inputs}
+        self.machinery = machinery
+
+
+def _farm_figures(
+    farms: Farms,
+    rows: np.ndarray | slice,
+    costs: Costs,
+    market: MarketLevers,
+    machinery: MachineryPrices,
+) -> tuple[np.ndarray, ...]:
+    """Output, value, work needed, holding cost, machinery cost alone and production cost."""
+    farming = farms.farming[rows]
+    land, livestock, owns = farms.land_ha[rows], farms.livestock_head[rows], farms.owns[rows]
+    productivity = farms.productivity[rows] * farming
+    output = np.stack(
+        [
+            land * costs.crop_yield_t_per_ha * productivity,
+            livestock * costs.livestock_yield_t_per_head * productivity,
+        ],
+        axis=-1,
+    )
+    value = output @ np.array([market.price_crop, market.price_livestock])
+    need = work_needed(land, livestock, row_sum(output), costs.hay_ha_per_head)
+    need *= farming[:, None]
+    holding = owns * (machinery.fixed * costs.owned_value_share)
+    machinery_alone = row_sum(machinery_cost(need, owns, holding, machinery))
+    production_cost = (
+        costs.crop_cost_per_ha * land + costs.livestock_cost_per_head * livestock
+    ) * farming
+    return output, value, need, holding, machinery_alone, production_cost
+
+
 def price_year(
     scenario: Scenario,
     year: int,
@@ -179,36 +258,32 @@ def price_year(
     coops: Coops,
     shock: np.ndarray,
     rng: np.random.Generator,
+    book: FarmBook | None = None,
 ) -> YearEconomy:
     """Compute the year's economy from the state (schedule steps 2–3).
 
     Args:
         scenario: the scenario; its levers in force in ``year`` are used.
         year: calendar year.
-        farms, coops: the state.
+        farms: the farms' state.
+        coops: the coops' state.
         shock: price shock per region and product (multiplier, mean 1), (R, 2).
         rng: random generator, used only for sampled Shapley values.
+        book: the farms' production figures kept from earlier years, if any.
     """
     costs, market, policy = scenario.costs, scenario.market_in(year), scenario.policy_in(year)
     n_regions, k = shock.shape[0], len(coops)
-    farming = farms.farming
-    crop = farms.land_ha * costs.crop_yield_t_per_ha * farms.productivity
-    livestock = farms.livestock_head * costs.livestock_yield_t_per_head * farms.productivity
-    output = np.stack([crop, livestock], axis=-1) * farming[:, None]
+    if book is None:
+        book = FarmBook()
+    book.refresh(farms, costs, market)
+    output, value, need, holding = book.output, book.value, book.need, book.holding
+    machinery_alone, production_cost = book.machinery_alone, book.production_cost
+    machinery = book.machinery
     reference = np.array([market.price_crop, market.price_livestock])
-    value = output @ reference
-    need = work_needed(farms.land_ha, farms.livestock_head, row_sum(output), costs.hay_ha_per_head)
-    need *= farming[:, None]
-    machinery = MachineryPrices.from_scenario(costs, market)
-    holding = farms.owns * machinery.fixed * costs.owned_value_share
-    machinery_alone = row_sum(machinery_cost(need, farms.owns, holding, machinery))
-    production_cost = (
-        costs.crop_cost_per_ha * farms.land_ha + costs.livestock_cost_per_head * farms.livestock_head
-    ) * farming
 
     # coops: sums over the members of active primary coops (rule R4)
     coop_active = coops.active(PRIMARY)
-    member = (farms.coop != NO_COOP) & farming
+    member = (farms.coop != NO_COOP) & farms.farming
     member[member] = coop_active[farms.coop[member]]
     idx = np.flatnonzero(member)
     c = farms.coop[idx]

@@ -26,7 +26,7 @@ from coopsim.agents import Cooperative, Farm
 from coopsim.decisions import DecisionTerms, decide
 from coopsim.economics import rules
 from coopsim.economics.rules import Phase
-from coopsim.economy import YearEconomy, price_year
+from coopsim.economy import FarmBook, YearEconomy, price_year
 from coopsim.memory import keep_freed_memory
 from coopsim.network import build_network, learn_trust, neighbour_means, spread_awareness
 from coopsim.policy import Treasury
@@ -106,6 +106,7 @@ class CoopModel(mesa.Model):
         self.income = np.zeros(len(self.farms))
         self.tax_relief = 0.0
         self.economy: YearEconomy | None = None
+        self.book = FarmBook()
         self.rows: list[dict[str, float]] = []
         self.lineage: list[tuple] = []
         self.decision_log: list[dict] = []
@@ -118,7 +119,9 @@ class CoopModel(mesa.Model):
     def _initial_coops(self) -> None:
         """Coops that exist at the start (e.g. Germany 1950), operating and growing."""
         pop = self.spec.population
-        label = initial_memberships(self.farms, pop.initial_membership_rate, pop.initial_coop_size, self.rng)
+        label = initial_memberships(
+            self.farms, pop.initial_membership_rate, pop.initial_coop_size, self.rng
+        )
         members = np.flatnonzero(label >= 0)
         if len(members) == 0:
             return
@@ -141,7 +144,17 @@ class CoopModel(mesa.Model):
         self.farms.coop[members] = new[label[members]]
         self.farms.awareness[members] = 1.0
         for k in new:
-            self.lineage.append((self.year - 1, int(k), "existing", NO_COOP, int(count[k]), int(self.coops.region[k]), PRIMARY))
+            self.lineage.append(
+                (
+                    self.year - 1,
+                    int(k),
+                    "existing",
+                    NO_COOP,
+                    int(count[k]),
+                    int(self.coops.region[k]),
+                    PRIMARY,
+                )
+            )
         self._sync_coop_agents()
 
     def _sync_coop_agents(self) -> None:
@@ -163,7 +176,7 @@ class CoopModel(mesa.Model):
         n_regions = int(self.farms.region.max()) + 1
         sigma = market.price_volatility
         shock = np.exp(sigma * self.rng.standard_normal((n_regions, 2)) - sigma**2 / 2)
-        economy = price_year(scenario, year, self.farms, self.coops, shock, self.rng)
+        economy = price_year(scenario, year, self.farms, self.coops, shock, self.rng, self.book)
         self.economy = economy
         self.income = np.where(economy.member, economy.payoff_member, economy.payoff_alone)
         self.tax_relief = float(
@@ -171,12 +184,23 @@ class CoopModel(mesa.Model):
         )
         events = YearEvents(year=year, log_decisions=self.log_decisions)
         y = coop_processes.Year(
-            scenario, year, self.farms, self.coops, economy, self.treasury, events, self.rng, self.scale, self.income
+            scenario,
+            year,
+            self.farms,
+            self.coops,
+            economy,
+            self.treasury,
+            events,
+            self.rng,
+            self.scale,
+            self.income,
         )
         coop_processes.pay_recurring_subsidies(y)
         self._judge_membership(economy)
 
-        terms = DecisionTerms.of_year(scenario.behaviour, scenario.costs, market, policy, payout_ratio)
+        terms = DecisionTerms.of_year(
+            scenario.behaviour, scenario.costs, market, policy, payout_ratio
+        )
         draw = self.rng.random((len(self.farms), 2))
         if self.decision_path == "reference":
             choices = decide_per_farm(self, terms, draw)
@@ -204,8 +228,12 @@ class CoopModel(mesa.Model):
         """R6 bookkeeping and expected income, from this year's realised incomes."""
         farms, b = self.farms, self.spec.behaviour
         tolerance = b.loyalty_threshold * np.maximum(economy.revenue_alone, 0.0)
-        unhappy = rules.dissatisfied(self.income, economy.payoff_alone, economy.autonomy_premium, tolerance)
-        farms.bad_years[:] = np.where(economy.member, rules.bad_years_after(farms.bad_years, unhappy), 0)
+        unhappy = rules.dissatisfied(
+            self.income, economy.payoff_alone, economy.autonomy_premium, tolerance
+        )
+        farms.bad_years[:] = np.where(
+            economy.member, rules.bad_years_after(farms.bad_years, unhappy), 0
+        )
         first = self.year == self.spec.start_year
         memory = 1.0 if first else b.income_memory
         farms.expected_income[:] = np.where(
@@ -245,6 +273,8 @@ class CoopModel(mesa.Model):
 
     def payments_table(self) -> pd.DataFrame:
         """Every subsidy payment: year, instrument, coop, claimed and paid (real units)."""
-        table = pd.DataFrame(self.treasury.ledger, columns=["year", "instrument", "coop", "claimed", "paid"])
+        table = pd.DataFrame(
+            self.treasury.ledger, columns=["year", "instrument", "coop", "claimed", "paid"]
+        )
         table[["claimed", "paid"]] *= self.scale
         return table

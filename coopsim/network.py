@@ -61,9 +61,7 @@ def build_network(
     keep = source != target
     source, target = source[keep], target[keep]
     both = np.r_[source, target], np.r_[target, source]
-    adjacency = sparse.csr_array(
-        (np.ones(2 * len(source), dtype=np.float32), both), shape=(n, n)
-    )
+    adjacency = sparse.csr_array((np.ones(2 * len(source), dtype=np.float32), both), shape=(n, n))
     adjacency.sum_duplicates()
     adjacency.data[:] = 1.0
     return adjacency

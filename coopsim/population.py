@@ -22,8 +22,10 @@ def village_sizes(farms: int, mean_size: int, rng: np.random.Generator) -> np.nd
     return sizes
 
 
-def _around(mean: float, n: int, rng: np.random.Generator, concentration: float = 10.0) -> np.ndarray:
-    """n values in [0, 1] with the given mean (beta-distributed)."""
+def _around(
+    mean: float, n: int, rng: np.random.Generator, concentration: float = 10.0
+) -> np.ndarray:
+    """N values in [0, 1] with the given mean (beta-distributed)."""
     if mean <= 0.0 or mean >= 1.0:
         return np.full(n, mean)
     return rng.beta(mean * concentration, (1.0 - mean) * concentration, size=n)

@@ -91,9 +91,13 @@ class YearEvents:
         """Add ``n`` events of a kind (one of :data:`EVENTS`, or any other name)."""
         self.counts[event] += int(n)
 
-    def coop_event(self, coop: int, event: str, other: int, members: int, region: int, tier: int) -> None:
+    def coop_event(
+        self, coop: int, event: str, other: int, members: int, region: int, tier: int
+    ) -> None:
         """Record a line of coop lineage (founded, activated, merged_into, …)."""
-        self.lineage.append((self.year, int(coop), event, int(other), int(members), int(region), int(tier)))
+        self.lineage.append(
+            (self.year, int(coop), event, int(other), int(members), int(region), int(tier))
+        )
 
     def decision(self, **row: Any) -> None:
         """Record a farm's decision (only when the decision log is on)."""

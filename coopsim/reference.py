@@ -104,7 +104,9 @@ def decide_per_farm(model: CoopModel, terms: DecisionTerms, draw: np.ndarray) ->
             for i in members[1:]:
                 group = group + economy.farm_group(np.array([i]))
             size = len(members)
-            price = economy.new_coop_price(group, np.array([farms.region[members[0]]], dtype=np.int64))
+            price = economy.new_coop_price(
+                group, np.array([farms.region[members[0]]], dtype=np.int64)
+            )
             for i in members:
                 offer = economy.payoff_in(np.array([i]), group, price)
                 gain = rules.join_gain(

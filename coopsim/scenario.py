@@ -58,15 +58,21 @@ class _Section(BaseModel):
 class FarmType(_Section):
     """How one type of farm is drawn: its share, size and machinery."""
 
-    share: float = _field(0.0, "share of farms", "Share of all farms that are of this type.", ge=0, le=1)
+    share: float = _field(
+        0.0, "share of farms", "Share of all farms that are of this type.", ge=0, le=1
+    )
     land_ha_median: float = _field(5.0, "ha", "Median farmland.", gt=0, le=100_000)
-    land_sigma: float = _field(0.6, "log-sd", "Spread of farmland (sd of its logarithm).", ge=0, le=3)
+    land_sigma: float = _field(
+        0.6, "log-sd", "Spread of farmland (sd of its logarithm).", ge=0, le=3
+    )
     livestock_median: float = _field(2.0, "head", "Median herd size.", ge=0, le=100_000)
     livestock_sigma: float = _field(0.6, "log-sd", "Spread of herd size.", ge=0, le=3)
     owns_tractor: Share = _field(0.1, "probability", "Chance that such a farm owns a tractor.")
     owns_truck: Share = _field(0.1, "probability", "Chance that it owns a truck.")
     owns_combine: Share = _field(0.02, "probability", "Chance that it owns a combine harvester.")
-    owns_barn: Share = _field(0.3, "probability", "Chance that it owns a barn fit for a larger herd.")
+    owns_barn: Share = _field(
+        0.3, "probability", "Chance that it owns a barn fit for a larger herd."
+    )
     labour_units: float = _field(
         0.3, "full-time jobs", "Labour the farm takes, valued at the off-farm wage.", ge=0, le=100
     )
@@ -87,7 +93,9 @@ class NamedFarm(_Section):
     assets: list[Literal["tractor", "truck", "combine", "barn"]] = _field(
         [], "", "Machinery and buildings it owns."
     )
-    productivity: float = _field(1.0, "multiplier", "Output per ha and head against average.", gt=0, le=10)
+    productivity: float = _field(
+        1.0, "multiplier", "Output per ha and head against average.", gt=0, le=10
+    )
     autonomy_premium: float | None = _field(
         None, "share of revenue", "Its autonomy premium; empty = the population mean.", ge=0, le=5
     )
@@ -107,15 +115,14 @@ class Population(_Section):
     simulated_farms: int | None = _field(
         None,
         "farms",
-        "Farms actually simulated; each stands for farms/simulated_farms real ones. "
-        "Empty = all.",
+        "Farms actually simulated; each stands for farms/simulated_farms real ones. Empty = all.",
         ge=2,
         le=5_000_000,
     )
-    regions: int = _field(14, "regions", "Number of regions (markets and KPI targets).", ge=1, le=500)
-    village_size: int = _field(
-        80, "farms", "Mean number of farms in a village.", ge=2, le=5_000
+    regions: int = _field(
+        14, "regions", "Number of regions (markets and KPI targets).", ge=1, le=500
     )
+    village_size: int = _field(80, "farms", "Mean number of farms in a village.", ge=2, le=5_000)
     productivity_sigma: float = _field(
         0.2, "log-sd", "Spread of farm productivity around 1.", ge=0, le=2
     )
@@ -141,16 +148,34 @@ class Population(_Section):
         [], "", "Farms given one by one (then farms must equal their number)."
     )
     household_plot: FarmType = FarmType(
-        share=0.8, land_ha_median=3, livestock_median=3, owns_tractor=0.05, owns_truck=0.05,
-        owns_combine=0.01, owns_barn=0.15, labour_units=0.05,
+        share=0.8,
+        land_ha_median=3,
+        livestock_median=3,
+        owns_tractor=0.05,
+        owns_truck=0.05,
+        owns_combine=0.01,
+        owns_barn=0.15,
+        labour_units=0.05,
     )
     peasant_farm: FarmType = FarmType(
-        share=0.19, land_ha_median=60, livestock_median=15, owns_tractor=0.5, owns_truck=0.3,
-        owns_combine=0.1, owns_barn=0.5, labour_units=0.5,
+        share=0.19,
+        land_ha_median=60,
+        livestock_median=15,
+        owns_tractor=0.5,
+        owns_truck=0.3,
+        owns_combine=0.1,
+        owns_barn=0.5,
+        labour_units=0.5,
     )
     commercial_farm: FarmType = FarmType(
-        share=0.01, land_ha_median=1500, livestock_median=150, owns_tractor=1.0, owns_truck=1.0,
-        owns_combine=0.9, owns_barn=0.9, labour_units=5.0,
+        share=0.01,
+        land_ha_median=1500,
+        livestock_median=150,
+        owns_tractor=1.0,
+        owns_truck=1.0,
+        owns_combine=0.9,
+        owns_barn=0.9,
+        labour_units=5.0,
     )
 
     @model_validator(mode="after")
@@ -197,9 +222,7 @@ class Network(_Section):
 class MarketLevers(_Section):
     """Prices and outside options; each can change by year."""
 
-    price_crop: float = _field(
-        50_000, "currency/t", "Reference (buyers') price of crops.", gt=0
-    )
+    price_crop: float = _field(50_000, "currency/t", "Reference (buyers') price of crops.", gt=0)
     price_livestock: float = _field(
         150_000, "currency/t", "Reference (buyers') price of livestock products.", gt=0
     )
@@ -225,9 +248,7 @@ class MarketLevers(_Section):
     hire_tractor: float = _field(
         8_000, "currency/ha", "Contractor price for tillage and haymaking.", ge=0
     )
-    hire_combine: float = _field(
-        7_000, "currency/ha", "Contractor price for harvesting.", ge=0
-    )
+    hire_combine: float = _field(7_000, "currency/ha", "Contractor price for harvesting.", ge=0)
     hire_truck: float = _field(2_500, "currency/t", "Haulage price to market.", ge=0)
     hire_barn: float = _field(
         15_000, "currency/head", "Renting stall space for one animal for a year.", ge=0
@@ -235,12 +256,12 @@ class MarketLevers(_Section):
     off_farm_wage: float = _field(
         900_000, "currency/year", "Income of one full-time job off the farm.", ge=0
     )
-    land_rent: float = _field(2_000, "currency/ha/year", "Rent a farm gets for its land if it quits.", ge=0)
+    land_rent: float = _field(
+        2_000, "currency/ha/year", "Rent a farm gets for its land if it quits.", ge=0
+    )
     interest_rate: float = _field(
         0.14, "per year", "Commercial interest rate on loans.", ge=0, le=1
     )
-
-
 
 
 class Costs(_Section):
@@ -281,9 +302,7 @@ class Costs(_Section):
     coop_fixed_cost: float = _field(
         600_000, "currency/year", "F: a cooperative's administration cost.", ge=0
     )
-    audit_cost: float = _field(
-        300_000, "currency/year", "Compulsory audit of a cooperative.", ge=0
-    )
+    audit_cost: float = _field(300_000, "currency/year", "Compulsory audit of a cooperative.", ge=0)
     handling_cost: float = _field(
         0.03, "share of marketed value", "c: collection and handling per unit marketed.", ge=0, le=1
     )
@@ -352,7 +371,11 @@ class Behaviour(_Section):
         0.5, "weight", "Weight of this year's income in the expected income."
     )
     secession_samples: int = _field(
-        4, "sub-groups per coop", "Sub-groups tested for secession each year (rule R2).", ge=0, le=100
+        4,
+        "sub-groups per coop",
+        "Sub-groups tested for secession each year (rule R2).",
+        ge=0,
+        le=100,
     )
     secession_setup_cost: float = _field(
         2_000_000, "currency", "Set-up cost a seceding group must cover (rule R2).", ge=0
@@ -426,12 +449,16 @@ class PolicyLevers(_Section):
     tax_relief: Share = _field(0, "share of tax", "Share of the coop turnover tax waived.")
     audit_subsidy: Share = _field(0, "share of audit cost", "Share of the audit the state pays.")
     start_up_aid: list[Share] = _field(
-        [], "share of marketed value by coop year", "Degressive aid, e.g. [0.10, 0.08, 0.06, 0.05, 0.04]."
+        [],
+        "share of marketed value by coop year",
+        "Degressive aid, e.g. [0.10, 0.08, 0.06, 0.05, 0.04].",
     )
     start_up_aid_cap: float | None = _field(
         None, "currency/coop/year", "Cap on the degressive aid; empty = none.", ge=0
     )
-    merger_subsidy: Share = _field(0, "share of merger cost", "Share of a merger's cost the state pays.")
+    merger_subsidy: Share = _field(
+        0, "share of merger cost", "Share of a merger's cost the state pays."
+    )
     kpi_coops_per_region: float = _field(
         0, "coops", "Registered coops each region is told to reach (real count).", ge=0
     )

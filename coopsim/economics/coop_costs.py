@@ -48,16 +48,22 @@ class Group:
     extra_fixed: np.ndarray
 
     @classmethod
-    def of_farms(cls, value: np.ndarray, need: np.ndarray, machines: np.ndarray, holding_cost: np.ndarray) -> Group:
+    def of_farms(
+        cls, value: np.ndarray, need: np.ndarray, machines: np.ndarray, holding_cost: np.ndarray
+    ) -> Group:
         """Each farm as a group of one: what it brings to a coop."""
         zeros = np.zeros(len(value))
         return cls(zeros + 1, value, value**2, need, machines, holding_cost, zeros)
 
     @classmethod
-    def of_assets(cls, machines: np.ndarray, holding_cost: np.ndarray, extra_fixed: np.ndarray) -> Group:
+    def of_assets(
+        cls, machines: np.ndarray, holding_cost: np.ndarray, extra_fixed: np.ndarray
+    ) -> Group:
         """What coops own themselves, without members (one row per coop)."""
         zeros = np.zeros(len(extra_fixed))
-        return cls(zeros, zeros, zeros, np.zeros_like(machines), machines, holding_cost, extra_fixed)
+        return cls(
+            zeros, zeros, zeros, np.zeros_like(machines), machines, holding_cost, extra_fixed
+        )
 
     def sum_by(self, index: np.ndarray, size: int) -> Group:
         """Add rows into ``size`` groups by ``index`` (e.g. farms into their coops)."""
@@ -74,11 +80,15 @@ class Group:
 
     def __add__(self, other: Group) -> Group:
         """The union of two disjoint groups (e.g. a coop and a joining farm, or a merger)."""
-        return Group(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+        return Group(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
 
     def __sub__(self, other: Group) -> Group:
         """This group without the members of ``other`` (a sub-group of it)."""
-        return Group(**{f.name: getattr(self, f.name) - getattr(other, f.name) for f in fields(self)})
+        return Group(
+            **{f.name: getattr(self, f.name) - getattr(other, f.name) for f in fields(self)}
+        )
 
     def take(self, index: np.ndarray) -> Group:
         """The groups at ``index`` (numpy fancy indexing on the leading axis)."""

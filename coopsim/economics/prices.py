@@ -15,7 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def farm_gate_base(reference_price: np.ndarray, buyers_margin: float, shock: np.ndarray) -> np.ndarray:
+def farm_gate_base(
+    reference_price: np.ndarray, buyers_margin: float, shock: np.ndarray
+) -> np.ndarray:
     """p_0: what a lone farm would get without any coop around (currency/t)."""
     return reference_price * shock * (1.0 - buyers_margin)
 

@@ -52,7 +52,8 @@ def join_gain(
 
 def admits(extra_cost: np.ndarray, cost_share: np.ndarray) -> np.ndarray:
     """R1: a coop admits a farm whose cost share covers the extra cost it brings, so
-    that no incumbent pays more on its account (all currency/year)."""
+    that no incumbent pays more on its account (all currency/year).
+    """
     return extra_cost <= cost_share + 1e-6
 
 
@@ -74,7 +75,8 @@ def dissatisfied(
     tolerance: np.ndarray,
 ) -> np.ndarray:
     """R6: a member is dissatisfied in a year when staying alone plus its autonomy
-    premium would have beaten membership by more than its tolerance (currency/year)."""
+    premium would have beaten membership by more than its tolerance (currency/year).
+    """
     return payoff_alone + autonomy_premium - payoff_member > tolerance
 
 
@@ -102,7 +104,9 @@ def merger_saving(
     return cost_a + cost_b - cost_merged - merger_cost * (1.0 - merger_subsidy)
 
 
-def majority_gains(share_before: np.ndarray, share_after: np.ndarray, coop: np.ndarray, n_coops: int) -> np.ndarray:
+def majority_gains(
+    share_before: np.ndarray, share_after: np.ndarray, coop: np.ndarray, n_coops: int
+) -> np.ndarray:
     """R7: for each coop, whether more than half of its members would pay less.
 
     Args:
@@ -123,7 +127,8 @@ def quits_farming(
     threshold: float,
 ) -> np.ndarray:
     """Farm exit: a farm quits when off-farm income plus renting out its land beats
-    ``threshold`` times the income it expects from farming (all currency/year)."""
+    ``threshold`` times the income it expects from farming (all currency/year).
+    """
     return off_farm_income + land_rent_income > threshold * np.maximum(expected_farm_income, 0.0)
 
 
@@ -173,7 +178,8 @@ class Choice(IntEnum):
 
 def choice(mean_member_gain: np.ndarray, dissatisfied_share: np.ndarray) -> np.ndarray:
     """R8: exit when members lose on average; seek a merger (transition) when most
-    members are dissatisfied; otherwise continue."""
+    members are dissatisfied; otherwise continue.
+    """
     return np.where(
         mean_member_gain < 0,
         Choice.EXIT,

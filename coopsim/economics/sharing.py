@@ -53,11 +53,36 @@ def patronage_split(
     cost: CoopCost,
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`patronage_shares` split into its machinery and overhead parts."""
-    use = np.divide(member_need, coop_need, out=np.zeros_like(member_need), where=coop_need > 0)
-    volume = np.divide(
-        member_value, coop_value, out=np.zeros_like(member_value), where=coop_value > 0
+    per_work, per_value = patronage_rates(coop_value, coop_need, cost)
+    return charge(member_value, member_need, per_work, per_value)
+
+
+def patronage_rates(
+    coop_value: np.ndarray, coop_need: np.ndarray, cost: CoopCost
+) -> tuple[np.ndarray, np.ndarray]:
+    """What a coop charges per unit of use under patronage.
+
+    Returns:
+        Cost per unit of each asset's work (currency/ha, /t, /head), (G, 4), and overhead
+        per unit of value marketed (currency per currency), (G,); zero where unused.
+    """
+    per_work = np.divide(
+        cost.machinery, coop_need, out=np.zeros_like(cost.machinery), where=coop_need > 0
     )
-    return row_sum(cost.machinery * use), cost.overhead * volume
+    per_value = np.divide(
+        cost.overhead, coop_value, out=np.zeros_like(cost.overhead), where=coop_value > 0
+    )
+    return per_work, per_value
+
+
+def charge(
+    member_value: np.ndarray,
+    member_need: np.ndarray,
+    per_work: np.ndarray,
+    per_value: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Machinery and overhead charged to members at the rates of :func:`patronage_rates`."""
+    return row_sum(member_need * per_work), member_value * per_value
 
 
 def _coalitions(members: Group, masks: np.ndarray, coop: Group) -> Group:
