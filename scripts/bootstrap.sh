@@ -115,6 +115,8 @@ target="."
 [[ -z "$EXTRAS" ]] || target=".[$EXTRAS]"
 say "installing coopsim -e '$target'"
 rm -f "$STAMP"
-"$VENV/bin/uv" pip install --quiet --python "$VPY" -e "$target"
+# Bytecode is compiled at install time: where PYTHONDONTWRITEBYTECODE is set, Python
+# would otherwise compile every module again at each start (seconds for pandas and Mesa).
+"$VENV/bin/uv" pip install --quiet --compile-bytecode --python "$VPY" -e "$target"
 echo "$want" >"$STAMP"
 say "done"
