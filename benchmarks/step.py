@@ -46,9 +46,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     parser.add_argument("--warmup-years", type=int, default=4, help="years run before timing")
     parser.add_argument("--repeat", type=int, default=3, help="fast steps timed (median)")
-    parser.add_argument(
-        "--skip-reference", action="store_true", help="time only the fast path"
-    )
+    parser.add_argument("--skip-reference", action="store_true", help="time only the fast path")
     args = parser.parse_args(argv)
 
     scenario = sized(load_scenario(args.scenario), farms=args.farms)

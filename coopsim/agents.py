@@ -108,7 +108,8 @@ class Cooperative(mesa.Agent):
         return int(self.model.coops.union[self.index])
 
     def __repr__(self) -> str:
-        return f"Cooperative({self.index}, {self.tier}, {self.status}, {self.model.coops.members[self.index]} members)"
+        members = self.model.coops.members[self.index]
+        return f"Cooperative({self.index}, {self.tier}, {self.status}, {members} members)"
 
 
 __all__ = ["NO_COOP", "Cooperative", "Farm"]

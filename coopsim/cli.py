@@ -191,7 +191,7 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file."
 @app.command()
 def explain(
     run_dir: Annotated[Path, typer.Argument(help="Folder of a run made with --decisions.")],
-    farm: Annotated[int, typer.Argument(help="Farm number (as in the decision log).")],
+    farm: Annotated[str, typer.Argument(help="Farm number, or the start of a named farm's name.")],
 ) -> None:
     """Tell one farm's decisions in words."""
     path = run_dir / "decisions.parquet"
@@ -201,9 +201,18 @@ def explain(
     currency = "KZT"
     if meta_path.exists():
         currency = json.loads(meta_path.read_text())["scenario"].get("currency", currency)
-    lines = farm_history(pd.read_parquet(path), farm, currency)
+    log = pd.read_parquet(path)
+    if farm.isdigit():
+        number = int(farm)
+    elif "name" in log.columns and log["name"].str.startswith(farm).any():
+        number = int(log.loc[log["name"].str.startswith(farm), "farm"].iloc[0])
+    else:
+        _fail(f"no farm called {farm!r} in this run; give its number")
+    lines = farm_history(log, number, currency)
     if not lines:
         _fail(f"farm {farm} made no logged decision in this run")
+    if "name" in log.columns:
+        console.print(f"[bold]{log.loc[log['farm'] == number, 'name'].iloc[0]}[/]")
     for line in lines:
         console.print(line, highlight=False, soft_wrap=True)
 

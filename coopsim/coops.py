@@ -327,7 +327,7 @@ def register_under_pressure(y: Year) -> None:
     wanted = np.maximum(target - registered, 0.0) * policy.kpi_pressure
     wanted = np.floor(wanted + y.rng.random(n_regions)).astype(np.int64)
     free = farms.farming & (farms.coop == NO_COOP)
-    villages, _, start = runs(farms.village)
+    _, _, start = runs(farms.village)
     end = np.r_[start[1:], len(farms)]
     enough = np.add.reduceat(free, start) >= size if len(start) else np.zeros(0, bool)
     village_region = farms.region[start]
@@ -367,8 +367,10 @@ def _coop_offers(y: Year, coop_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray,
 
 
 def activate_or_drop_nominal(y: Year) -> None:
-    """Nominal coops start operating when most members would gain (R8: design → growth);
-    without KPI pressure they are wound up after ``nominal_dissolve_years``.
+    """R8: nominal coops start operating when most members would gain from it.
+
+    Without KPI pressure, those still nominal are wound up after
+    ``nominal_dissolve_years``.
     """
     coops = y.coops
     nominal = np.flatnonzero((coops.status == NOMINAL) & (coops.tier == PRIMARY))

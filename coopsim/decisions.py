@@ -212,7 +212,8 @@ def decide(
 
     Args:
         economy: the year's economy.
-        farms, coops: the state at the start of the decision step.
+        farms: the farms' state at the start of the decision step.
+        coops: the coops' state at the start of the decision step.
         adjacency: the social network.
         terms: the year's terms.
         draw: two uniform numbers per farm, (N, 2): revision and farm exit.

@@ -127,7 +127,9 @@ class YearEconomy:
         Returns:
             The farm's expected payoff, machinery cost share and whole cost share.
         """
-        per_work, per_value = patronage_rates(group.value, group.need, coop_cost(group, self.params))
+        per_work, per_value = patronage_rates(
+            group.value, group.need, coop_cost(group, self.params)
+        )
         if which is not None:
             per_work, per_value, price = per_work[which], per_value[which], price[which]
         machinery, overhead = charge(self.value[farms], self.need[farms], per_work, per_value)

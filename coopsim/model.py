@@ -28,9 +28,9 @@ from coopsim.economics import rules
 from coopsim.economics.rules import Phase
 from coopsim.economy import FarmBook, YearEconomy, price_year
 from coopsim.memory import keep_freed_memory
-from coopsim.network import build_network, learn_trust, neighbour_means, spread_awareness
+from coopsim.network import build_network, learn_trust, neighbour_mean, spread_awareness
 from coopsim.policy import Treasury
-from coopsim.population import initial_memberships, make_farms
+from coopsim.population import initial_memberships, make_farms, named_order
 from coopsim.records import (
     DECISION_COLUMNS,
     LINEAGE_COLUMNS,
@@ -244,13 +244,12 @@ class CoopModel(mesa.Model):
     def _spread(self, economy: YearEconomy, campaign: float) -> None:
         """Step 6: awareness and trust spread along the network."""
         farms, b = self.farms, self.spec.behaviour
-        values = np.column_stack([farms.awareness, self._satisfied])
-        weights = np.column_stack([farms.farming, economy.member]).astype(float)
-        mean, count = neighbour_means(self.network, values, weights)
+        mean, count = neighbour_mean(self.network, farms.awareness, farms.farming)
         farms.awareness[:] = spread_awareness(
-            farms.awareness, mean[:, 0], count[:, 0], b.awareness_contagion, campaign
+            farms.awareness, mean, count, b.awareness_contagion, campaign
         )
-        farms.trust[:] = learn_trust(farms.trust, mean[:, 1], count[:, 1], b.trust_learning)
+        mean, count = neighbour_mean(self.network, self._satisfied.astype(float), economy.member)
+        farms.trust[:] = learn_trust(farms.trust, mean, count, b.trust_learning)
 
     def run(self, years: int | None = None) -> pd.DataFrame:
         """Simulate ``years`` years (the scenario's number by default); returns the table."""
@@ -267,9 +266,17 @@ class CoopModel(mesa.Model):
         return pd.DataFrame(self.lineage, columns=list(LINEAGE_COLUMNS))
 
     def decision_table(self) -> pd.DataFrame:
-        """The decision log so far (empty unless ``log_decisions``)."""
+        """The decision log so far (empty unless ``log_decisions``).
+
+        Named farms (classroom scenarios) get their name in a ``name`` column.
+        """
         table = pd.DataFrame(self.decision_log)
-        return table if len(table) else pd.DataFrame(columns=list(DECISION_COLUMNS))
+        if not len(table):
+            return pd.DataFrame(columns=list(DECISION_COLUMNS))
+        names = named_order(self.spec.population)
+        if names:
+            table.insert(2, "name", [names[i] for i in table["farm"]])
+        return table
 
     def payments_table(self) -> pd.DataFrame:
         """Every subsidy payment: year, instrument, coop, claimed and paid (real units)."""

@@ -67,23 +67,27 @@ def build_network(
     return adjacency
 
 
-def neighbour_means(
-    adjacency: sparse.csr_array, values: np.ndarray, weights: np.ndarray
+def neighbour_mean(
+    adjacency: sparse.csr_array, values: np.ndarray, among: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted means of several quantities over each farm's neighbours, in one pass.
-
-    Args:
-        adjacency: the network.
-        values: one column per quantity, (N, Q).
-        weights: which neighbours count for each quantity (0/1), (N, Q).
+    """Mean of ``values`` over each farm's neighbours that are ``among`` (a mask).
 
     Returns:
-        The means (0 where no neighbour counts) and the neighbours counted, each (N, Q).
+        The mean (0 where no neighbour counts) and how many neighbours counted.
     """
-    # single precision: these are shares in 0–1, and it halves the memory traffic
-    sums = (adjacency @ np.hstack([values * weights, weights]).astype(np.float32)).astype(float)
-    q = values.shape[1]
-    total, count = sums[:, :q], sums[:, q:]
+    who = np.flatnonzero(among)
+    if len(who) < adjacency.shape[0] // 10:
+        # few count (e.g. coop members): spread from them along their own ties,
+        # which are the same ties as the network is symmetric
+        ties = adjacency[who]
+        degree = np.diff(ties.indptr)
+        n = adjacency.shape[0]
+        total = np.bincount(ties.indices, weights=np.repeat(values[who], degree), minlength=n)
+        count = np.bincount(ties.indices, minlength=n).astype(float)
+    else:
+        # single precision: these are shares in 0–1, and it halves the memory traffic
+        columns = np.column_stack([values * among, among]).astype(np.float32)
+        total, count = (adjacency @ columns).astype(float).T
     return total / np.maximum(count, 1.0), count
 
 

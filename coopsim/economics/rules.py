@@ -51,8 +51,9 @@ def join_gain(
 
 
 def admits(extra_cost: np.ndarray, cost_share: np.ndarray) -> np.ndarray:
-    """R1: a coop admits a farm whose cost share covers the extra cost it brings, so
-    that no incumbent pays more on its account (all currency/year).
+    """R1: a coop admits a farm whose cost share covers the extra cost it brings.
+
+    So no incumbent pays more on its account (all currency/year).
     """
     return extra_cost <= cost_share + 1e-6
 
@@ -74,8 +75,10 @@ def dissatisfied(
     autonomy_premium: np.ndarray,
     tolerance: np.ndarray,
 ) -> np.ndarray:
-    """R6: a member is dissatisfied in a year when staying alone plus its autonomy
-    premium would have beaten membership by more than its tolerance (currency/year).
+    """R6: whether a member is dissatisfied this year.
+
+    It is when staying alone plus its autonomy premium would have beaten membership by
+    more than its tolerance (all currency/year).
     """
     return payoff_alone + autonomy_premium - payoff_member > tolerance
 
@@ -126,8 +129,10 @@ def quits_farming(
     land_rent_income: np.ndarray,
     threshold: float,
 ) -> np.ndarray:
-    """Farm exit: a farm quits when off-farm income plus renting out its land beats
-    ``threshold`` times the income it expects from farming (all currency/year).
+    """Farm exit: whether farming no longer pays.
+
+    A farm quits when off-farm income plus renting out its land beats ``threshold``
+    times the income it expects from farming (all currency/year).
     """
     return off_farm_income + land_rent_income > threshold * np.maximum(expected_farm_income, 0.0)
 
@@ -177,8 +182,10 @@ class Choice(IntEnum):
 
 
 def choice(mean_member_gain: np.ndarray, dissatisfied_share: np.ndarray) -> np.ndarray:
-    """R8: exit when members lose on average; seek a merger (transition) when most
-    members are dissatisfied; otherwise continue.
+    """R8: what a coop in the choice phase does.
+
+    Exit when members lose on average; seek a merger (transition) when most members
+    are dissatisfied; otherwise continue.
     """
     return np.where(
         mean_member_gain < 0,
