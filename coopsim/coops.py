@@ -12,6 +12,7 @@ and pays what the state owes through the treasury:
 * :func:`merge`: pairs of coops merge when it saves cost and majorities gain (R7);
 * :func:`federate`: primary coops form and leave regional unions; unions join the
   central tier;
+* :func:`give_voice`: dissatisfied majorities change their coop's sharing rule (R6);
 * :func:`advance_life_cycle`: phases, and the exit/continue/transition choice (R8);
 * :func:`dissolve_empty`: coops left with fewer than two members are dissolved.
 """
@@ -28,7 +29,7 @@ from coopsim.economics.coop_costs import coop_cost
 from coopsim.economics.machinery import row_sum, worth_buying
 from coopsim.economics.rules import Choice, Phase
 from coopsim.economics.sharing import patronage_shares
-from coopsim.economy import YearEconomy
+from coopsim.economy import YearEconomy, members_by_coop
 from coopsim.policy import Treasury, effective_credit_rate
 from coopsim.records import YearEvents
 from coopsim.scenario import MarketLevers, PolicyLevers, Scenario
@@ -631,19 +632,65 @@ def federate(y: Year) -> None:
             coops.members[central[0]] = len(unions)
 
 
+def _member_verdicts(y: Year) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """This year's verdict of members who stayed: their coops, gain and dissatisfaction.
+
+    Returns:
+        Member farms, their coops, their gain over staying alone net of the autonomy
+        premium (currency/year, subsidies included) and whether they were dissatisfied
+        (rule R6).
+    """
+    e = y.economy
+    idx, c = e.still_members(y.farms.coop)
+    gain = y.income[idx] - e.payoff_alone[idx] - e.autonomy_premium[idx]
+    tolerance = y.scenario.behaviour.loyalty_threshold * np.maximum(e.revenue_alone[idx], 0)
+    return idx, c, gain, -gain > tolerance
+
+
+def give_voice(y: Year) -> None:
+    """R6 voice: where most members are dissatisfied, they vote on the sharing rule.
+
+    The coop switches between patronage and the Shapley value (rule R3) when more than
+    half of its members would pay less under the other rule this year.
+    """
+    coops, e = y.coops, y.economy
+    if not y.scenario.behaviour.voice:
+        return
+    idx, c, _, unhappy = _member_verdicts(y)
+    k = len(coops)
+    share = np.bincount(c, weights=unhappy, minlength=k) / np.maximum(
+        np.bincount(c, minlength=k), 1
+    )
+    loud = np.flatnonzero(coops.active(PRIMARY) & (share > 0.5))
+    for coop, mine in members_by_coop(idx, c, loud):
+        if coops.rule[coop] == PATRONAGE:
+            other = e.shapley_shares(coops, coop, mine, y.rng, y.scenario.behaviour)
+        else:
+            other = e.patronage_shares(coop, mine)
+        if (other < e.cost_share[mine]).sum() > len(mine) / 2:
+            coops.rule[coop] = SHAPLEY if coops.rule[coop] == PATRONAGE else PATRONAGE
+            y.events.coop_event(
+                coop,
+                f"rule_changed_to_{'shapley' if coops.rule[coop] == SHAPLEY else 'patronage'}",
+                NO_COOP,
+                coops.members[coop],
+                coops.region[coop],
+                PRIMARY,
+            )
+            y.events.count("rule_changes")
+
+
 def advance_life_cycle(y: Year) -> None:
     """R8: move every registered primary coop to its next phase; act on choices."""
-    coops, farms, e = y.coops, y.farms, y.economy
+    coops = y.coops
     registered = np.flatnonzero(coops.registered(PRIMARY))
     if len(registered) == 0:
         return
     k = len(coops)
-    idx, c = e.still_members(farms.coop)
-    gain = e.payoff_member[idx] - e.payoff_alone[idx] - e.autonomy_premium[idx]
-    tolerance = y.scenario.behaviour.loyalty_threshold * np.maximum(e.revenue_alone[idx], 0)
+    _, c, gain, unhappy_member = _member_verdicts(y)
     count = np.maximum(np.bincount(c, minlength=k), 1)
     mean_gain = np.bincount(c, weights=gain, minlength=k) / count
-    unhappy = np.bincount(c, weights=-gain > tolerance, minlength=k) / count
+    unhappy = np.bincount(c, weights=unhappy_member, minlength=k) / count
     age = y.year - coops.founded[registered]
     new_phase = rules.next_phase(
         coops.phase[registered],

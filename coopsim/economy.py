@@ -18,7 +18,7 @@ from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_c
 from coopsim.economics.machinery import MachineryPrices, machinery_cost, row_sum, work_needed
 from coopsim.economics.prices import coop_price, farm_gate_base, nonmember_price
 from coopsim.economics.sharing import charge, patronage_rates, patronage_split, shapley_shares
-from coopsim.scenario import Costs, MarketLevers, Scenario
+from coopsim.scenario import Behaviour, Costs, MarketLevers, Scenario
 from coopsim.state import NO_COOP, PRIMARY, SHAPLEY, Coops, Farms
 
 
@@ -143,6 +143,40 @@ class YearEconomy:
             + output @ self.output_subsidy
         )
         return Offer(payoff, machinery, machinery + overhead)
+
+    def shapley_shares(
+        self,
+        coops: Coops,
+        coop: int,
+        members: np.ndarray,
+        rng: np.random.Generator,
+        behaviour: Behaviour,
+    ) -> np.ndarray:
+        """Shapley-value cost shares of ``members`` in ``coop`` this year (rule R3)."""
+        own = Group.of_assets(
+            coops.bought[coop][None],
+            coops.bought_holding[coop][None],
+            self.coop_group.extra_fixed[coop][None],
+        )
+        return shapley_shares(
+            self.farm_group(members),
+            own,
+            self.params,
+            rng,
+            exact_max=behaviour.shapley_exact_max,
+            permutations=behaviour.shapley_permutations,
+        )
+
+    def patronage_shares(self, coop: int, members: np.ndarray) -> np.ndarray:
+        """Patronage cost shares of ``members`` in ``coop`` this year (rule R3)."""
+        machinery, overhead = patronage_split(
+            self.value[members],
+            self.need[members],
+            self.coop_group.value[coop],
+            self.coop_group.need[coop],
+            self.coop_cost.take(coop),
+        )
+        return machinery + overhead
 
     def new_coop_price(self, group: Group, region: np.ndarray) -> np.ndarray:
         """Price per product a coop of ``group`` would get in ``region`` (currency/t), (G, 2)."""
@@ -383,27 +417,23 @@ def _share_costs(
     )
     e.cost_share[idx] = machinery + overhead
     e.machinery_share[idx] = machinery
-    shapley = np.flatnonzero(coops.active(PRIMARY) & (coops.rule == SHAPLEY))
-    behaviour = scenario.behaviour
-    for coop in shapley:
-        mine = idx[c == coop]
-        if len(mine):
-            own = Group.of_assets(
-                coops.bought[coop][None],
-                coops.bought_holding[coop][None],
-                e.coop_group.extra_fixed[coop][None],
-            )
-            e.cost_share[mine] = shapley_shares(
-                e.farm_group(mine),
-                own,
-                e.params,
-                rng,
-                exact_max=behaviour.shapley_exact_max,
-                permutations=behaviour.shapley_permutations,
-            )
+    shapley = coops.active(PRIMARY) & (coops.rule == SHAPLEY)
+    for coop, mine in members_by_coop(idx, c, np.flatnonzero(shapley)):
+        e.cost_share[mine] = e.shapley_shares(coops, coop, mine, rng, scenario.behaviour)
     e.revenue_member[idx] = row_sum(e.output_t[idx] * e.coop_price[c])
     e.payoff_member[idx] = (
         e.revenue_member[idx] * (1.0 + e.assured_market_value)
         - e.production_cost[idx]
         - e.cost_share[idx]
     )
+
+
+def members_by_coop(
+    idx: np.ndarray, c: np.ndarray, coop_ids: np.ndarray
+) -> list[tuple[int, np.ndarray]]:
+    """For each coop in ``coop_ids`` with members, the members among ``idx`` (coops ``c``)."""
+    order = np.argsort(c, kind="stable")
+    sorted_c = c[order]
+    lo = np.searchsorted(sorted_c, coop_ids, side="left")
+    hi = np.searchsorted(sorted_c, coop_ids, side="right")
+    return [(int(k), idx[order[a:b]]) for k, a, b in zip(coop_ids, lo, hi, strict=True) if b > a]

@@ -213,6 +213,7 @@ class CoopModel(mesa.Model):
         coop_processes.secede(y)
         coop_processes.merge(y)
         coop_processes.federate(y)
+        coop_processes.give_voice(y)
         coop_processes.advance_life_cycle(y)
         coop_processes.dissolve_empty(y)
         self.farms.member_years[self.farms.coop != NO_COOP] += 1

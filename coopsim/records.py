@@ -153,6 +153,7 @@ def model_row(model: Any, events: YearEvents) -> dict[str, float]:
         "nominal_registrations": events.counts["nominal_registrations"] * scale,
         "activations": events.counts["activations"] * scale,
         "machines_bought": events.counts["machines_bought"] * scale,
+        "rule_changes": events.counts["rule_changes"] * scale,
         "tax_relief": model.tax_relief * scale,
         "awareness_mean": float(farms.awareness[farming].mean()) if n_farms else 0.0,
         "trust_mean": float(farms.trust[farming].mean()) if n_farms else 0.0,
