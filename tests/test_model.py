@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from coopsim import CoopModel, Scenario, load_scenario, sized
-from coopsim.state import ACTIVE, DISSOLVED, PRIMARY
+from coopsim.state import ACTIVE, DISSOLVED, PRIMARY, REGIONAL_UNION
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -199,3 +199,14 @@ def test_dissolved_coops_keep_no_members() -> None:
     assert dissolved.any(), "no coop dissolved: the check would be vacuous"
     assert (model.coops.members[dissolved] == 0).all()
     assert not np.isin(model.farms.coop, np.flatnonzero(dissolved)).any()
+
+
+def test_a_run_in_which_regional_unions_form_completes_with_consistent_unions() -> None:
+    model = _run(kazakhstan(years=3, **{"population.initial_membership_rate": 0.6}))
+    lineage = model.lineage_table()
+    assert (lineage["event"] == "union_founded").any()
+    coops = model.coops
+    for union in np.flatnonzero(coops.active(REGIONAL_UNION)).tolist():
+        in_union = (coops.union == union) & coops.registered(PRIMARY)
+        assert coops.members[union] == in_union.sum() >= 2
+        assert (coops.region[in_union] == coops.region[union]).all()
