@@ -1,0 +1,114 @@
+"""Print the field reference of scenario files as markdown, from the pydantic schema.
+
+Run ``.venv/bin/python docs/gen_scenario_reference.py`` and paste the output into
+``docs/scenarios.md`` between the ``reference:start`` and ``reference:end`` markers.
+Every table of a scenario file gets one markdown table: key, default, unit, allowed
+range and description, exactly as :mod:`coopsim.scenario` declares them.
+"""
+
+from __future__ import annotations
+
+import typing
+
+import annotated_types as at
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from coopsim.scenario import Scenario
+
+BOUNDS = ((at.Ge, "ge", "≥"), (at.Gt, "gt", ">"), (at.Le, "le", "≤"), (at.Lt, "lt", "<"))
+
+
+def number(x: float) -> str:
+    """A number as TOML would take it, digits grouped by ``_`` from 10,000 on."""
+    if float(x).is_integer():
+        return f"{int(x):_}" if abs(x) >= 10_000 else str(int(x))
+    return f"{x:g}"
+
+
+def bounds(metadata: typing.Iterable[object]) -> list[str]:
+    """The ge/gt/le/lt constraints among a field's metadata, as ``≥ 0``-style strings."""
+    out = []
+    for item in metadata:
+        for kind, attr, sign in BOUNDS:
+            if isinstance(item, kind):
+                out.append(f"{sign} {number(getattr(item, attr))}")
+        if isinstance(item, FieldInfo):  # constraints of an Annotated alias such as Share
+            out += bounds(item.metadata)
+    return out
+
+
+def field_range(info: FieldInfo) -> str:
+    """The range of a field, looking inside ``X | None`` and ``list[X]`` as well."""
+    found = bounds(info.metadata)
+    for arg in (info.annotation, *typing.get_args(info.annotation)):
+        if typing.get_origin(arg) is typing.Literal:
+            found.append("one of " + ", ".join(f'"{v}"' for v in typing.get_args(arg)))
+        elif not found:
+            found += bounds(getattr(arg, "__metadata__", ()))
+    if found and typing.get_origin(info.annotation) is list:
+        return "each " + ", ".join(found)
+    return ", ".join(found)
+
+
+def model_in(annotation: object) -> type[BaseModel] | None:
+    """The pydantic model a field holds (directly or as list items), if any."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def shown(value: object) -> str:
+    """A default value as it would be written in TOML (``empty``: leave the key out)."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return number(value)
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def section(
+    cls: type[BaseModel], default: BaseModel | None, key: str, array: bool = False
+) -> list[str]:
+    """Markdown for the table ``key`` of class ``cls``, then for the tables inside it.
+
+    Args:
+        cls: the pydantic model of the table.
+        default: its default instance (defaults of nested tables differ from the class's).
+        key: dotted key of the table; empty for the top level.
+        array: the table is an array of tables (``[[key]]``).
+    """
+    levers = cls.__bases__[0] if "changes" in cls.model_fields else cls
+    title = (f"`[[{key}]]`" if array else f"`[{key}]`") if key else "Top level"
+    lines = [f"### {title} ({levers.__name__})", "", (levers.__doc__ or "").strip(), ""]
+    lines += ["| key | default | unit | range | description |", "|---|---|---|---|---|"]
+    inner = []
+    for name, info in cls.model_fields.items():
+        value = getattr(default, name) if default is not None else info.default
+        sub = model_in(info.annotation)
+        if sub is not None and typing.get_origin(info.annotation) is not list:
+            inner += section(sub, value, f"{key}.{name}".strip("."))
+            continue
+        unit = (info.json_schema_extra or {}).get("unit", "")
+        text = info.description or ""
+        if name == "changes":
+            text += f" Array of tables `[[{key}.changes]]`: a `year` and any key of this table."
+        elif sub is not None:
+            text += f" Array of tables `[[{key}.{name}]]`, see below."
+            inner += section(sub, None, f"{key}.{name}", array=True)
+        lines.append(f"| `{name}` | {shown(value)} | {unit} | {field_range(info)} | {text} |")
+    return [*lines, "", *inner]
+
+
+def main() -> None:
+    """Print the reference of every table of a scenario file."""
+    print("\n".join(section(Scenario, Scenario(), "")).rstrip())
+
+
+if __name__ == "__main__":
+    main()
