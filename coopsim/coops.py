@@ -451,7 +451,12 @@ def secede(y: Year) -> None:
         inside &= eligible_coop[c] & ~done[c]
         group = mine.take(np.flatnonzero(inside)).sum_by(c[inside], k)
         paid = np.bincount(c[inside], weights=e.cost_share[idx[inside]], minlength=k)
-        go = rules.secedes(paid, coop_cost(group, e.params).total, behaviour.secession_setup_cost)
+        go = rules.secedes(
+            paid,
+            coop_cost(group, e.params).total,
+            behaviour.secession_setup_cost,
+            behaviour.planning_horizon_years,
+        )
         go &= (group.members >= 2) & (group.members < coops.members) & ~done
         seceding |= inside & go[c]
         done |= go
@@ -520,6 +525,7 @@ def merge(y: Year) -> None:
         merged_cost.total,
         costs.merger_cost,
         subsidy_share,
+        behaviour.planning_horizon_years,
     )
     pair_of = np.full(len(coops), -1)
     pair_of[a] = np.arange(len(a))
@@ -565,30 +571,22 @@ def federate(y: Year) -> None:
     would gain from it.
     """
     coops, e, fed, market = y.coops, y.economy, y.scenario.federation, y.market
-    active = coops.active(PRIMARY)
     n_regions = len(e.region_value)
-    coop_region = coops.region.astype(np.int64)
     unions = np.flatnonzero(coops.active(REGIONAL_UNION))
     union_of_region = np.full(n_regions, NO_COOP)
     union_of_region[coops.region[unions]] = unions
+    primary = np.flatnonzero(coops.active(PRIMARY)[: e.coops_priced])
+    region = coops.region[primary].astype(np.int64)
+    share = e.coop_share[primary]
     idx, c = e.still_members(y.farms.coop)
     revenue_at_base = row_sum(e.output_t[idx] * e.price_base[y.farms.region[idx]])
-    revenue_base = np.bincount(c, weights=revenue_at_base, minlength=len(coops))
-    share = np.zeros(len(coops))
-    share[: e.coops_priced] = e.coop_share
-    candidate = active.copy()
+    revenue = np.bincount(c, weights=revenue_at_base, minlength=len(coops))[primary]
+    inside = np.ones(len(primary), bool)
     for _ in range(2):
-        union_share = np.bincount(
-            coop_region[candidate], weights=share[candidate], minlength=n_regions
-        )
-        gain = (
-            revenue_base
-            * market.bargaining_premium
-            * np.maximum(fed.union_bargaining * union_share[coop_region] - share, 0.0)
-            - fed.union_cost_per_coop
-        )
-        candidate = active & (gain > 0)
-    count = np.bincount(coop_region[candidate], minlength=n_regions)
+        union_share = np.bincount(region[inside], weights=share[inside], minlength=n_regions)
+        lift = np.maximum(fed.union_bargaining * union_share[region] - share, 0.0)
+        inside = revenue * market.bargaining_premium * lift > fed.union_cost_per_coop
+    count = np.bincount(region[inside], minlength=n_regions)
     new_regions = np.flatnonzero((count >= fed.union_min_coops) & (union_of_region == NO_COOP))
     if len(new_regions):
         new = coops.add(
@@ -601,18 +599,14 @@ def federate(y: Year) -> None:
             phase=Phase.GROWTH,
         )
         union_of_region[new_regions] = new
-        for u in new:
-            y.events.coop_event(
-                u, "union_founded", NO_COOP, count[coops.region[u]], coops.region[u], REGIONAL_UNION
-            )
-    has_union = union_of_region[coop_region] != NO_COOP
+        for u, r in zip(new.tolist(), new_regions.tolist(), strict=True):
+            y.events.coop_event(u, "union_founded", NO_COOP, count[r], r, REGIONAL_UNION)
     coops.union[coops.tier == PRIMARY] = NO_COOP
-    joins = candidate & has_union
-    coops.union[joins] = union_of_region[coop_region[joins]]
+    joined = inside & (union_of_region[region] != NO_COOP)
+    coops.union[primary[joined]] = union_of_region[region[joined]]
     unions = np.flatnonzero(coops.active(REGIONAL_UNION))
-    coops.members[unions] = np.bincount(coops.union[joins], minlength=len(coops))[unions]
-    empty = unions[coops.members[unions] < 2]
-    dissolve(y, empty, "union_dissolved")
+    coops.members[unions] = np.bincount(coops.union[primary[joined]], minlength=len(coops))[unions]
+    dissolve(y, unions[coops.members[unions] < 2], "union_dissolved")
     if fed.central_tier:
         unions = np.flatnonzero(coops.active(REGIONAL_UNION))
         central = np.flatnonzero(coops.active(CENTRAL))

@@ -361,7 +361,7 @@ def price_year(
         price,
     )
     price_alone = nonmember_price(
-        base, region_coop_share[:, None], market.bargaining_premium, market.yardstick
+        base, region_coop_share[:, None], market.bargaining_premium, market.yardstick, ceiling
     )
     revenue_alone = row_sum(output * price_alone[farms.region])
     payoff_alone = revenue_alone - production_cost - machinery_alone

@@ -49,7 +49,7 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
 
 
 # --- population -------------------------------------------------------------------------------
@@ -522,10 +522,10 @@ class Scenario(_Section):
     @model_validator(mode="after")
     def _changes_within_run(self) -> Scenario:
         for section in ("policy", "market"):
-            for change in getattr(self, section).changes:
+            for i, change in enumerate(getattr(self, section).changes):
                 if change.year < self.start_year:
                     raise ValueError(
-                        f"{section}.changes: year {change.year} is before start_year "
+                        f"{section}.changes.{i}.year: {change.year} is before start_year "
                         f"{self.start_year}"
                     )
         return self
@@ -566,9 +566,14 @@ def _in_force(levers: type[_Section], block: _Section, year: int) -> Any:
 def _set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
     parts = key.split(".")
     node: Any = data
+    if hasattr(value, "item") and not isinstance(value, str | list | dict):
+        value = value.item()  # a numpy number, e.g. from a sampled design
     for i, part in enumerate(parts[:-1]):
         if part == "changes" and isinstance(node.get("changes"), list):
-            year = int(parts[i + 1])
+            try:
+                year = int(parts[i + 1])
+            except ValueError:
+                raise ScenarioError(f"{key}: {parts[i + 1]!r} is not a year") from None
             changes = node["changes"]
             match = next((c for c in changes if c["year"] == year), None)
             if match is None:
@@ -585,7 +590,12 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
 
 
 def _describe(error: dict[str, Any]) -> str:
-    loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
+    # a key may hold any character in TOML; keep the message on one line
+    loc = ".".join(
+        str(p).encode("unicode_escape").decode()
+        for p in error["loc"]
+        if not str(p).startswith("function-")
+    )
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"{loc}: unknown key"

@@ -7,7 +7,9 @@ price rises with its share of the regional volume (Hanisch, Rommel & Müller 201
 
 and non-members gain a smaller yardstick effect from the coops around them:
 
-    p_alone = p_0 · (1 + yardstick · β · share of all coops in the region).
+    p_alone = p_0 · (1 + yardstick · β · share of all coops in the region),
+
+also never above the buyers' price.
 """
 
 from __future__ import annotations
@@ -37,7 +39,14 @@ def coop_price(
 
 
 def nonmember_price(
-    base: np.ndarray, coop_share_of_region: np.ndarray, premium: float, yardstick: float
+    base: np.ndarray,
+    coop_share_of_region: np.ndarray,
+    premium: float,
+    yardstick: float,
+    ceiling: np.ndarray,
 ) -> np.ndarray:
-    """A non-member's price with the yardstick effect of the region's coops (currency/t)."""
-    return base * (1.0 + yardstick * premium * coop_share_of_region)
+    """A non-member's price with the yardstick effect of the region's coops (currency/t).
+
+    Like a coop's price, it never exceeds the buyers' own price ``ceiling``.
+    """
+    return np.minimum(base * (1.0 + yardstick * premium * coop_share_of_region), ceiling)

@@ -58,15 +58,22 @@ def admits(extra_cost: np.ndarray, cost_share: np.ndarray) -> np.ndarray:
     return extra_cost <= cost_share + 1e-6
 
 
-def secedes(share_of_subgroup: np.ndarray, cost_alone: np.ndarray, setup_cost: float) -> np.ndarray:
+def secedes(
+    share_of_subgroup: np.ndarray,
+    cost_alone: np.ndarray,
+    setup_cost: float,
+    horizon_years: float = 1.0,
+) -> np.ndarray:
     """R2: a sub-group secedes when what it pays inside exceeds its own coop's cost.
 
     Args:
         share_of_subgroup: the sub-group's cost shares added up (currency/year).
         cost_alone: C(sub-group) as a coop of its own (currency/year).
-        setup_cost: set-up cost of the new coop, counted against one year (currency).
+        setup_cost: set-up cost of the new coop (currency).
+        horizon_years: years over which the set-up cost is spread, as farms spread
+            one-off costs when they decide to join (rule R1).
     """
-    return share_of_subgroup > cost_alone + setup_cost
+    return share_of_subgroup > cost_alone + setup_cost / horizon_years
 
 
 def dissatisfied(
@@ -99,12 +106,14 @@ def merger_saving(
     cost_merged: np.ndarray,
     merger_cost: float,
     merger_subsidy: float,
+    horizon_years: float = 1.0,
 ) -> np.ndarray:
-    """R7: C_A + C_B − C_AB − merger cost borne by the coops (currency, first year).
+    """R7: C_A + C_B − C_AB less the merger cost the coops bear (currency/year).
 
-    A merger subsidy pays ``merger_subsidy`` (0–1) of the merger cost.
+    A merger subsidy pays ``merger_subsidy`` (0–1) of the merger cost; what is left is
+    spread over ``horizon_years``, as farms spread one-off costs (rule R1).
     """
-    return cost_a + cost_b - cost_merged - merger_cost * (1.0 - merger_subsidy)
+    return cost_a + cost_b - cost_merged - merger_cost * (1.0 - merger_subsidy) / horizon_years
 
 
 def majority_gains(
@@ -134,7 +143,11 @@ def quits_farming(
     A farm quits when off-farm income plus renting out its land beats ``threshold``
     times the income it expects from farming (all currency/year).
     """
-    return off_farm_income + land_rent_income > threshold * np.maximum(expected_farm_income, 0.0)
+    outside = off_farm_income + land_rent_income
+    # a farm expecting a loss quits even with nothing outside: nothing beats a loss
+    return (outside > threshold * expected_farm_income) | (
+        (expected_farm_income < 0) & (outside >= 0)
+    )
 
 
 class Phase(IntEnum):
@@ -159,7 +172,8 @@ def next_phase(
 
     Justification (founding year) → design (first operating year) → growth while the
     membership grows and members gain; a year without growth, or with members losing,
-    starts introspection; two years of introspection force a choice (exit, continue or
+    starts introspection; a second stalled year in introspection (``years_in_phase``
+    counts the years already completed in it) forces a choice (exit, continue or
     transition, see :func:`choice`); a coop that continues goes back to growth.
     """
     out = phase.copy()
@@ -168,7 +182,7 @@ def next_phase(
     stalled = (members_now <= members_before) | (mean_member_gain < 0)
     out[(phase == Phase.GROWTH) & stalled] = Phase.INTROSPECTION
     out[(phase == Phase.INTROSPECTION) & ~stalled] = Phase.GROWTH
-    out[(phase == Phase.INTROSPECTION) & stalled & (years_in_phase >= 2)] = Phase.CHOICE
+    out[(phase == Phase.INTROSPECTION) & stalled & (years_in_phase >= 1)] = Phase.CHOICE
     out[phase == Phase.CHOICE] = Phase.GROWTH
     return out
 

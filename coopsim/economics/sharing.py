@@ -62,16 +62,18 @@ def patronage_rates(
 ) -> tuple[np.ndarray, np.ndarray]:
     """What a coop charges per unit of use under patronage.
 
+    The cost of an asset no member uses (a pooled barn in a coop without livestock) is
+    still a cost of the coop: it is charged with the overhead, by value marketed.
+
     Returns:
         Cost per unit of each asset's work (currency/ha, /t, /head), (G, 4), and overhead
-        per unit of value marketed (currency per currency), (G,); zero where unused.
+        per unit of value marketed (currency per currency), (G,). A coop that markets
+        nothing charges nothing by value (it has no farming members).
     """
-    per_work = np.divide(
-        cost.machinery, coop_need, out=np.zeros_like(cost.machinery), where=coop_need > 0
-    )
-    per_value = np.divide(
-        cost.overhead, coop_value, out=np.zeros_like(cost.overhead), where=coop_value > 0
-    )
+    used = coop_need > 0
+    per_work = np.divide(cost.machinery, coop_need, out=np.zeros_like(cost.machinery), where=used)
+    overhead = cost.overhead + row_sum(np.where(used, 0.0, cost.machinery))
+    per_value = np.divide(overhead, coop_value, out=np.zeros_like(overhead), where=coop_value > 0)
     return per_work, per_value
 
 

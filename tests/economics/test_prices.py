@@ -40,7 +40,9 @@ def test_coop_price_broadcasts_one_share_over_two_products():
 def test_nonmembers_gain_a_smaller_yardstick_effect_than_members():
     share = 0.5
     member = coop_price(np.array([80.0]), np.array([share]), 0.2, ceiling=np.array([100.0]))
-    alone = nonmember_price(np.array([80.0]), np.array([share]), premium=0.2, yardstick=0.3)
+    alone = nonmember_price(
+        np.array([80.0]), np.array([share]), premium=0.2, yardstick=0.3, ceiling=np.array([100.0])
+    )
     # a coop with half the region's volume: 80·(1 + 0.2·0.5) = 88;
     # non-members get 30 % of that effect: 80·(1 + 0.3·0.2·0.5) = 82.4
     np.testing.assert_allclose(alone, [82.4])
@@ -48,7 +50,13 @@ def test_nonmembers_gain_a_smaller_yardstick_effect_than_members():
 
 
 def test_nonmembers_get_the_base_price_where_there_are_no_coops():
-    alone = nonmember_price(np.array([80.0, 216.0]), np.zeros(2), premium=0.2, yardstick=0.3)
+    alone = nonmember_price(
+        np.array([80.0, 216.0]),
+        np.zeros(2),
+        premium=0.2,
+        yardstick=0.3,
+        ceiling=np.array([100.0, 270.0]),
+    )
     np.testing.assert_array_equal(alone, [80.0, 216.0])
 
 
@@ -59,8 +67,8 @@ def test_nonmember_price_never_exceeds_the_buyers_price():
     # coop's own capped price (test above: 100)
     buyers = np.array([100.0])
     base = farm_gate_base(buyers, 0.2, np.ones(1))
-    alone = nonmember_price(base, np.array([1.0]), premium=0.5, yardstick=0.9)
-    assert alone[0] <= buyers[0]
+    alone = nonmember_price(base, np.array([1.0]), premium=0.5, yardstick=0.9, ceiling=buyers)
+    assert alone[0] == buyers[0]
 
 
 @settings(max_examples=100, deadline=None)

@@ -307,9 +307,14 @@ def test_farm_quits_when_off_farm_income_plus_rent_beats_farming():
     assert not rules.quits_farming(expected[3:], off_farm[3:], rent[3:], threshold=1.5)[0]
 
 
-def test_farm_with_no_outside_income_keeps_farming_even_at_a_loss():
-    # nothing beats nothing: 0 + 0 is not more than max(−500,000, 0) = 0
-    assert not rules.quits_farming(np.array([-500_000.0]), np.zeros(1), np.zeros(1), 1.0)[0]
+def test_farm_expecting_a_loss_quits_even_with_nothing_outside():
+    # quitting yields 0, which beats an expected loss of 500,000
+    assert rules.quits_farming(np.array([-500_000.0]), np.zeros(1), np.zeros(1), 1.0)[0]
+
+
+def test_farm_breaking_even_with_nothing_outside_keeps_farming():
+    # 0 outside is not more than 1.0 x 0 expected, and it expects no loss
+    assert not rules.quits_farming(np.zeros(1), np.zeros(1), np.zeros(1), 1.0)[0]
 
 
 @settings(max_examples=100, deadline=None)
@@ -343,8 +348,8 @@ def test_coops_move_through_the_life_cycle():
         ((g, 4, 10, 10, 500.0, 1), i),  # no growth
         ((g, 4, 12, 10, -1.0, 1), i),  # growing but members lose
         ((i, 5, 12, 10, 0.0, 1), g),  # growth again
-        ((i, 5, 10, 10, 0.0, 1), i),  # stalled, not long enough
-        ((i, 6, 9, 10, 0.0, 2), c),  # stalled long enough: choose
+        ((i, 5, 10, 10, 0.0, 0), i),  # first stalled year in introspection
+        ((i, 6, 9, 10, 0.0, 1), c),  # second stalled year: choose
         ((c, 7, 9, 9, -5.0, 0), g),  # continuing coops grow again
     ]
     inputs = np.array([case for case, _ in cases], dtype=float).T
