@@ -25,7 +25,7 @@ import numpy as np
 
 from coopsim.decisions import FarmChoices
 from coopsim.economics import rules
-from coopsim.economics.coop_costs import coop_cost
+from coopsim.economics.coop_costs import Group, coop_cost
 from coopsim.economics.machinery import row_sum, worth_buying
 from coopsim.economics.rules import Choice, Phase
 from coopsim.economics.sharing import patronage_shares
@@ -62,7 +62,12 @@ class Year:
     events: YearEvents
     rng: np.random.Generator
     scale: float
-    income: np.ndarray
+    payout_ratio: float
+
+    @property
+    def income(self) -> np.ndarray:
+        """Each farm's income this year so far (currency/year)."""
+        return self.farms.income
 
     @property
     def policy(self) -> PolicyLevers:
@@ -97,10 +102,7 @@ def pay_recurring_subsidies(y: Year) -> None:
     c = y.farms.coop[idx]
     own_claim = e.output_t[idx] @ e.output_subsidy
     claim = np.bincount(c, weights=own_claim, minlength=k)
-    paid = y.treasury.pay("output", active, claim[active])
-    fraction = np.zeros(k)
-    np.divide(paid, claim[active], out=fraction[active], where=claim[active] > 0)
-    y.income[idx] += own_claim * fraction[c]
+    y.income[idx] += own_claim * y.treasury.pay_fraction("output", active, claim[active])
 
     received = np.zeros(k)
     received[active] += y.treasury.pay(
@@ -116,16 +118,25 @@ def pay_recurring_subsidies(y: Year) -> None:
         revenue = np.bincount(c, weights=e.revenue_member[idx], minlength=k)[active]
         claim_aid = np.where(young, aid[np.minimum(years, len(aid) - 1)] * revenue, 0.0)
         if policy.start_up_aid_cap is not None:
-            claim_aid = np.minimum(claim_aid, policy.start_up_aid_cap / 1.0)
+            claim_aid = np.minimum(claim_aid, policy.start_up_aid_cap)
         received[active] += y.treasury.pay("start_up_aid", active, claim_aid)
     _pass_to_members(y, received)
-    y.coops.loan *= 1.0 - y.scenario.costs.depreciation_rate
+    coops.loan *= 1.0 - y.scenario.costs.depreciation_rate
+    coops.active_years[active] += 1  # years the coop has sold through, this one included
 
 
 def _new_coops(
-    y: Year, founders: np.ndarray, group_of: np.ndarray, status: int, event: str
+    y: Year,
+    founders: np.ndarray,
+    group_of: np.ndarray,
+    status: int,
+    event: str,
+    parent: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Register one coop per group of founders; pays start-up and member grants.
+
+    ``event`` names the lineage record; ``parent`` gives, per group, the coop it came
+    from (for a secession), recorded as the other coop.
 
     Returns:
         The new coops' indices and what each founder received in grants (currency).
@@ -151,8 +162,9 @@ def _new_coops(
     farms.coop[founders] = new[group_of]
     farms.member_years[founders] = 0
     farms.bad_years[founders] = 0
-    for coop, n in zip(new, size, strict=True):
-        y.events.coop_event(coop, event, NO_COOP, n, coops.region[coop], PRIMARY)
+    other = np.full(groups, NO_COOP) if parent is None else parent
+    for coop, n, o in zip(new, size, other, strict=True):
+        y.events.coop_event(coop, event, o, n, coops.region[coop], PRIMARY)
     grant = y.treasury.pay("start_up_grant", new, np.full(groups, y.policy.start_up_grant))
     received = _pay_member_grants(y, founders, status == ACTIVE, grant_per_coop=grant)
     return new, received
@@ -170,10 +182,7 @@ def _pay_member_grants(
         claims = np.full(len(new_members), policy.member_grant)
     per_coop = np.bincount(coop, weights=claims, minlength=len(y.coops))
     coops_paid = np.unique(coop)
-    paid = y.treasury.pay("member_grant", coops_paid, per_coop[coops_paid])
-    fraction = np.zeros(len(y.coops))
-    np.divide(paid, per_coop[coops_paid], out=fraction[coops_paid], where=per_coop[coops_paid] > 0)
-    received = claims * fraction[coop]
+    received = claims * y.treasury.pay_fraction("member_grant", coops_paid, per_coop[coops_paid])
     if grant_per_coop is not None and len(grant_per_coop):
         size = np.bincount(coop, minlength=len(y.coops))
         start = np.zeros(len(y.coops))
@@ -207,11 +216,17 @@ def apply_farm_choices(y: Year, choices: FarmChoices) -> None:
     np.add.at(coops.capital, target, y.scenario.costs.equity_per_member)
     y.events.count("joins", len(joining))
     grants = _pay_member_grants(y, joining, operating=True)
+    costs = y.scenario.costs
+    y.income[joining] -= costs.equity_per_member + costs.switching_cost
 
     founders = np.flatnonzero(choices.founds)
     _, group_of, _ = runs(farms.village[founders])
     new, founder_grants = _new_coops(y, founders, group_of, ACTIVE, "founded")
     y.events.count("foundings", len(new))
+    size = np.bincount(group_of)[group_of]
+    y.income[founders] -= (
+        costs.equity_per_member + costs.switching_cost + costs.founding_cost / size
+    )
 
     if before is not None:
         received = np.zeros(len(farms))
@@ -231,9 +246,14 @@ def _log_choices(
     ``before`` holds each farm's coop and bad-year count before the decisions were
     carried out; ``received`` what each farm got in grants on joining or founding.
     """
-    e, farms, terms_cost = y.economy, y.farms, y.scenario.costs
+    e, farms, costs = y.economy, y.farms, y.scenario.costs
     coop_before, bad_before = before
-    join_cost = terms_cost.equity_per_member + terms_cost.switching_cost
+    join_cost = costs.equity_per_member + costs.switching_cost
+    founders = np.flatnonzero(choices.founds)
+    founding_share = np.zeros(len(farms))
+    founding_share[founders] = (
+        costs.founding_cost / np.bincount(farms.coop[founders])[farms.coop[founders]]
+    )
     stayed = np.flatnonzero(choices.considered & (choices.join == NO_COOP) & ~choices.founds)
     for action, farms_ in (
         ("quit farming", np.flatnonzero(choices.quits)),
@@ -274,7 +294,7 @@ def _log_choices(
                 ),
                 price_option=float(price_option),
                 grant=float(received[i]),
-                one_off_cost=float(join_cost),
+                one_off_cost=float(join_cost + founding_share[i]),
                 gain=float(choices.gain[i]),
                 bad_years=int(bad_before[i]),
                 expected_income=float(farms.expected_income[i]),
@@ -471,12 +491,11 @@ def secede(y: Year) -> None:
     big = size[origin] >= behaviour.min_founders
     if big.any():
         _, group_of = np.unique(origin[big], return_inverse=True)
-        new, _ = _new_coops(y, leavers[big], group_of, ACTIVE, "seceded")
+        new, _ = _new_coops(
+            y, leavers[big], group_of, ACTIVE, "seceded_from", parent=np.unique(origin[big])
+        )
         y.events.count("foundings", len(new))
-        for coop, parent in zip(new, np.unique(origin[big]), strict=True):
-            y.events.coop_event(
-                coop, "seceded_from", parent, coops.members[coop], coops.region[coop], PRIMARY
-            )
+        y.income[leavers[big]] -= behaviour.secession_setup_cost / size[origin[big]]
     for i in leavers.tolist():
         y.events.decision(farm=i, action="seceded", coop=int(farms.coop[i]))
 
@@ -517,8 +536,13 @@ def merge(y: Year) -> None:
         return
     a, b = np.array(pairs).T
     merged_group = e.coop_group.take(a) + e.coop_group.take(b)
+    subsidy_share = y.policy.merger_subsidy * y.payout_ratio  # as much as the budget paid
+    union_charge = y.scenario.federation.union_cost_per_coop * (coops.union >= 0)
+    # a merged coop pays its union once
+    merged_group = merged_group - Group.of_assets(
+        np.zeros((len(a), 4)), np.zeros((len(a), 4)), np.minimum(union_charge[a], union_charge[b])
+    )
     merged_cost = coop_cost(merged_group, e.params)
-    subsidy_share = y.policy.merger_subsidy
     saving = rules.merger_saving(
         e.coop_cost.total[a],
         e.coop_cost.total[b],
@@ -541,6 +565,14 @@ def merge(y: Year) -> None:
     go = (saving > 0) & majority[a] & majority[b]
     if not go.any():
         return
+    # the members of merging coops bear the merger cost less the subsidy, by value
+    subsidy = y.treasury.pay(
+        "merger", a[go], np.full(int(go.sum()), costs.merger_cost * y.policy.merger_subsidy)
+    )
+    net = np.zeros(len(a))
+    net[go] = costs.merger_cost - subsidy
+    paying = go[p]
+    y.income[idx[paying]] -= net[p[paying]] * e.value[idx[paying]] / merged_group.value[p[paying]]
     a, b = a[go], b[go]
     keep = np.where(coops.members[a] >= coops.members[b], a, b)
     gone = np.where(keep == a, b, a)
@@ -555,7 +587,6 @@ def merge(y: Year) -> None:
     coops.extra_fixed[keep[failed]] += e.params.fixed
     coops.seeking_merger[keep] = False
     coops.members[gone] = 0
-    y.treasury.pay("merger", keep, np.full(len(keep), costs.merger_cost * subsidy_share))
     for k, g in zip(keep.tolist(), gone.tolist(), strict=True):
         y.events.coop_event(g, "merged_into", k, coops.members[k], coops.region[k], PRIMARY)
     dissolve(y, gone, None)
@@ -586,7 +617,7 @@ def federate(y: Year) -> None:
         union_share = np.bincount(region[inside], weights=share[inside], minlength=n_regions)
         lift = np.maximum(fed.union_bargaining * union_share[region] - share, 0.0)
         inside = revenue * market.bargaining_premium * lift > fed.union_cost_per_coop
-    count = np.bincount(region[inside], minlength=n_regions)
+    count = np.bincount(region[inside], minlength=n_regions) * y.scale  # real coops
     new_regions = np.flatnonzero((count >= fed.union_min_coops) & (union_of_region == NO_COOP))
     if len(new_regions):
         new = coops.add(
@@ -600,7 +631,7 @@ def federate(y: Year) -> None:
         )
         union_of_region[new_regions] = new
         for u, r in zip(new.tolist(), new_regions.tolist(), strict=True):
-            y.events.coop_event(u, "union_founded", NO_COOP, count[r], r, REGIONAL_UNION)
+            y.events.coop_event(u, "union_founded", NO_COOP, round(count[r]), r, REGIONAL_UNION)
     coops.union[coops.tier == PRIMARY] = NO_COOP
     joined = inside & (union_of_region[region] != NO_COOP)
     coops.union[primary[joined]] = union_of_region[region[joined]]
@@ -702,7 +733,6 @@ def advance_life_cycle(y: Year) -> None:
     coops.years_in_phase[registered] = np.where(changed, 0, coops.years_in_phase[registered] + 1)
     coops.phase[registered] = new_phase
     coops.members_before[registered] = coops.members[registered]
-    coops.active_years[registered] += coops.status[registered] == ACTIVE
     coops.seeking_merger[choosing] = decision == Choice.TRANSITION
     dissolve(y, choosing[decision == Choice.EXIT], "dissolved_exit")
 

@@ -18,8 +18,9 @@ the outcome does not depend on any order of farms and the seed fixes it. In turn
    farm there outside any coop that listens this year (chance: its awareness) is asked
    whether it would gain from a coop of all who listen; those who would are asked again
    with that smaller group, and so on until everyone left gains from a coop of exactly
-   those left (at most ``FOUNDING_ROUNDS`` rounds); they found it if they are at least
-   ``min_founders``. At most one coop is founded per village and year.
+   those left; they found it if they are at least ``min_founders``. A village not
+   settled after ``FOUNDING_ROUNDS`` rounds founds nothing that year. At most one coop
+   is founded per village and year.
 
 :mod:`coopsim.reference` makes the same decisions farm by farm, in plain loops, and
 the tests check that both agree.
@@ -284,7 +285,7 @@ def decide(
         founders = founders[keep & still]
         if len(founders) == 0:
             break
-    founders = np.sort(np.concatenate([*settled, founders]))
+    founders = np.sort(np.concatenate(settled))  # villages still unsettled found nothing
     size = np.bincount(farms.village[founders], minlength=farms.village.max() + 1 if n else 0)
     choices.founds[founders[size[farms.village[founders]] >= terms.behaviour.min_founders]] = True
     return choices

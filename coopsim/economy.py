@@ -46,6 +46,8 @@ class YearEconomy:
         autonomy_premium: a_i (currency/year), (N,).
         member: farms selling through an active primary coop, (N,).
         member_coop: each farm's coop when the year was priced (-1 for none), (N,).
+        farming: farms still farming when the year was priced, (N,).
+        scale: real farms (and coops) per simulated one.
         coop_group: sums over each coop's members (zero for coops not active).
         coop_cost: each coop's cost (rule R4).
         coop_price: each coop's price per product (currency/t), (K, 2).
@@ -78,6 +80,8 @@ class YearEconomy:
     autonomy_premium: np.ndarray
     member: np.ndarray
     member_coop: np.ndarray
+    farming: np.ndarray
+    scale: float
     coop_group: Group
     coop_cost: CoopCost
     coop_price: np.ndarray
@@ -180,7 +184,7 @@ class YearEconomy:
 
     def new_coop_price(self, group: Group, region: np.ndarray) -> np.ndarray:
         """Price per product a coop of ``group`` would get in ``region`` (currency/t), (G, 2)."""
-        total = self.region_value[region]
+        total = self.region_value[region] * self.scale
         share = np.divide(group.value, total, out=np.zeros_like(group.value), where=total > 0)
         return coop_price(
             self.price_base[region],
@@ -295,6 +299,7 @@ def price_year(
     shock: np.ndarray,
     rng: np.random.Generator,
     book: FarmBook | None = None,
+    scale: float = 1.0,
 ) -> YearEconomy:
     """Compute the year's economy from the state (schedule steps 2–3).
 
@@ -306,6 +311,9 @@ def price_year(
         shock: price shock per region and product (multiplier, mean 1), (R, 2).
         rng: random generator, used only for sampled Shapley values.
         book: the farms' production figures kept from earlier years, if any.
+        scale: real farms per simulated farm. Each simulated coop stands for ``scale``
+            real coops of its size, so its share of the real regional volume is its
+            share of the simulated volume divided by ``scale`` (rule R5).
     """
     costs, market, policy = scenario.costs, scenario.market_in(year), scenario.policy_in(year)
     n_regions, k = shock.shape[0], len(coops)
@@ -342,7 +350,7 @@ def price_year(
     region_value = np.bincount(farms.region, weights=value, minlength=n_regions)
     coop_region = coops.region.astype(np.int64)
     total = region_value[coop_region]
-    coop_share = np.divide(group.value, total, out=np.zeros(k), where=total > 0)
+    coop_share = np.divide(group.value, total * scale, out=np.zeros(k), where=total > 0)
     region_coop_share = np.divide(
         np.bincount(coop_region, weights=group.value, minlength=n_regions),
         region_value,
@@ -387,6 +395,8 @@ def price_year(
         autonomy_premium=farms.autonomy_share * np.maximum(revenue_alone, 0.0),
         member=member,
         member_coop=farms.coop.copy(),
+        farming=farms.farming.copy(),
+        scale=scale,
         coop_group=group,
         coop_cost=cost,
         coop_price=price,
@@ -419,7 +429,13 @@ def _share_costs(
     e.machinery_share[idx] = machinery
     shapley = coops.active(PRIMARY) & (coops.rule == SHAPLEY)
     for coop, mine in members_by_coop(idx, c, np.flatnonzero(shapley)):
-        e.cost_share[mine] = e.shapley_shares(coops, coop, mine, rng, scenario.behaviour)
+        shares = e.shapley_shares(coops, coop, mine, rng, scenario.behaviour)
+        # the machinery part of a Shapley share, in the proportion patronage would give
+        patronage = e.cost_share[mine]
+        e.machinery_share[mine] *= np.divide(
+            shares, patronage, out=np.ones_like(shares), where=patronage > 0
+        )
+        e.cost_share[mine] = shares
     e.revenue_member[idx] = row_sum(e.output_t[idx] * e.coop_price[c])
     e.payoff_member[idx] = (
         e.revenue_member[idx] * (1.0 + e.assured_market_value)

@@ -73,7 +73,6 @@ class CoopModel(mesa.Model):
         network: the social network as a sparse adjacency matrix.
         year: the next year to simulate.
         economy: the last simulated year's prices and payoffs.
-        income: each farm's income in the last year, subsidies included (currency/year).
     """
 
     def __init__(
@@ -103,7 +102,6 @@ class CoopModel(mesa.Model):
         self.coops = Coops()
         self.year = scenario.start_year
         self.treasury = Treasury(budget=None)
-        self.income = np.zeros(len(self.farms))
         self.tax_relief = 0.0
         self.economy: YearEconomy | None = None
         self.book = FarmBook()
@@ -176,9 +174,11 @@ class CoopModel(mesa.Model):
         n_regions = int(self.farms.region.max()) + 1
         sigma = market.price_volatility
         shock = np.exp(sigma * self.rng.standard_normal((n_regions, 2)) - sigma**2 / 2)
-        economy = price_year(scenario, year, self.farms, self.coops, shock, self.rng, self.book)
+        economy = price_year(
+            scenario, year, self.farms, self.coops, shock, self.rng, self.book, self.scale
+        )
         self.economy = economy
-        self.income = np.where(economy.member, economy.payoff_member, economy.payoff_alone)
+        self.farms.income[:] = np.where(economy.member, economy.payoff_member, economy.payoff_alone)
         self.tax_relief = float(
             scenario.costs.coop_tax_rate * policy.tax_relief * economy.coop_group.value.sum()
         )
@@ -193,7 +193,7 @@ class CoopModel(mesa.Model):
             events,
             self.rng,
             self.scale,
-            self.income,
+            payout_ratio,
         )
         coop_processes.pay_recurring_subsidies(y)
         self._judge_membership(economy)
@@ -217,6 +217,7 @@ class CoopModel(mesa.Model):
         coop_processes.advance_life_cycle(y)
         coop_processes.dissolve_empty(y)
         self.farms.member_years[self.farms.coop != NO_COOP] += 1
+        self.farms.cash += self.farms.income * self.farms.farming
 
         self._spread(economy, policy.campaign)
         self.rows.append(model_row(self, events))
@@ -230,7 +231,7 @@ class CoopModel(mesa.Model):
         farms, b = self.farms, self.spec.behaviour
         tolerance = b.loyalty_threshold * np.maximum(economy.revenue_alone, 0.0)
         unhappy = rules.dissatisfied(
-            self.income, economy.payoff_alone, economy.autonomy_premium, tolerance
+            farms.income, economy.payoff_alone, economy.autonomy_premium, tolerance
         )
         farms.bad_years[:] = np.where(
             economy.member, rules.bad_years_after(farms.bad_years, unhappy), 0
@@ -238,7 +239,7 @@ class CoopModel(mesa.Model):
         first = self.year == self.spec.start_year
         memory = 1.0 if first else b.income_memory
         farms.expected_income[:] = np.where(
-            farms.farming, memory * self.income + (1 - memory) * farms.expected_income, 0.0
+            farms.farming, memory * farms.income + (1 - memory) * farms.expected_income, 0.0
         )
         self._satisfied = economy.member & ~unhappy
 
@@ -251,6 +252,11 @@ class CoopModel(mesa.Model):
         )
         mean, count = neighbour_mean(self.network, self._satisfied.astype(float), economy.member)
         farms.trust[:] = learn_trust(farms.trust, mean, count, b.trust_learning)
+
+    @property
+    def income(self) -> np.ndarray:
+        """Each farm's income in the last simulated year (currency/year)."""
+        return self.farms.income
 
     def run(self, years: int | None = None) -> pd.DataFrame:
         """Simulate ``years`` years (the scenario's number by default); returns the table."""
@@ -283,6 +289,6 @@ class CoopModel(mesa.Model):
         """Every subsidy payment: year, instrument, coop, claimed and paid (real units)."""
         table = pd.DataFrame(
             self.treasury.ledger, columns=["year", "instrument", "coop", "claimed", "paid"]
-        )
+        ).astype({"year": "int64", "coop": "int64", "claimed": float, "paid": float})
         table[["claimed", "paid"]] *= self.scale
         return table

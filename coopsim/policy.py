@@ -90,6 +90,16 @@ class Treasury:
                 self.ledger.append((self.year, instrument, k, c, p))
         return paid
 
+    def pay_fraction(self, instrument: str, coop: np.ndarray, claims: np.ndarray) -> float:
+        """Pay like :meth:`pay`; returns the fraction of every claim that was paid (0–1).
+
+        For passing a payment on: a coop's members each get this fraction of their own
+        claim.
+        """
+        total = float(np.maximum(claims, 0.0).sum())
+        paid = float(self.pay(instrument, coop, claims).sum())
+        return paid / total if total > 0 else 1.0
+
 
 def effective_credit_rate(policy: PolicyLevers, market: MarketLevers, costs: Costs) -> float:
     """Yearly interest a coop pays on machinery loans (per year).

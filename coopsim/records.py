@@ -55,6 +55,9 @@ DECISION_COLUMNS = (
     "grant",
     "one_off_cost",
     "gain",
+    "bad_years",
+    "expected_income",
+    "outside_income",
 )
 """Columns of the decision log (``--decisions``); see ``docs/outputs.md``."""
 
@@ -119,11 +122,11 @@ def model_row(model: Any, events: YearEvents) -> dict[str, float]:
     sizes = coops.members[active]
     n_farms = int(farming.sum())
     members_active = economy.member & farming
-    revenue_coops = float((economy.revenue_member * economy.member).sum())
-    revenue_total = float((economy.revenue_member * farming).sum())
+    revenue_coops = float(economy.revenue_member @ economy.member)
+    revenue_total = float(economy.revenue_member @ economy.farming)
     output = economy.output_t @ np.ones(2)
     output_members = float(output @ economy.member)
-    output_others = float(output @ (farming & ~economy.member))
+    output_others = float(output @ (economy.farming & ~economy.member))
     row = {
         "year": model.year,
         "farms": n_farms * scale,
@@ -144,11 +147,11 @@ def model_row(model: Any, events: YearEvents) -> dict[str, float]:
         ),
         "price_member": revenue_coops / output_members if output_members > 0 else float("nan"),
         "price_nonmember": (
-            float((economy.revenue_alone * (farming & ~economy.member)).sum()) / output_others
+            float(economy.revenue_alone @ (economy.farming & ~economy.member)) / output_others
             if output_others > 0
             else float("nan")
         ),
-        "coops_unions": int(coops.active(2).sum()) * scale,
+        "coops_unions": int(coops.active(2).sum()),  # one per region at most: not sampled
         "secessions": events.counts["secessions"] * scale,
         "nominal_registrations": events.counts["nominal_registrations"] * scale,
         "activations": events.counts["activations"] * scale,

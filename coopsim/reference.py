@@ -92,45 +92,46 @@ def decide_per_farm(model: CoopModel, terms: DecisionTerms, draw: np.ndarray) ->
             and int(farms.village[i]) in proposing
         ):
             would_found.append(i)
-    for _ in range(FOUNDING_ROUNDS):
-        by_village = defaultdict(list)
-        for i in would_found:
-            by_village[int(farms.village[i])].append(i)
-        asked = len(would_found)
-        would_found = []
-        for village in sorted(by_village):
-            members = by_village[village]
-            group = economy.farm_group(np.array(members[:1]))
-            for i in members[1:]:
-                group = group + economy.farm_group(np.array([i]))
-            size = len(members)
-            price = economy.new_coop_price(
-                group, np.array([farms.region[members[0]]], dtype=np.int64)
-            )
-            for i in members:
-                offer = economy.payoff_in(np.array([i]), group, price)
-                gain = rules.join_gain(
-                    offer.payoff[0],
-                    economy.payoff_alone[i],
-                    economy.autonomy_premium[i],
-                    farms.trust[i],
-                    terms.join_cost + terms.found_cost / size,
-                    terms.member_grant + terms.start_up_grant / size,
-                    behaviour.planning_horizon_years,
-                )
-                if np.isnan(choices.gain[i]) or gain > choices.gain[i]:
-                    choices.gain[i] = gain
-                    choices.option[i] = NO_COOP
-                    choices.option_payoff[i] = offer.payoff[0]
-                    choices.option_machinery[i] = offer.machinery_share[0]
-                if gain > 0:
-                    would_found.append(i)
-        if len(would_found) == asked:
-            break
-    founders_by_village = defaultdict(list)
+    by_village = defaultdict(list)
     for i in would_found:
-        founders_by_village[int(farms.village[i])].append(i)
-    for founders in founders_by_village.values():
-        if len(founders) >= behaviour.min_founders:
-            choices.founds[founders] = True
+        by_village[int(farms.village[i])].append(i)
+    for village in sorted(by_village):
+        members = by_village[village]
+        for _ in range(FOUNDING_ROUNDS):
+            gaining = [i for i in members if _founding_gain(model, terms, choices, members, i) > 0]
+            if len(gaining) == len(members):  # everyone asked gains: the group is settled
+                if len(members) >= behaviour.min_founders:
+                    choices.founds[members] = True
+                break
+            members = gaining
+            if not members:
+                break
     return choices
+
+
+def _founding_gain(
+    model: CoopModel, terms: DecisionTerms, choices: FarmChoices, members: list[int], i: int
+) -> float:
+    """Farm ``i``'s gain from a coop of ``members`` (rule R1); keeps its best offer."""
+    economy, farms = model.economy, model.farms
+    group = economy.farm_group(np.array(members[:1]))
+    for j in members[1:]:
+        group = group + economy.farm_group(np.array([j]))
+    size = len(members)
+    price = economy.new_coop_price(group, np.array([farms.region[members[0]]], dtype=np.int64))
+    offer = economy.payoff_in(np.array([i]), group, price)
+    gain = rules.join_gain(
+        offer.payoff[0],
+        economy.payoff_alone[i],
+        economy.autonomy_premium[i],
+        farms.trust[i],
+        terms.join_cost + terms.found_cost / size,
+        terms.member_grant + terms.start_up_grant / size,
+        terms.behaviour.planning_horizon_years,
+    )
+    if np.isnan(choices.gain[i]) or gain > choices.gain[i]:
+        choices.gain[i] = gain
+        choices.option[i] = NO_COOP
+        choices.option_payoff[i] = offer.payoff[0]
+        choices.option_machinery[i] = offer.machinery_share[0]
+    return gain

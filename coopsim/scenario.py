@@ -97,10 +97,14 @@ class NamedFarm(_Section):
         1.0, "multiplier", "Output per ha and head against average.", gt=0, le=10
     )
     autonomy_premium: float | None = _field(
-        None, "share of revenue", "Its autonomy premium; empty = the population mean.", ge=0, le=5
+        None,
+        "share of revenue",
+        "Its autonomy premium; empty = drawn like any farm's.",
+        ge=0,
+        le=5,
     )
-    awareness: Share | None = _field(None, "0–1", "Its awareness; empty = the population mean.")
-    trust: Share | None = _field(None, "0–1", "Its trust; empty = the population mean.")
+    awareness: Share | None = _field(None, "0–1", "Its awareness; empty = drawn like any farm's.")
+    trust: Share | None = _field(None, "0–1", "Its trust; empty = drawn like any farm's.")
     labour_units: float | None = _field(
         None, "full-time jobs", "Labour it takes; empty = its type's value.", ge=0, le=100
     )
@@ -212,8 +216,18 @@ class Network(_Section):
         8, "ties per farm", "Ties each farm has inside its village (even number).", ge=2, le=200
     )
     outside_village_share: Share = _field(
-        0.05, "share of ties", "Share of ties that go to another village of the same region."
+        0.05,
+        "share of ties",
+        "Share of ties rewired to a random farm of the region (mostly in other villages).",
     )
+
+    @model_validator(mode="after")
+    def _even_ties(self) -> Network:
+        if self.village_ties % 2:
+            raise ValueError(
+                f"village_ties must be even (half on each side), got {self.village_ties}"
+            )
+        return self
 
 
 # --- market and costs -------------------------------------------------------------------------

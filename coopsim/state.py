@@ -39,7 +39,8 @@ class Farms:
         owns: machinery and buildings owned, (N, 4) of 0/1: tractor, truck, combine, barn.
         productivity: output multiplier around 1.
         labour_units: full-time jobs the farm takes.
-        cash: savings (currency).
+        cash: savings: the start value plus every year's income (currency); reported,
+            no rule uses it yet.
         autonomy_share: autonomy premium as a share of revenue selling alone.
         awareness: 0–1, awareness of the cooperative programme.
         trust: 0–1, trust in cooperation.
@@ -47,7 +48,8 @@ class Farms:
         member_years: years in its current coop.
         bad_years: consecutive dissatisfied years as a member (rule R6).
         expected_income: smoothed farm income (currency/year), for farm exit.
-        income: last year's realised income, subsidies included (currency/year).
+        income: this year's income: payoff alone or as a member, plus subsidies
+            received, less one-off costs of joining, founding or merging (currency/year).
         farming: False once the farm has quit.
     """
 
