@@ -3,7 +3,7 @@
 
 VENV        := .venv
 PY          := $(VENV)/bin/python
-EXTRAS      ?= test
+EXTRAS      ?= test,experiments
 PYTEST_ARGS ?=
 
 .PHONY: setup run test lint bench clean
