@@ -378,7 +378,7 @@ def _coop_offers(y: Year, coop_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     idx = np.flatnonzero(np.isin(farms.coop, coop_ids) & farms.farming)
     _, group_of = np.unique(farms.coop[idx], return_inverse=True)
     groups = int(group_of.max()) + 1 if len(idx) else 0
-    group = e.farm_group(idx).sum_by(group_of, groups)
+    group = e.groups_of_farms(idx, group_of, groups)
     region = farms.region[idx][np.unique(group_of, return_index=True)[1]].astype(np.int64)
     offer = e.payoff_in(idx, group, e.new_coop_price(group, region), which=group_of)
     gain = rules.join_gain(

@@ -161,7 +161,7 @@ def founding_gain(
     """
     _, group_of, first = runs(farms.village[founders])
     region = farms.region[founders[first]].astype(np.int64)
-    group = economy.farm_group(founders).sum_by(group_of, len(first))
+    group = economy.groups_of_farms(founders, group_of, len(first))
     size = group.members[group_of]
     price = economy.new_coop_price(group, region)
     offer = economy.payoff_in(founders, group, price, which=group_of)
