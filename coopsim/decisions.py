@@ -85,6 +85,38 @@ class DecisionTerms:
             land_rent=market.land_rent,
         )
 
+    def gain(
+        self,
+        economy: YearEconomy,
+        farms: Farms,
+        who: np.ndarray | int,
+        payoff: np.ndarray | float,
+        founders: np.ndarray | int | None = None,
+    ) -> np.ndarray:
+        """R1: the gain of farms ``who`` from an offer paying ``payoff`` (currency/year).
+
+        Args:
+            economy: the year's economy (payoff alone, autonomy premium).
+            farms: farm state (trust).
+            who: the farms judging the offer.
+            payoff: what each expects as a member (currency/year).
+            founders: for a new coop, how many found it: they share its founding cost
+                and its start-up grant.
+        """
+        one_off, grant = self.join_cost, self.member_grant
+        if founders is not None:
+            one_off = one_off + self.found_cost / founders
+            grant = grant + self.start_up_grant / founders
+        return rules.join_gain(
+            payoff,
+            economy.payoff_alone[who],
+            economy.autonomy_premium[who],
+            farms.trust[who],
+            one_off,
+            grant,
+            self.behaviour.planning_horizon_years,
+        )
+
 
 @dataclass
 class FarmChoices:
@@ -162,18 +194,9 @@ def founding_gain(
     _, group_of, first = runs(farms.village[founders])
     region = farms.region[founders[first]].astype(np.int64)
     group = economy.groups_of_farms(founders, group_of, len(first))
-    size = group.members[group_of]
     price = economy.new_coop_price(group, region)
     offer = economy.payoff_in(founders, group, price, which=group_of)
-    gain = rules.join_gain(
-        offer.payoff,
-        economy.payoff_alone[founders],
-        economy.autonomy_premium[founders],
-        farms.trust[founders],
-        terms.join_cost + terms.found_cost / size,
-        terms.member_grant + terms.start_up_grant / size,
-        terms.behaviour.planning_horizon_years,
-    )
+    gain = terms.gain(economy, farms, founders, offer.payoff, group.members[group_of])
     return gain, offer.payoff, offer.machinery_share
 
 
@@ -240,16 +263,7 @@ def decide(
     offer = economy.payoff_in(farm, after, economy.coop_price[coop])
     extra_cost = coop_cost(after, economy.params).total - economy.coop_cost.total[coop]
     admitted = rules.admits(extra_cost, offer.cost_share)
-    gain = rules.join_gain(
-        offer.payoff,
-        economy.payoff_alone[farm],
-        economy.autonomy_premium[farm],
-        farms.trust[farm],
-        terms.join_cost,
-        terms.member_grant,
-        terms.behaviour.planning_horizon_years,
-    )
-    gain = np.where(admitted, gain, -np.inf)
+    gain = np.where(admitted, terms.gain(economy, farms, farm, offer.payoff), -np.inf)
 
     # the best offer per farm: highest gain, then lowest coop index
     order = np.lexsort((coop, -gain, farm))

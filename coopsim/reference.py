@@ -60,15 +60,7 @@ def decide_per_farm(model: CoopModel, terms: DecisionTerms, draw: np.ndarray) ->
             after = economy.coop_group.take(np.array([k])) + economy.farm_group(one)
             offer = economy.payoff_in(one, after, economy.coop_price[[k]])
             extra = coop_cost(after, economy.params).total[0] - economy.coop_cost.total[k]
-            gain = rules.join_gain(
-                offer.payoff[0],
-                economy.payoff_alone[i],
-                economy.autonomy_premium[i],
-                farms.trust[i],
-                terms.join_cost,
-                terms.member_grant,
-                behaviour.planning_horizon_years,
-            )
+            gain = terms.gain(economy, farms, i, offer.payoff[0])
             if not rules.admits(extra, offer.cost_share[0]):
                 gain = -np.inf
             if np.isnan(choices.gain[i]) or gain > choices.gain[i]:
@@ -117,18 +109,9 @@ def _founding_gain(
     group = economy.farm_group(np.array(members[:1]))
     for j in members[1:]:
         group = group + economy.farm_group(np.array([j]))
-    size = len(members)
     price = economy.new_coop_price(group, np.array([farms.region[members[0]]], dtype=np.int64))
     offer = economy.payoff_in(np.array([i]), group, price)
-    gain = rules.join_gain(
-        offer.payoff[0],
-        economy.payoff_alone[i],
-        economy.autonomy_premium[i],
-        farms.trust[i],
-        terms.join_cost + terms.found_cost / size,
-        terms.member_grant + terms.start_up_grant / size,
-        terms.behaviour.planning_horizon_years,
-    )
+    gain = terms.gain(economy, farms, i, offer.payoff[0], len(members))
     if np.isnan(choices.gain[i]) or gain > choices.gain[i]:
         choices.gain[i] = gain
         choices.option[i] = NO_COOP

@@ -1,0 +1,336 @@
+"""Experiment files: which scenario, which factors, which design, how many replications.
+
+An experiment is a TOML file (``docs/experiments.md``)::
+
+    name = "Subsidy sweep"
+    scenario = "../scenarios/kazakhstan_2016.toml"   # relative to this file
+    farms = 5_000          # simulated farms per run (optional)
+    years = 10             # years per run (optional)
+    replications = 10
+    seed = 2016            # master seed: every run's seed is spawned from it
+    outputs = ["membership_rate", "coops_active"]   # model columns to keep (optional)
+
+    [design]
+    kind = "grid"          # grid, latin, sobol or morris
+
+    [[factors]]
+    key = "policy.investment_subsidy"              # any scenario field, dotted
+    values = [0.0, 0.25, 0.5]                      # grid: a list of values
+    # min = 0.0, max = 0.5                         # latin, sobol, morris: a range
+
+It is validated like a scenario: every mistake is a :class:`~coopsim.ScenarioError`
+with one line naming the file, the key and what was expected. Each factor value (or
+both ends of a range) is applied on its own to the base scenario with
+:meth:`~coopsim.Scenario.with_values`, so a value the scenario rejects is caught here;
+combinations of values are checked when their run starts, and a combination the
+scenario rejects becomes a failed run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from coopsim.model import CoopModel, sized
+from coopsim.scenario import Scenario, ScenarioError, _describe, load_scenario
+
+MAX_RUNS = 1_000_000
+"""Largest number of runs (design points × replications) an experiment may ask for."""
+
+RESERVED_KEYS = ("seed",)
+"""Scenario keys that cannot be factors: each run's seed comes from the master seed."""
+
+Value = bool | int | float | str
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Factor(_Strict):
+    """One scenario field varied by the experiment.
+
+    Attributes:
+        key: dotted scenario key, e.g. ``policy.investment_subsidy`` or
+            ``policy.changes.2017.member_grant`` (a lever in the change of that year).
+        values: the values a grid design takes, in order.
+        min, max: the range a sampled design (latin, sobol, morris) draws from.
+        integer: round sampled values to whole numbers; by default, when the
+            scenario's value of the field is a whole number.
+    """
+
+    key: str = Field(min_length=1, description="Dotted scenario key.")
+    values: list[Value] | None = Field(None, min_length=1, description="Values of a grid.")
+    min: float | None = Field(None, description="Lower end of a sampled range.")
+    max: float | None = Field(None, description="Upper end of a sampled range.")
+    integer: bool | None = Field(None, description="Round sampled values to whole numbers.")
+
+
+class DesignSpec(_Strict):
+    """How design points are chosen.
+
+    Attributes:
+        kind: ``grid`` (every combination of the factors' values), ``latin`` (Latin
+            hypercube, scipy.stats.qmc), ``sobol`` (Saltelli's scheme for Sobol indices,
+            SALib) or ``morris`` (elementary-effect trajectories, SALib).
+        samples: latin: design points; sobol: base samples N (a power of 2, giving
+            N·(D+2) points, or N·(2D+2) with second-order indices); morris:
+            trajectories (N·(D+1) points).
+        levels: morris only: grid levels of each factor's range.
+        second_order: sobol only: also estimate second-order indices.
+    """
+
+    kind: Literal["grid", "latin", "sobol", "morris"] = "grid"
+    samples: int | None = Field(None, ge=1, description="Sample size (not for grids).")
+    levels: int = Field(4, ge=2, le=1000, description="Morris levels.")
+    second_order: bool = Field(False, description="Sobol: second-order indices too.")
+
+
+class ExperimentSpec(_Strict):
+    """An experiment file as written, before it is checked against its scenario."""
+
+    name: str = Field("unnamed experiment", description="Short title.")
+    description: str = Field("", description="What the experiment asks.")
+    scenario: str = Field(min_length=1, description="Base scenario file, relative to this file.")
+    farms: int | None = Field(None, ge=2, description="Simulated farms per run.")
+    years: int | None = Field(None, ge=1, le=200, description="Years per run.")
+    replications: int = Field(1, ge=1, le=100_000, description="Runs per design point.")
+    seed: int = Field(0, ge=0, description="Master seed.")
+    outputs: list[str] = Field([], description="Model columns to keep; empty = all.")
+    design: DesignSpec = DesignSpec()
+    factors: list[Factor] = Field(min_length=1, description="Scenario fields to vary.")
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A checked experiment: its spec, resolved factors and the base scenario.
+
+    Attributes:
+        spec: the file's content, with each factor's ``integer`` resolved.
+        scenario: the base scenario with the experiment's ``farms`` and ``years``.
+        source: the experiment file.
+    """
+
+    spec: ExperimentSpec
+    scenario: Scenario
+    source: Path
+
+    @property
+    def factors(self) -> list[Factor]:
+        """The factors, in the file's order."""
+        return self.spec.factors
+
+    @property
+    def keys(self) -> list[str]:
+        """The factors' scenario keys, in the file's order."""
+        return [f.key for f in self.spec.factors]
+
+    @cached_property
+    def hash(self) -> str:
+        """SHA-256 of the experiment and of the full base scenario (not of file paths)."""
+        payload = {
+            "experiment": self.spec.model_dump(mode="json", exclude={"scenario"}),
+            "scenario": self.scenario.model_dump(mode="json"),
+        }
+        return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+
+def canonical_json(data: Any) -> str:
+    """JSON with sorted keys and no spaces: the same data always gives the same text."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def design_size(spec: ExperimentSpec) -> int:
+    """Design rows the spec asks for (before identical points are merged)."""
+    d, n = len(spec.factors), spec.design.samples or 0
+    match spec.design.kind:
+        case "grid":
+            size = 1
+            for factor in spec.factors:
+                size *= len(factor.values or ())
+            return size
+        case "latin":
+            return n
+        case "sobol":
+            return n * (2 * d + 2 if spec.design.second_order else d + 2)
+        case _:
+            return n * (d + 1)
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read an experiment file and check it against its base scenario.
+
+    Raises:
+        ScenarioError: one line naming the file, the key and what was expected.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such experiment file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
+    try:
+        spec = ExperimentSpec.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ScenarioError(f"{path}: {_describe(errors[0])}{more}") from None
+    _check_design(path, spec)
+    scenario = _base_scenario(path, spec)
+    factors = [_checked_factor(path, i, f, spec, scenario) for i, f in enumerate(spec.factors)]
+    spec = spec.model_copy(update={"factors": factors})
+    if spec.outputs:
+        _check_outputs(path, spec.outputs, scenario)
+    return Experiment(spec=spec, scenario=scenario, source=path)
+
+
+def _check_design(path: Path, spec: ExperimentSpec) -> None:
+    design = spec.design
+    if design.kind == "grid" and design.samples is not None:
+        raise ScenarioError(f"{path}: design.samples: not used by a grid (remove it)")
+    if design.kind != "grid" and design.samples is None:
+        raise ScenarioError(f"{path}: design.samples: required for a {design.kind} design")
+    n = design.samples or 0
+    if design.kind == "sobol" and n & (n - 1):
+        raise ScenarioError(
+            f"{path}: design.samples: Saltelli's scheme needs a power of 2 (got {n})"
+        )
+    if design.kind == "morris" and len(spec.factors) < 2:
+        raise ScenarioError(f"{path}: factors: a Morris design needs at least 2 factors")
+    keys = [f.key for f in spec.factors]
+    for i, key in enumerate(keys):
+        if key in keys[:i]:
+            raise ScenarioError(f"{path}: factors.{i}.key: {key} is already a factor")
+        if key in RESERVED_KEYS:
+            raise ScenarioError(
+                f"{path}: factors.{i}.key: {key} cannot be a factor "
+                "(each run's seed is spawned from the master seed)"
+            )
+    for i, factor in enumerate(spec.factors):
+        if design.kind == "grid":
+            if factor.values is None:
+                raise ScenarioError(f"{path}: factors.{i}.values: required for a grid design")
+            if factor.min is not None or factor.max is not None:
+                raise ScenarioError(
+                    f"{path}: factors.{i}: a grid takes values, not min and max"
+                )
+            seen = [canonical_json(v) for v in factor.values]
+            if len(set(seen)) < len(seen):
+                raise ScenarioError(f"{path}: factors.{i}.values: values must be distinct")
+        else:
+            if factor.values is not None:
+                raise ScenarioError(
+                    f"{path}: factors.{i}.values: a {design.kind} design samples a range; "
+                    "give min and max instead"
+                )
+            if factor.min is None or factor.max is None:
+                raise ScenarioError(
+                    f"{path}: factors.{i}: min and max are required for a {design.kind} design"
+                )
+            if not factor.min < factor.max:
+                raise ScenarioError(
+                    f"{path}: factors.{i}.max: must be greater than min "
+                    f"(got min {factor.min:g}, max {factor.max:g})"
+                )
+    size = design_size(spec) * spec.replications
+    if size > MAX_RUNS:
+        raise ScenarioError(
+            f"{path}: design: {size:,} runs (points × replications); at most {MAX_RUNS:,}"
+        )
+
+
+def _base_scenario(path: Path, spec: ExperimentSpec) -> Scenario:
+    scenario_path = path.parent / spec.scenario
+    try:
+        scenario = load_scenario(scenario_path)
+    except ScenarioError as exc:
+        raise ScenarioError(f"{path}: scenario: {exc}") from None
+    try:
+        scenario = sized(scenario, farms=spec.farms)
+        if spec.years is not None:
+            scenario = scenario.with_values({"years": spec.years})
+    except ScenarioError as exc:
+        detail = str(exc).removeprefix("scenario values: ")
+        raise ScenarioError(f"{path}: farms or years: rejected by the scenario ({detail})") from None
+    return scenario
+
+
+def scenario_value(scenario: Scenario, key: str) -> tuple[bool, Any]:
+    """Whether ``key`` names a scenario field, and the field's current value.
+
+    A lever in a change (``policy.changes.<year>.<lever>``) resolves to the lever's
+    value at the start.
+    """
+    parts = key.split(".")
+    if len(parts) == 4 and parts[1] == "changes" and parts[0] in ("policy", "market"):
+        if not parts[2].isdigit():
+            return False, None
+        parts = [parts[0], parts[3]]
+    node: Any = scenario.model_dump()
+    for part in parts:
+        if not isinstance(node, dict) or part not in node or part == "changes":
+            return False, None
+        node = node[part]
+    return not isinstance(node, dict | list), node
+
+
+def _checked_factor(
+    path: Path, i: int, factor: Factor, spec: ExperimentSpec, scenario: Scenario
+) -> Factor:
+    """The factor with ``integer`` resolved, once each of its values passed the scenario."""
+    exists, current = scenario_value(scenario, factor.key)
+    if not exists:
+        raise ScenarioError(
+            f"{path}: factors.{i}.key: {factor.key} is not a scenario field that takes one "
+            "value (see docs/scenarios.md; a change by year is policy.changes.<year>.<lever>)"
+        )
+    integer = factor.integer
+    if integer is None:
+        integer = isinstance(current, int) and not isinstance(current, bool)
+    factor = factor.model_copy(update={"integer": integer})
+    if factor.values is not None:
+        trials, where = list(factor.values), "values"
+    else:
+        trials, where = [as_value(factor, factor.min), as_value(factor, factor.max)], "min/max"
+    for value in trials:
+        try:
+            scenario.with_values({factor.key: value})
+        except ScenarioError as exc:
+            detail = str(exc).removeprefix("scenario values: ")
+            raise ScenarioError(
+                f"{path}: factors.{i}.{where}: {factor.key} = {value!r} is rejected by the "
+                f"scenario ({detail})"
+            ) from None
+    return factor
+
+
+def as_value(factor: Factor, x: Any) -> Value:
+    """A sampled number as the factor's value: a whole number for an integer factor."""
+    return int(round(float(x))) if factor.integer else float(x)
+
+
+def _check_outputs(path: Path, outputs: list[str], scenario: Scenario) -> None:
+    # The model table's columns beyond MODEL_COLUMNS are not listed anywhere: a one-year
+    # run of a small sample shows them all.
+    probe = scenario.with_values({"years": 1})
+    if not probe.population.named_farms:
+        probe = sized(probe, farms=min(200, probe.population.farms))
+    columns = list(CoopModel(probe, seed=0).run().columns)
+    for i, name in enumerate(outputs):
+        if name not in columns:
+            raise ScenarioError(
+                f"{path}: outputs.{i}: {name!r} is not a column of the model table "
+                f"(one of {', '.join(columns)})"
+            )
+        if name in outputs[:i]:
+            raise ScenarioError(f"{path}: outputs.{i}: {name!r} is listed twice")
