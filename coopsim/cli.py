@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from coopsim import __version__
+from coopsim.experiments.cli import analyze, sweep
 from coopsim.explain import farm_history
 from coopsim.model import CoopModel, sized
 from coopsim.records import write_tables
@@ -219,6 +220,10 @@ def explain(
         console.print(f"[bold]{log.loc[log['farm'] == number, 'name'].iloc[0]}[/]")
     for line in lines:
         console.print(line, highlight=False, soft_wrap=True)
+
+
+app.command()(sweep)
+app.command()(analyze)
 
 
 def main() -> None:  # pragma: no cover - console entry point

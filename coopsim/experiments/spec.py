@@ -221,9 +221,7 @@ def _check_design(path: Path, spec: ExperimentSpec) -> None:
             if factor.values is None:
                 raise ScenarioError(f"{path}: factors.{i}.values: required for a grid design")
             if factor.min is not None or factor.max is not None:
-                raise ScenarioError(
-                    f"{path}: factors.{i}: a grid takes values, not min and max"
-                )
+                raise ScenarioError(f"{path}: factors.{i}: a grid takes values, not min and max")
             seen = [canonical_json(v) for v in factor.values]
             if len(set(seen)) < len(seen):
                 raise ScenarioError(f"{path}: factors.{i}.values: values must be distinct")
@@ -261,7 +259,9 @@ def _base_scenario(path: Path, spec: ExperimentSpec) -> Scenario:
             scenario = scenario.with_values({"years": spec.years})
     except ScenarioError as exc:
         detail = str(exc).removeprefix("scenario values: ")
-        raise ScenarioError(f"{path}: farms or years: rejected by the scenario ({detail})") from None
+        raise ScenarioError(
+            f"{path}: farms or years: rejected by the scenario ({detail})"
+        ) from None
     return scenario
 
 
@@ -316,7 +316,7 @@ def _checked_factor(
 
 def as_value(factor: Factor, x: Any) -> Value:
     """A sampled number as the factor's value: a whole number for an integer factor."""
-    return int(round(float(x))) if factor.integer else float(x)
+    return round(float(x)) if factor.integer else float(x)
 
 
 def _check_outputs(path: Path, outputs: list[str], scenario: Scenario) -> None:

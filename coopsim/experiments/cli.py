@@ -1,0 +1,240 @@
+"""The ``coopsim sweep`` and ``coopsim analyze`` commands (registered in :mod:`coopsim.cli`).
+
+A thin layer over :func:`~coopsim.experiments.sweep.run_sweep` and
+:func:`~coopsim.experiments.analysis.analyze`. This module is imported whenever the
+``coopsim`` command starts, so it imports the experiment machinery (and through
+it SALib, Dask and matplotlib, the ``experiments`` extra) only when a command runs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
+
+    from coopsim.experiments.runner import RunResult
+    from coopsim.experiments.sweep import SweepReport
+
+SHOWN_FAILURES = 5
+EXTRA = "pip install 'coopsim[experiments]'"
+
+
+def _fail(message: str) -> NoReturn:
+    # coopsim.cli imports this module to register the commands, hence the late import
+    from coopsim.cli import _fail as fail
+
+    fail(message)
+    raise AssertionError("unreachable: _fail exits")
+
+
+def _console() -> Console:
+    # the console as coopsim.cli configures it (width when not a terminal)
+    from coopsim.cli import console
+
+    return console
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def sweep(
+    spec: Annotated[Path, typer.Argument(help="Experiment TOML file.")],
+    out: Annotated[
+        Path, typer.Option(help="Folder for the runs, the manifest and the merged table.")
+    ],
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Local worker processes (default: one per CPU; 1 runs in this process).", min=1
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
+) -> None:
+    """Run an experiment's sweep, resuming in a folder that already holds some of its runs."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from coopsim.experiments.executor import ExecutorError
+    from coopsim.experiments.spec import load_experiment
+    from coopsim.experiments.store import MANIFEST, MERGED, StoreError
+    from coopsim.experiments.sweep import run_sweep
+    from coopsim.scenario import ScenarioError
+
+    if workers is not None and scheduler is not None:
+        _fail("give either --workers or --scheduler, not both")
+    if out.exists() and not out.is_dir():
+        _fail(f"{out}: exists and is not a folder")
+    try:
+        experiment = load_experiment(spec)
+    except ScenarioError as exc:
+        _fail(str(exc))
+    console = _console()
+    progress = Progress(
+        TextColumn("[bold]runs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("failed {task.fields[failed]}, remaining {task.fields[remaining]}"),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    )
+    task = progress.add_task("runs", total=None, failed=0, remaining=0, start=False)
+
+    def on_start(report: SweepReport) -> None:
+        to_do = report.planned - report.skipped
+        if not quiet:
+            console.print(
+                f"[bold]{experiment.spec.name}[/]: {report.planned:,} runs ({report.points:,} "
+                f"design points × {experiment.spec.replications} replications), "
+                f"{report.skipped:,} already in {out}; {report.executor}",
+                highlight=False,
+            )
+        progress.update(task, total=to_do, remaining=to_do)
+        progress.start_task(task)
+
+    def on_result(result: RunResult) -> None:
+        fields = progress.tasks[0].fields
+        progress.update(
+            task,
+            advance=1,
+            failed=fields["failed"] + (not result.ok),
+            remaining=fields["remaining"] - 1,
+        )
+
+    try:
+        with progress:
+            report = run_sweep(
+                experiment,
+                out,
+                workers=_cpus() if workers is None else workers,
+                scheduler=scheduler,
+                on_start=on_start,
+                on_result=on_result,
+            )
+    except (StoreError, ExecutorError) as exc:
+        _fail(str(exc))
+    except ImportError as exc:
+        _fail(f"this design needs the experiments extra: {EXTRA} ({exc})")
+    except KeyboardInterrupt:
+        _fail(f"interrupted; the finished runs are in {out}: rerun the command to resume")
+    if not quiet:
+        console.print(
+            f"{report.done:,} runs done, {len(report.failed):,} failed, {report.skipped:,} "
+            f"already on disk; {report.wall_s:.1f} s",
+            highlight=False,
+        )
+        for run_id, error in list(report.failed.items())[:SHOWN_FAILURES]:
+            console.print(f"failed {run_id}: {error}", highlight=False, soft_wrap=True)
+        if len(report.failed) > SHOWN_FAILURES:
+            console.print(f"… and {len(report.failed) - SHOWN_FAILURES} more in {MANIFEST}")
+        if report.previous_hash:
+            console.print(
+                f"note: {out} held runs of another version of this spec; those that match "
+                "were reused",
+                highlight=False,
+            )
+        console.print(f"wrote {out / MERGED}, {out / MANIFEST}", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _number(x: float) -> str:
+    return "" if x != x else f"{x:,.4g}"  # NaN → empty
+
+
+def _table(frame: pd.DataFrame, columns: dict[str, str], title: str | None = None) -> Table:
+    from rich.table import Table
+
+    table = Table(title=title, show_edge=False, header_style="bold", title_justify="left")
+    for header in columns.values():
+        table.add_column(header, justify="right")
+    for _, row in frame.iterrows():
+        cells = []
+        for column in columns:
+            v = row[column]
+            cells.append(_number(v) if isinstance(v, float) else str(v))
+        table.add_row(*cells)
+    return table
+
+
+def analyze(
+    run_dir: Annotated[Path, typer.Argument(help="Folder of a sweep (its --out).")],
+    outcome: Annotated[
+        str | None,
+        typer.Option(help="Model column to analyse (default: membership_rate)."),
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Year to analyse (default: the last).")] = None,
+) -> None:
+    """Summarise a sweep over replicates, compute Sobol or Morris indices, and plot them."""
+    from coopsim.experiments.analysis import AnalysisError
+    from coopsim.experiments.analysis import analyze as analyse_sweep
+    from coopsim.experiments.store import StoreError
+
+    try:
+        result = analyse_sweep(run_dir, outcome, year)
+    except (AnalysisError, StoreError) as exc:
+        _fail(f"{run_dir}: {exc}")
+    except ImportError as exc:
+        _fail(f"analysis needs the experiments extra: {EXTRA} ({exc})")
+    console = _console()
+    frame = result.factors.assign(
+        interval=[
+            f"{_number(lo)} – {_number(hi)}" if lo == lo else ""
+            for lo, hi in zip(result.factors["ci_low"], result.factors["ci_high"], strict=True)
+        ]
+    )
+    console.print(
+        f"[bold]{result.outcome}[/] in {result.year}: {len(result.values):,} finished runs at "
+        f"{result.points['point'].nunique():,} design points",
+        highlight=False,
+    )
+    console.print(
+        _table(
+            frame,
+            {
+                "factor": "factor",
+                "level": "value",
+                "mean": "mean",
+                "interval": "95 % interval",
+                "n": "replicates",
+            },
+        )
+    )
+    if result.indices is not None:
+        columns = (
+            {"factor": "factor", "S1": "S1", "S1_conf": "± S1", "ST": "ST", "ST_conf": "± ST"}
+            if result.method == "sobol"
+            else {
+                "factor": "factor",
+                "mu": "μ",
+                "mu_star": "μ*",
+                "mu_star_conf": "± μ*",
+                "sigma": "σ",
+            }
+        )
+        title = f"{result.method.capitalize()} indices (SALib), {result.index_s:.2f} s"
+        console.print(_table(result.indices, columns, title=title))
+    if result.files:
+        folder = result.files[0].parent
+        console.print(f"wrote {len(result.files)} files to {folder}", highlight=False)

@@ -1,0 +1,89 @@
+"""The runs of an experiment: design points × replicates, each with its id and seed.
+
+A design can hold the same point twice (Morris trajectories cross); such rows share
+one point and its runs. Runs are listed point by point, replicates within a point.
+
+A run's id is a hash of everything that determines its result: the full base
+scenario, the factor values, the replicate and the seed. The same spec therefore
+gives the same ids on every machine and every rerun, which is what lets a sweep
+resume; a changed scenario, value or master seed gives new ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from coopsim.experiments.design import Row, design_rows
+from coopsim.experiments.seeds import design_seed, replicate_seeds
+from coopsim.experiments.spec import Experiment, canonical_json
+
+RUN_ID_LENGTH = 16
+"""Hex digits of a run id (64 bits of SHA-256)."""
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One run of the experiment.
+
+    Attributes:
+        run_id: hash of scenario, values, replicate and seed.
+        point: index of its design point.
+        replicate: 0, 1, … (the same seed at every point).
+        seed: the seed the model runs with.
+        values: factor values, by scenario key.
+    """
+
+    run_id: str
+    point: int
+    replicate: int
+    seed: int
+    values: Row
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every run of an experiment and how its design maps to them.
+
+    Attributes:
+        rows: design rows in the sampler's order (what SALib's analysis expects).
+        row_points: the design point of each row.
+        points: the distinct design points.
+        runs: one per point and replicate, point by point.
+    """
+
+    rows: list[Row]
+    row_points: list[int]
+    points: list[Row]
+    runs: list[PlannedRun]
+
+
+def run_id(scenario_digest: str, values: Row, replicate: int, seed: int) -> str:
+    """The id of a run: a hash of the base scenario's digest, values, replicate and seed."""
+    payload = {"scenario": scenario_digest, "values": values, "replicate": replicate, "seed": seed}
+    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()[:RUN_ID_LENGTH]
+
+
+def make_plan(experiment: Experiment) -> Plan:
+    """Sample the design and list the runs of ``experiment``."""
+    spec = experiment.spec
+    rows = design_rows(experiment.factors, spec.design, design_seed(spec.seed))
+    index: dict[str, int] = {}
+    points: list[Row] = []
+    row_points = []
+    for row in rows:
+        key = canonical_json(row)
+        if key not in index:
+            index[key] = len(points)
+            points.append(row)
+        row_points.append(index[key])
+    seeds = replicate_seeds(spec.seed, spec.replications)
+    digest = hashlib.sha256(
+        canonical_json(experiment.scenario.model_dump(mode="json")).encode()
+    ).hexdigest()
+    runs = [
+        PlannedRun(run_id(digest, values, r, seed), p, r, seed, values)
+        for p, values in enumerate(points)
+        for r, seed in enumerate(seeds)
+    ]
+    return Plan(rows=rows, row_points=row_points, points=points, runs=runs)

@@ -1,0 +1,122 @@
+"""Files of an analysis: CSV tables and PNG plots.
+
+* ``factor-<key>.png``: the outcome against one factor, the mean over replicates
+  with its 95 % band (one per factor);
+* ``sobol.png`` or ``morris.png``: the sensitivity indices as bars with their
+  intervals;
+* ``values.csv``, ``points.csv``, ``factors.csv`` and ``sobol.csv`` / ``morris.csv``:
+  the tables of :class:`~coopsim.experiments.analysis.Analysis`.
+
+Figures are drawn with matplotlib's object-oriented API and saved with the Agg
+renderer, without pyplot: no window, no global backend change in a notebook.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from coopsim.experiments.store import atomic_write
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from coopsim.experiments.analysis import Analysis
+
+DPI = 110
+
+
+def _figure(width: float = 6.4, height: float = 4.0) -> tuple[Figure, Axes]:
+    from matplotlib.figure import Figure  # optional dependency, imported when first needed
+
+    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    return figure, figure.subplots()
+
+
+def _save(figure: Figure, path: Path) -> Path:
+    atomic_write(path, lambda tmp: figure.savefig(tmp, format="png"))
+    return path
+
+
+def plot_factor(summary: pd.DataFrame, factor: str, outcome: str, year: int, path: Path) -> Path:
+    """The outcome against one factor: means over replicates with their 95 % band."""
+    figure, ax = _figure()
+    rows = summary[summary["factor"] == factor]
+    numeric = pd.api.types.is_numeric_dtype(rows["level"]) and not pd.api.types.is_bool_dtype(
+        rows["level"]
+    )
+    x = rows["level"].to_numpy(dtype=float) if numeric else np.arange(len(rows))
+    ax.fill_between(x, rows["ci_low"], rows["ci_high"], alpha=0.25, label="95 % interval")
+    ax.plot(x, rows["mean"], marker="o", label="mean over replicates")
+    if not numeric:
+        ax.set_xticks(x, [str(v) for v in rows["level"]])
+    ax.set_xlabel(factor)
+    ax.set_ylabel(f"{outcome} in {year}")
+    ax.legend(loc="best", fontsize="small")
+    return _save(figure, path)
+
+
+def plot_indices(indices: pd.DataFrame, method: str, outcome: str, year: int, path: Path) -> Path:
+    """Sensitivity indices per factor as bars with their 95 % intervals."""
+    bars = (
+        [("S1", "S1_conf", "first order"), ("ST", "ST_conf", "total")]
+        if method == "sobol"
+        else [("mu_star", "mu_star_conf", "μ*"), ("sigma", None, "σ")]
+    )
+    figure, ax = _figure(width=max(6.4, 0.9 * len(indices) + 2))
+    x = np.arange(len(indices))
+    width = 0.8 / len(bars)
+    for i, (column, conf, label) in enumerate(bars):
+        error = indices[conf].to_numpy(dtype=float) if conf else None
+        ax.bar(
+            x + (i - (len(bars) - 1) / 2) * width,
+            indices[column],
+            width,
+            yerr=error,
+            capsize=3,
+            label=label,
+        )
+    ax.set_xticks(x, indices["factor"], rotation=30, ha="right", fontsize="small")
+    ax.set_ylabel("Sobol index" if method == "sobol" else "elementary effect")
+    ax.set_title(f"{method.capitalize()} indices of {outcome} in {year}", fontsize="medium")
+    ax.legend(loc="best", fontsize="small")
+    return _save(figure, path)
+
+
+def _csv(table: pd.DataFrame, path: Path) -> Path:
+    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
+    return path
+
+
+def write_analysis(result: Analysis, folder: Path) -> list[Path]:
+    """Write the tables and plots of an analysis into ``folder``; returns the files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [
+        _csv(result.values, folder / "values.csv"),
+        _csv(result.points, folder / "points.csv"),
+        _csv(result.factors, folder / "factors.csv"),
+    ]
+    for factor in result.factors["factor"].unique():
+        name = re.sub(r"[^\w.-]", "_", factor)
+        files.append(
+            plot_factor(
+                result.factors, factor, result.outcome, result.year, folder / f"factor-{name}.png"
+            )
+        )
+    if result.indices is not None and result.method is not None:
+        files.append(_csv(result.indices, folder / f"{result.method}.csv"))
+        files.append(
+            plot_indices(
+                result.indices,
+                result.method,
+                result.outcome,
+                result.year,
+                folder / f"{result.method}.png",
+            )
+        )
+    return files

@@ -1,0 +1,93 @@
+"""One run of an experiment, as executed by a worker: scenario values and seed in, table out.
+
+:func:`run_one` is what every executor calls (in this process, in a pool process or
+on a Dask worker), so it lives in an importable module and takes and returns plain,
+picklable data. It never raises: whatever goes wrong in a run is returned as its
+error, so one failed run cannot stop a sweep.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from coopsim import __version__
+from coopsim.model import CoopModel
+from coopsim.scenario import validate_scenario
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """What a worker needs for one run.
+
+    Attributes:
+        run_id: the run's id.
+        scenario: the base scenario, as ``Scenario.model_dump()`` (plain data).
+        values: factor values by dotted scenario key.
+        seed: the model's seed.
+        outputs: model columns to keep besides ``year``; empty = all.
+    """
+
+    run_id: str
+    scenario: dict[str, Any]
+    values: dict[str, Any]
+    seed: int
+    outputs: tuple[str, ...] = ()
+
+
+@dataclass
+class RunResult:
+    """What came back from a run.
+
+    Attributes:
+        run_id: the run's id.
+        table: the model table (one row per year), or None when the run failed.
+        error: ``Type: message`` on one line when the run failed, else None.
+        detail: the traceback of a failure.
+        info: where and how long it ran: host, pid, coopsim version, setup_s, run_s.
+    """
+
+    run_id: str
+    table: pd.DataFrame | None
+    error: str | None = None
+    detail: str = ""
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when the run finished and has a table."""
+        return self.error is None
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as ``Type: message`` on one line."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def run_one(task: RunTask) -> RunResult:
+    """Build the scenario with the task's values, run the model and keep the outputs."""
+    info: dict[str, Any] = {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "coopsim_version": __version__,
+    }
+    started = time.perf_counter()
+    try:
+        scenario = validate_scenario(task.scenario, source="base scenario").with_values(task.values)
+        model = CoopModel(scenario, seed=task.seed)
+        info["setup_s"] = time.perf_counter() - started
+        table = model.run()
+        info["run_s"] = time.perf_counter() - started - info["setup_s"]
+        if task.outputs:
+            table = table[["year", *task.outputs]]
+    # A sweep goes on whatever one run does: every error becomes that run's record.
+    except Exception as exc:
+        return RunResult(task.run_id, None, one_line(exc), traceback.format_exc(), info)
+    return RunResult(task.run_id, table, info=info)

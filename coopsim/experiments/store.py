@@ -1,0 +1,172 @@
+"""Where a sweep keeps its results: one folder, one file per run, written as runs finish.
+
+Layout of a sweep's folder ``DIR`` (``docs/experiments.md``):
+
+* ``runs/<run_id>.parquet``: the model table of a finished run, with the run's
+  record (replicate, seed, values, timings, host) in the Parquet metadata;
+* ``runs/<run_id>.failed.json``: the error of a failed run (tried again on rerun);
+* ``manifest.json``: the spec, its hash, every planned run and its status, package
+  versions, the git revision, timings;
+* ``runs.parquet``: all finished runs merged, one row per run and year.
+
+Every file is written under a temporary name and moved into place, so a sweep
+killed at any moment leaves either a whole file or none. A run is finished exactly
+when its ``.parquet`` file exists; that is all a rerun needs to resume. One sweep at
+a time may write to a folder (a POSIX file lock enforces it).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from coopsim.experiments.runner import RunResult
+
+RUNS = "runs"
+MANIFEST = "manifest.json"
+MERGED = "runs.parquet"
+LOCK = ".lock"
+METADATA_KEY = b"coopsim.run"
+PARTIAL = ".partial"
+
+RUN_COLUMNS = ("run_id", "point", "replicate", "seed")
+"""Columns :func:`merge_runs` puts first, before the factor values and model columns."""
+
+
+class StoreError(RuntimeError):
+    """A sweep folder that cannot be used (locked by another sweep, no manifest, …)."""
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write`` on a temporary file next to ``path``, then move it into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}{PARTIAL}")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as indented JSON, atomically."""
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+class RunStore:
+    """The files of one sweep folder.
+
+    Args:
+        root: the sweep's folder (created when first written to).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.runs = self.root / RUNS
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the folder for one sweep; another sweep writing there raises StoreError."""
+        self.runs.mkdir(parents=True, exist_ok=True)
+        with open(self.root / LOCK, "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(f"{self.root}: another sweep is writing to this folder") from None
+            for stale in self.runs.glob(f".*{PARTIAL}"):  # left by a sweep that was killed
+                stale.unlink()
+            yield
+
+    def run_path(self, run_id: str) -> Path:
+        """The table file of a run."""
+        return self.runs / f"{run_id}.parquet"
+
+    def failure_path(self, run_id: str) -> Path:
+        """The error file of a failed run."""
+        return self.runs / f"{run_id}.failed.json"
+
+    def finished(self) -> set[str]:
+        """Ids of the runs whose table is on disk."""
+        if not self.runs.is_dir():
+            return set()
+        return {p.name.removesuffix(".parquet") for p in self.runs.glob("[!.]*.parquet")}
+
+    def save(self, result: RunResult, record: dict[str, Any]) -> None:
+        """Write a run's table (or its error) with its record: replicate, seed, values, …."""
+        record = {**record, **result.info}
+        if result.ok:
+            table = pa.Table.from_pandas(result.table, preserve_index=False)
+            metadata = {**(table.schema.metadata or {}), METADATA_KEY: json.dumps(record)}
+            table = table.replace_schema_metadata(metadata)
+            atomic_write(self.run_path(result.run_id), lambda tmp: pq.write_table(table, tmp))
+            self.failure_path(result.run_id).unlink(missing_ok=True)
+        else:
+            failure = {**record, "error": result.error, "traceback": result.detail}
+            write_json(self.failure_path(result.run_id), failure)
+
+    def record(self, run_id: str) -> dict[str, Any]:
+        """What is on disk about a run: ``status`` (done, failed, pending) and its record."""
+        path = self.run_path(run_id)
+        if path.exists():
+            metadata = pq.read_schema(path).metadata or {}
+            return {**json.loads(metadata.get(METADATA_KEY, b"{}")), "status": "done"}
+        failure = self.failure_path(run_id)
+        if failure.exists():
+            data = json.loads(failure.read_text(encoding="utf-8"))
+            data.pop("traceback", None)
+            return {**data, "status": "failed"}
+        return {"status": "pending"}
+
+    def read_run(self, run_id: str) -> pd.DataFrame:
+        """The model table of a finished run."""
+        return pd.read_parquet(self.run_path(run_id))
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Write ``manifest.json``."""
+        write_json(self.root / MANIFEST, manifest)
+
+    def read_manifest(self) -> dict[str, Any]:
+        """Read ``manifest.json``.
+
+        Raises:
+            StoreError: when the folder holds no manifest.
+        """
+        path = self.root / MANIFEST
+        if not path.exists():
+            raise StoreError(f"{self.root}: no {MANIFEST} here; is this a sweep's --out folder?")
+        return json.loads(path.read_text(encoding="utf-8"))
+
+
+def merge_runs(root: Path) -> pd.DataFrame:
+    """Merge the finished runs of a sweep folder into ``runs.parquet`` and return the table.
+
+    One row per run and year: ``run_id``, ``point``, ``replicate``, ``seed``, the factor
+    values (one column per scenario key), then the model columns. Runs come in the
+    manifest's order (design point, then replicate), whatever order they finished in.
+    """
+    store = RunStore(root)
+    manifest = store.read_manifest()
+    keys: list[str] = manifest["factors"]
+    done = store.finished()
+    tables = []
+    for run in manifest["runs"]:
+        if run["run_id"] not in done:
+            continue
+        table = store.read_run(run["run_id"])
+        front = {c: run[c] for c in RUN_COLUMNS} | {k: run["values"][k] for k in keys}
+        tables.append(pd.concat([pd.DataFrame(front, index=table.index), table], axis=1))
+    if tables:
+        merged = pd.concat(tables, ignore_index=True)
+    else:
+        merged = pd.DataFrame(columns=[*RUN_COLUMNS, *keys])
+    atomic_write(store.root / MERGED, lambda tmp: merged.to_parquet(tmp, index=False))
+    return merged
