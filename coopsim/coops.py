@@ -63,6 +63,7 @@ class Year:
     rng: np.random.Generator
     scale: float
     payout_ratio: float
+    operating_income: np.ndarray | None = None
 
     @property
     def income(self) -> np.ndarray:
@@ -132,11 +133,13 @@ def _new_coops(
     status: int,
     event: str,
     parent: np.ndarray | None = None,
+    equity: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Register one coop per group of founders; pays start-up and member grants.
 
     ``event`` names the lineage record; ``parent`` gives, per group, the coop it came
-    from (for a secession), recorded as the other coop.
+    from (for a secession), recorded as the other coop; ``equity`` says whether the
+    founders pay in their share capital (the caller charges it to their incomes).
 
     Returns:
         The new coops' indices and what each founder received in grants (currency).
@@ -157,7 +160,7 @@ def _new_coops(
         rule=rule,
         members=size,
         members_before=0,
-        capital=size * y.scenario.costs.equity_per_member,
+        capital=size * y.scenario.costs.equity_per_member * equity,
     )
     farms.coop[founders] = new[group_of]
     farms.member_years[founders] = 0
@@ -221,7 +224,7 @@ def apply_farm_choices(y: Year, choices: FarmChoices) -> None:
 
     founders = np.flatnonzero(choices.founds)
     _, group_of, _ = runs(farms.village[founders])
-    new, founder_grants = _new_coops(y, founders, group_of, ACTIVE, "founded")
+    new, founder_grants = _new_coops(y, founders, group_of, ACTIVE, "founded", equity=True)
     y.events.count("foundings", len(new))
     size = np.bincount(group_of)[group_of]
     y.income[founders] -= (
@@ -565,16 +568,18 @@ def merge(y: Year) -> None:
     go = (saving > 0) & majority[a] & majority[b]
     if not go.any():
         return
-    # the members of merging coops bear the merger cost less the subsidy, by value
-    subsidy = y.treasury.pay(
-        "merger", a[go], np.full(int(go.sum()), costs.merger_cost * y.policy.merger_subsidy)
+    keep = np.where(coops.members[a] >= coops.members[b], a, b)  # the larger absorbs
+    # the members still in merging coops bear the merger cost less the subsidy, by value
+    subsidy = np.zeros(len(a))
+    subsidy[go] = y.treasury.pay(
+        "merger", keep[go], np.full(int(go.sum()), costs.merger_cost * y.policy.merger_subsidy)
     )
-    net = np.zeros(len(a))
-    net[go] = costs.merger_cost - subsidy
     paying = go[p]
-    y.income[idx[paying]] -= net[p[paying]] * e.value[idx[paying]] / merged_group.value[p[paying]]
-    a, b = a[go], b[go]
-    keep = np.where(coops.members[a] >= coops.members[b], a, b)
+    pair_value = np.bincount(p[paying], weights=e.value[idx[paying]], minlength=len(a))
+    y.income[idx[paying]] -= (
+        (costs.merger_cost - subsidy[p[paying]]) * e.value[idx[paying]] / pair_value[p[paying]]
+    )
+    a, b, keep = a[go], b[go], keep[go]
     gone = np.where(keep == a, b, a)
     remap = np.arange(len(coops))
     remap[gone] = keep
@@ -614,11 +619,16 @@ def federate(y: Year) -> None:
     revenue = np.bincount(c, weights=revenue_at_base, minlength=len(coops))[primary]
     inside = np.ones(len(primary), bool)
     for _ in range(2):
-        union_share = np.bincount(region[inside], weights=share[inside], minlength=n_regions)
+        # a union holds every coop its simulated members stand for (see _bargaining_share)
+        union_share = y.scale * np.bincount(
+            region[inside], weights=share[inside], minlength=n_regions
+        )
         lift = np.maximum(fed.union_bargaining * union_share[region] - share, 0.0)
         inside = revenue * market.bargaining_premium * lift > fed.union_cost_per_coop
-    count = np.bincount(region[inside], minlength=n_regions) * y.scale  # real coops
-    new_regions = np.flatnonzero((count >= fed.union_min_coops) & (union_of_region == NO_COOP))
+    count = np.bincount(region[inside], minlength=n_regions)
+    new_regions = np.flatnonzero(
+        (count * y.scale >= fed.union_min_coops) & (union_of_region == NO_COOP)  # real coops
+    )
     if len(new_regions):
         new = coops.add(
             len(new_regions),
@@ -631,7 +641,7 @@ def federate(y: Year) -> None:
         )
         union_of_region[new_regions] = new
         for u, r in zip(new.tolist(), new_regions.tolist(), strict=True):
-            y.events.coop_event(u, "union_founded", NO_COOP, round(count[r]), r, REGIONAL_UNION)
+            y.events.coop_event(u, "union_founded", NO_COOP, count[r], r, REGIONAL_UNION)
     coops.union[coops.tier == PRIMARY] = NO_COOP
     joined = inside & (union_of_region[region] != NO_COOP)
     coops.union[primary[joined]] = union_of_region[region[joined]]
@@ -660,6 +670,9 @@ def federate(y: Year) -> None:
 def _member_verdicts(y: Year) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """This year's verdict of members who stayed: their coops, gain and dissatisfaction.
 
+    Members judge the year's operating income (payoff and recurring subsidies), not the
+    one-off costs and grants of the decisions.
+
     Returns:
         Member farms, their coops, their gain over staying alone net of the autonomy
         premium (currency/year, subsidies included) and whether they were dissatisfied
@@ -667,7 +680,7 @@ def _member_verdicts(y: Year) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
     """
     e = y.economy
     idx, c = e.still_members(y.farms.coop)
-    gain = y.income[idx] - e.payoff_alone[idx] - e.autonomy_premium[idx]
+    gain = y.operating_income[idx] - e.payoff_alone[idx] - e.autonomy_premium[idx]
     tolerance = y.scenario.behaviour.loyalty_threshold * np.maximum(e.revenue_alone[idx], 0)
     return idx, c, gain, -gain > tolerance
 

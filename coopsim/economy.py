@@ -214,10 +214,16 @@ class YearEconomy:
         )
 
 
-def _bargaining_share(coops: Coops, coop_share: np.ndarray, union_bargaining: float) -> np.ndarray:
-    """Share of regional volume each coop bargains with: its own or its union's (R5)."""
+def _bargaining_share(
+    coops: Coops, coop_share: np.ndarray, union_bargaining: float, scale: float
+) -> np.ndarray:
+    """Share of regional volume each coop bargains with: its own or its union's (R5).
+
+    A union holds every coop its simulated members stand for, so its share is the sum
+    of its members' real-unit shares times ``scale``.
+    """
     in_union = coops.union >= 0
-    union_share = np.bincount(
+    union_share = scale * np.bincount(
         coops.union[in_union], weights=coop_share[in_union], minlength=len(coops)
     )
     out = coop_share.copy()
@@ -247,7 +253,7 @@ class FarmBook:
         holding: holding cost of the farm's own machines (currency/year), (N, 4).
         machinery_alone: machinery cost farming alone (currency/year), (N,).
         production_cost: non-machinery cost (currency/year), (N,).
-        columns: what each farm brings to a coop, one row per quantity (13, N): value,
+        columns: what each farm brings to a coop, one row per quantity (14, N): value,
             value squared, need (4), machines owned (4), their holding cost (4). Held
             this way so that summing many farms by group reads contiguous rows.
     """
@@ -314,7 +320,7 @@ def _farm_figures(
     value = output @ np.array([market.price_crop, market.price_livestock])
     need = work_needed(land, livestock, row_sum(output), costs.hay_ha_per_head)
     need *= farming[:, None]
-    holding = owns * (machinery.fixed * costs.owned_value_share)
+    holding = owns * (machinery.fixed * costs.owned_value_share) * farming[:, None]
     machinery_alone = row_sum(machinery_cost(need, owns, holding, machinery))
     production_cost = (
         costs.crop_cost_per_ha * land + costs.livestock_cost_per_head * livestock
@@ -390,7 +396,7 @@ def price_year(
     )
     base = farm_gate_base(reference, market.buyers_margin, shock)
     ceiling = reference * shock
-    bargaining = _bargaining_share(coops, coop_share, scenario.federation.union_bargaining)
+    bargaining = _bargaining_share(coops, coop_share, scenario.federation.union_bargaining, scale)
     price = coop_price(
         base[coop_region], bargaining[:, None], market.bargaining_premium, ceiling[coop_region]
     )

@@ -137,6 +137,7 @@ class CoopModel(mesa.Model):
             rule=SHAPLEY if self.spec.cost_sharing == "shapley" else PATRONAGE,
             members=count,
             members_before=count,
+            active_years=age,  # long past any start-up aid
             capital=count * self.spec.costs.equity_per_member,
         )
         self.farms.coop[members] = new[label[members]]
@@ -196,6 +197,7 @@ class CoopModel(mesa.Model):
             payout_ratio,
         )
         coop_processes.pay_recurring_subsidies(y)
+        y.operating_income = self.farms.income.copy()
         self._judge_membership(economy)
 
         terms = DecisionTerms.of_year(
@@ -217,7 +219,7 @@ class CoopModel(mesa.Model):
         coop_processes.advance_life_cycle(y)
         coop_processes.dissolve_empty(y)
         self.farms.member_years[self.farms.coop != NO_COOP] += 1
-        self.farms.cash += self.farms.income * self.farms.farming
+        self.farms.cash += self.farms.income * economy.farming
 
         self._spread(economy, policy.campaign)
         self.rows.append(model_row(self, events))

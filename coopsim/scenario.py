@@ -1,7 +1,7 @@
 """Scenario files: what a run simulates, validated before anything runs.
 
 A scenario is a TOML file with these tables (every field has a unit and a range,
-see ``docs/scenarios.md`` or ``coopsim validate --explain``):
+see ``docs/scenarios.md``):
 
 * top level: name, description, currency, start year, years, seed;
 * ``[population]``: how many real farms, how many are simulated, regions,

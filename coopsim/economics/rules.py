@@ -143,11 +143,8 @@ def quits_farming(
     A farm quits when off-farm income plus renting out its land beats ``threshold``
     times the income it expects from farming (all currency/year).
     """
-    outside = off_farm_income + land_rent_income
-    # a farm expecting a loss quits even with nothing outside: nothing beats a loss
-    return (outside > threshold * expected_farm_income) | (
-        (expected_farm_income < 0) & (outside >= 0)
-    )
+    # a farm expecting a loss quits even with nothing outside: 0 beats a negative income
+    return off_farm_income + land_rent_income > threshold * expected_farm_income
 
 
 class Phase(IntEnum):
