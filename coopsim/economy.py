@@ -15,10 +15,11 @@ from typing import NamedTuple
 import numpy as np
 
 from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_cost
-from coopsim.economics.machinery import MachineryPrices, machinery_cost, row_sum, work_needed
+from coopsim.economics.machinery import row_sum
 from coopsim.economics.prices import coop_price, farm_gate_base, nonmember_price
 from coopsim.economics.sharing import charge, patronage_rates, patronage_split, shapley_shares
-from coopsim.scenario import Behaviour, Costs, MarketLevers, Scenario
+from coopsim.production import FarmBook
+from coopsim.scenario import Behaviour, Scenario
 from coopsim.state import NO_COOP, PRIMARY, SHAPLEY, Coops, Farms
 
 
@@ -237,95 +238,6 @@ def _in_central(coops: Coops) -> np.ndarray:
     in_union = coops.union >= 0
     out[in_union] = coops.union[coops.union[in_union]] >= 0
     return out
-
-
-class FarmBook:
-    """Each farm's production and machinery figures at the year's levers (step 2).
-
-    They change only when a farm's land, herd, machinery or farming status changes, or
-    when the cost and market levers do, so :meth:`refresh` recomputes only those farms
-    (a few thousand a year instead of half a million).
-
-    Attributes:
-        output: crop and livestock output (t), (N, 2).
-        value: output at reference prices (currency/year), (N,).
-        need: work needed per asset (ha, t, head), (N, 4).
-        holding: holding cost of the farm's own machines (currency/year), (N, 4).
-        machinery_alone: machinery cost farming alone (currency/year), (N,).
-        production_cost: non-machinery cost (currency/year), (N,).
-        columns: what each farm brings to a coop, one row per quantity (14, N): value,
-            value squared, need (4), machines owned (4), their holding cost (4). Held
-            this way so that summing many farms by group reads contiguous rows.
-    """
-
-    _inputs = ("land_ha", "livestock_head", "owns", "farming", "productivity")
-    _figures = ("output", "value", "need", "holding", "machinery_alone", "production_cost")
-
-    def __init__(self) -> None:
-        self._levers: tuple | None = None
-        self._seen: dict[str, np.ndarray] = {}
-
-    def refresh(self, farms: Farms, costs: Costs, market: MarketLevers) -> None:
-        """Bring the figures up to date with the farms and the levers."""
-        machinery = MachineryPrices.from_scenario(costs, market)
-        if self._levers != (costs, market):
-            rows = slice(None)
-            for name in self._figures:
-                setattr(self, name, None)
-        else:
-            changed = np.zeros(len(farms), bool)
-            for name in self._inputs:
-                diff = getattr(farms, name) != self._seen[name]
-                changed |= diff if diff.ndim == 1 else diff.any(axis=1)
-            rows = np.flatnonzero(changed)
-            if len(rows) == 0:
-                return
-        figures = _farm_figures(farms, rows, costs, market, machinery)
-        for name, values in zip(self._figures, figures, strict=True):
-            if getattr(self, name, None) is None:
-                setattr(self, name, values)
-            else:
-                getattr(self, name)[rows] = values
-        _, value, need, holding, _, _ = figures
-        block = np.concatenate(
-            [value[None], value[None] ** 2, need.T, farms.owns[rows].T, holding.T]
-        )
-        if isinstance(rows, slice):
-            self.columns = np.ascontiguousarray(block)
-        else:
-            self.columns[:, rows] = block
-        self._levers = (costs, market)
-        self._seen = {name: getattr(farms, name).copy() for name in self._inputs}
-        self.machinery = machinery
-
-
-def _farm_figures(
-    farms: Farms,
-    rows: np.ndarray | slice,
-    costs: Costs,
-    market: MarketLevers,
-    machinery: MachineryPrices,
-) -> tuple[np.ndarray, ...]:
-    """Output, value, work needed, holding cost, machinery cost alone and production cost."""
-    farming = farms.farming[rows]
-    land, livestock, owns = farms.land_ha[rows], farms.livestock_head[rows], farms.owns[rows]
-    productivity = farms.productivity[rows] * farming
-    output = np.stack(
-        [
-            land * costs.crop_yield_t_per_ha * productivity,
-            livestock * costs.livestock_yield_t_per_head * productivity,
-        ],
-        axis=-1,
-    )
-    value = output @ np.array([market.price_crop, market.price_livestock])
-    need = work_needed(land, livestock, row_sum(output), costs.hay_ha_per_head)
-    need *= farming[:, None]
-    holding = owns * (machinery.fixed * costs.owned_value_share) * farming[:, None]
-    machinery_alone = row_sum(machinery_cost(need, owns, holding, machinery))
-    production_cost = (
-        costs.crop_cost_per_ha * land + costs.livestock_cost_per_head * livestock
-    ) * farming
-    return output, value, need, holding, machinery_alone, production_cost
 
 
 def price_year(

@@ -26,11 +26,12 @@ from coopsim.agents import Cooperative, Farm
 from coopsim.decisions import DecisionTerms, decide
 from coopsim.economics import rules
 from coopsim.economics.rules import Phase
-from coopsim.economy import FarmBook, YearEconomy, price_year
+from coopsim.economy import YearEconomy, price_year
 from coopsim.memory import keep_freed_memory
 from coopsim.network import build_network, learn_trust, neighbour_mean, spread_awareness
 from coopsim.policy import Treasury
 from coopsim.population import initial_memberships, make_farms, named_order
+from coopsim.production import FarmBook
 from coopsim.records import (
     DECISION_COLUMNS,
     LINEAGE_COLUMNS,
