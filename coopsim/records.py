@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coopsim.state import ACTIVE, NOMINAL, PRIMARY, REGIONAL_UNION
+
 EVENTS = ("joins", "exits", "foundings", "mergers", "dissolutions", "farm_exits")
 
 MODEL_COLUMNS = (
@@ -110,8 +112,6 @@ class YearEvents:
 
 def model_row(model: Any, events: YearEvents) -> dict[str, float]:
     """One row of the model table for the year just simulated, in real units."""
-    from coopsim.state import ACTIVE, NOMINAL, PRIMARY
-
     farms, coops, economy = model.farms, model.coops, model.economy
     scale = model.scale
     farming = farms.farming
@@ -151,7 +151,8 @@ def model_row(model: Any, events: YearEvents) -> dict[str, float]:
             if output_others > 0
             else float("nan")
         ),
-        "coops_unions": int(coops.active(2).sum()),  # one per region at most: not sampled
+        # at most one union per region, and regions are not sampled: not scaled
+        "coops_unions": int(coops.active(REGIONAL_UNION).sum()),
         "secessions": events.counts["secessions"] * scale,
         "nominal_registrations": events.counts["nominal_registrations"] * scale,
         "activations": events.counts["activations"] * scale,
