@@ -160,7 +160,9 @@ def sweep(
 
 
 def _number(x: float) -> str:
-    return "" if x != x else f"{x:,.4g}"  # NaN → empty
+    if x != x:  # NaN: no interval with one replicate
+        return ""
+    return f"{x:,.0f}" if abs(x) >= 1_000 else f"{x:.4g}"
 
 
 def _table(frame: pd.DataFrame, columns: dict[str, str], title: str | None = None) -> Table:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from coopsim.experiments import executor
+from coopsim.experiments.executor import executor_for
 from coopsim.experiments.plan import Plan, PlannedRun, make_plan
 from coopsim.experiments.runner import RunResult, RunTask
 from coopsim.experiments.spec import Experiment
@@ -189,11 +189,12 @@ def run_sweep(
     started_at, clock = _now(), time.perf_counter()
     plan = make_plan(experiment)
     store = RunStore(Path(out))
-    where = executor.describe(workers=workers, scheduler=scheduler)
+    runner = executor_for(workers=workers, scheduler=scheduler)
+    where = runner.description
     report = SweepReport(
         out=store.root, planned=len(plan.runs), points=len(plan.points), executor=where
     )
-    with store.lock():
+    with runner, store.lock():
         if (store.root / MANIFEST).exists():
             previous = store.read_manifest().get("spec_hash")
             if previous != experiment.hash:
@@ -226,7 +227,7 @@ def run_sweep(
             on_start(report)
         state = "interrupted"
         try:
-            for result in executor.execute(tasks, workers=workers, scheduler=scheduler):
+            for result in runner.map(tasks):
                 store.save(result, _record(planned[result.run_id]))
                 if result.ok:
                     report.done += 1
