@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from coopsim import __version__
+from coopsim.dashboard.cli import dashboard
 from coopsim.experiments.cli import analyze, sweep
 from coopsim.explain import farm_history
 from coopsim.model import CoopModel, sized
@@ -224,6 +225,7 @@ def explain(
 
 app.command()(sweep)
 app.command()(analyze)
+app.command()(dashboard)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,78 @@
+"""Time one step of the dashboard: a simulated year plus the redraw of the Explore page.
+
+    python benchmarks/dashboard_step.py [--farms 10000] [--runs 2]
+
+Renders the Explore page (without a browser, as ``solara.render`` does in the tests) on
+the default dashboard scenario (Kazakhstan 2016 at 10,000 simulated farms), then
+presses its Step button year after year up to the horizon, ``--runs`` times (Reset in
+between). Each press is timed from the click until the page's widgets hold the new
+charts, key numbers and village view: the model's step, the copies the page reads,
+the re-render and every PNG drawn. What the browser then takes to paint is not
+included. For comparison the model's step alone is timed on a second run.
+
+The last line printed is one JSON object:
+
+    {"farms": ..., "steps": ..., "step_redraw_ms_median": ..., "step_redraw_ms_p90": ...,
+     "step_redraw_ms_max": ..., "model_step_ms_median": ..., "target_ms": 150, ...}
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+
+import ipyvuetify as v
+import solara
+
+from coopsim.dashboard import explore
+from coopsim.dashboard.state import DEFAULT_FARMS, Run, SessionState, Settings
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--farms", type=int, default=DEFAULT_FARMS, help="simulated farms")
+    parser.add_argument("--runs", type=int, default=2, help="runs to the horizon timed")
+    args = parser.parse_args(argv)
+
+    state = SessionState()
+    state.apply(Settings(source=state.settings.value.source, farms=args.farms))
+    _box, rc = solara.render(explore.Page(state), handle_error=False)
+    step = rc.find(v.Btn, class_="coopsim-step")
+    reset = rc.find(v.Btn, class_="coopsim-reset")
+    years = state.run.scenario.years
+    times = []
+    for _ in range(args.runs):
+        reset.widget.click()
+        for _ in range(years):
+            started = time.perf_counter()
+            step.widget.click()
+            times.append(time.perf_counter() - started)
+        assert len(state.view.value.table) == years
+    rc.close()
+
+    run = Run(state.run.scenario, seed=state.run.seed)
+    model_times = []
+    for _ in range(years):
+        started = time.perf_counter()
+        run.step()
+        model_times.append(time.perf_counter() - started)
+
+    ms = sorted(1000 * t for t in times)
+    result = {
+        "scenario": state.run.scenario.name,
+        "farms": len(state.run.model.farms),
+        "steps": len(ms),
+        "step_redraw_ms_median": round(statistics.median(ms), 1),
+        "step_redraw_ms_p90": round(ms[int(0.9 * (len(ms) - 1))], 1),
+        "step_redraw_ms_max": round(ms[-1], 1),
+        "model_step_ms_median": round(1000 * statistics.median(model_times), 1),
+        "target_ms": 150,
+    }
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()

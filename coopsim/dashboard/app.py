@@ -1,0 +1,86 @@
+"""The dashboard app: five pages under one header with the language switch.
+
+``solara run coopsim.dashboard.app`` serves it (``coopsim dashboard`` does so with the
+project's settings). The layout makes one :class:`SessionState` per browser session
+and hands it to the pages; nothing is shared between sessions.
+"""
+
+from __future__ import annotations
+
+import solara
+
+from coopsim.dashboard import about, classroom, compare, explain, explore
+from coopsim.dashboard.components import CSS, session
+from coopsim.dashboard.i18n import LANGUAGES, Translator
+from coopsim.dashboard.state import SessionState
+
+PAGES = ("explore", "compare", "explain", "classroom", "about")
+"""The pages in the order of the header; the first is the start page."""
+
+
+@solara.component
+def Header(state: SessionState, tr: Translator):
+    """The title, a button per page, and the language switch."""
+    router = solara.use_router()
+    location = router.path.strip("/").split("/")[0] or PAGES[0]
+    with solara.Row(
+        style={
+            "align-items": "center",
+            "flex-wrap": "wrap",
+            "gap": "4px",
+            "padding": "6px 12px",
+            "background": "#1e5631",
+        }
+    ):
+        solara.Text(
+            tr("app.title"),
+            style={
+                "color": "white",
+                "font-size": "1.3em",
+                "font-weight": "600",
+                "margin-right": "16px",
+            },
+        )
+        for page in PAGES:
+            path = "/" if page == PAGES[0] else f"/{page}"
+            solara.Button(
+                tr(f"page.{page}"),
+                text=location != page,
+                color="white" if location == page else None,
+                style={"color": "#1e5631" if location == page else "white"},
+                on_click=lambda path=path: router.push(path),
+                classes=[f"coopsim-tab-{page}"],
+            )
+        solara.v.Spacer()
+        names = list(LANGUAGES.values())
+        solara.ToggleButtonsSingle(
+            value=LANGUAGES[state.lang.value],
+            values=names,
+            on_value=lambda name: state.lang.set(
+                next(k for k, v in LANGUAGES.items() if v == name)
+            ),
+            style={"background": "white"},
+        )
+
+
+@solara.component
+def Layout(children: list | None = None):
+    """Every page's frame: one session state per browser session, the header, the page."""
+    state = solara.use_memo(SessionState, dependencies=[])
+    session.provide(state)
+    tr = Translator(state.lang.value)
+    solara.Title(tr("app.title"))
+    solara.Style(CSS)
+    with solara.Column(style={"padding": "0", "gap": "0"}):
+        Header(state, tr)
+        with solara.Column(style={"padding": "12px"}):
+            solara.Column(children=children or [])
+
+
+routes = [
+    solara.Route(path="/", component=explore.Page, label="Explore", layout=Layout),
+    solara.Route(path="compare", component=compare.Page, label="Compare"),
+    solara.Route(path="explain", component=explain.Page, label="Explain"),
+    solara.Route(path="classroom", component=classroom.Page, label="Classroom"),
+    solara.Route(path="about", component=about.Page, label="About"),
+]

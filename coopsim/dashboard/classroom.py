@@ -1,0 +1,119 @@
+"""Classroom: the article's village, year by year, told in large type.
+
+One farm has a tractor, one a truck, one a combine, others barns. Each step shows
+who pools what in which coop, what each farm's machinery costs alone and through the
+coop, its income, and the decisions of the year in words.
+"""
+
+from __future__ import annotations
+
+import html
+
+import solara
+
+from coopsim.dashboard.components import VillageImage, use_session
+from coopsim.dashboard.i18n import Translator
+from coopsim.dashboard.narrate import decision_text, pooled, short_name
+from coopsim.dashboard.state import Run, SessionState, View
+from coopsim.scenario import ASSETS
+from coopsim.state import NO_COOP
+
+
+def farm_table(run: Run, view: View, tr: Translator) -> str:
+    """The village's farms as an HTML table: machines, costs and income of the year."""
+    currency = run.scenario.currency
+    owns = run.model.farms.owns
+    head = "".join(
+        f"<th>{html.escape(tr(k))}</th>"
+        for k in (
+            "classroom.farm",
+            "classroom.owns",
+            "classroom.coop_col",
+            "classroom.machinery_alone",
+            "classroom.machinery_coop",
+            "classroom.income",
+            "classroom.income_alone",
+        )
+    )
+    rows = []
+    for f in range(len(view.coop)):
+        owned = ", ".join(tr(f"asset.{a}") for i, a in enumerate(ASSETS) if owns[f, i]) or "–"
+        coop = "–" if view.coop[f] == NO_COOP else str(int(view.coop[f]))
+        if len(view.income):
+            # the year was priced with the memberships at its start: a machinery share
+            # exists only for farms that sold through a coop this year
+            share = view.machinery_share[f]
+            money = [
+                tr.money(view.machinery_alone[f], currency),
+                tr.money(share, currency) if share > 0 else "–",
+                tr.money(view.income[f], currency),
+                tr.money(view.payoff_alone[f], currency),
+            ]
+        else:
+            money = ["–"] * 4
+        cells = [short_name(run, f), owned, coop, *money]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    body = "".join(rows)
+    return (
+        f"<table class='coopsim-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+@solara.component
+def Page(state: SessionState | None = None):
+    """The Classroom page."""
+    state = use_session(state)
+    tr = Translator(state.lang.value)
+    view = state.classroom_view.value
+    run = state.classroom
+    scenario = run.scenario
+    started = view.year >= scenario.start_year
+    with solara.Column(classes=["coopsim-classroom"]):
+        solara.HTML(tag="h1", unsafe_innerHTML=html.escape(scenario.name))
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Button(
+                tr("classroom.step"),
+                icon_name="mdi-step-forward",
+                on_click=state.classroom_step,
+                disabled=run.done,
+                color="primary",
+                x_large=True,
+                classes=["coopsim-classroom-step"],
+            )
+            solara.Button(
+                tr("classroom.reset"),
+                icon_name="mdi-restore",
+                on_click=state.classroom_reset,
+                outlined=True,
+                x_large=True,
+            )
+            solara.Text(
+                tr("classroom.year", year=view.year)
+                if started
+                else tr("classroom.before", year=scenario.start_year),
+                style={"font-size": "1.6em", "font-weight": "600", "margin-left": "16px"},
+            )
+        with solara.Columns([2, 3]):
+            with solara.Column():
+                VillageImage(run, view, tr, 0, size=5.5)
+            with solara.Column():
+                if not started:
+                    solara.Markdown(tr("classroom.intro"))
+                else:
+                    solara.Text(tr("classroom.pooling"), style={"font-weight": "600"})
+                    for line in pooled(run, view, tr):
+                        solara.Markdown(line)
+                    decisions = run.decisions()
+                    now = decisions[decisions["year"] == view.year]
+                    solara.Text(tr("classroom.decisions"), style={"font-weight": "600"})
+                    if not len(now):
+                        solara.Markdown(tr("classroom.no_decisions"))
+                    for row in now.to_dict("records"):
+                        solara.Markdown(
+                            f"**{html.escape(short_name(run, int(row['farm'])))}** · "
+                            + decision_text(row, tr, scenario.currency)
+                        )
+        if started:
+            solara.Text(tr("classroom.table_title", year=view.year), style={"font-weight": "600"})
+            solara.HTML(tag="div", unsafe_innerHTML=farm_table(run, view, tr))
+            solara.Markdown(tr("classroom.table_note"))

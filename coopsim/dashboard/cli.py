@@ -1,0 +1,54 @@
+"""``coopsim dashboard``: serve the browser dashboard on this machine.
+
+Solara is imported only when the command runs, so the rest of the command line works
+without the ``dashboard`` extra. The server runs in Solara's production mode, without
+telemetry or a version check (nothing leaves the machine), and every browser asset
+comes from the locally installed ``solara-assets``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+APP = "coopsim.dashboard.app"
+ASSET = "@widgetti/solara-vuetify-app@10.1.1"
+"""The browser bundle Solara's page loads first (from ``<venv>/share/solara/cdn``)."""
+
+
+def dashboard(
+    port: Annotated[
+        int, typer.Option(help="Port to listen on (0: any free port).", min=0, max=65535)
+    ] = 8765,
+    host: Annotated[
+        str,
+        typer.Option(help="Address to listen on; the default keeps it to this machine."),
+    ] = "localhost",
+) -> None:
+    """Serve the browser dashboard: explore, compare and explain scenarios; a classroom."""
+    # settings are read when Solara is first imported: set them before
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "15m")
+    try:
+        from solara.__main__ import cli as solara_cli
+        from solara.server import settings
+    except ImportError:
+        typer.echo(
+            "error: the dashboard needs the 'dashboard' extra: "
+            "bash scripts/bootstrap.sh test,dashboard",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+    if not (Path(settings.assets.proxy_cache_dir) / ASSET).is_dir():
+        typer.echo(
+            f"warning: {ASSET} is not in {settings.assets.proxy_cache_dir}; the page will try "
+            "to fetch its scripts from the internet (install solara-assets, see pyproject.toml)",
+            err=True,
+        )
+    args = ["run", APP, "--host", host, "--port", str(port), "--production"]
+    args += ["--no-check-version", "--no-open", "--log-level", "warning"]
+    sys.exit(solara_cli.main(args=args, standalone_mode=False))

@@ -1,0 +1,309 @@
+"""Compare: two or three policy arms on the same scenario, over several replicates.
+
+The arms share the scenario set on the Explore page and differ in the levers each arm
+holds at another value from a given year. Replicate r of every arm uses the same seed
+(common random numbers), so the table of differences compares like with like.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from dataclasses import replace
+
+import solara
+
+from coopsim import ScenarioError, sized
+from coopsim.dashboard import exports, levers
+from coopsim.dashboard.charts import compare_png
+from coopsim.dashboard.comparison import (
+    KEY_COLUMNS,
+    PERCENT,
+    Arm,
+    Edit,
+    horizon_differences,
+    run_arms,
+)
+from coopsim.dashboard.components import use_session
+from coopsim.dashboard.explore import shown
+from coopsim.dashboard.i18n import Translator, sign
+from coopsim.dashboard.state import LIMITS, Comparison, SessionState, clamp
+
+CHARTED = (
+    "coops_active",
+    "coops_nominal",
+    "membership_rate",
+    "coop_market_share",
+    "farm_income_mean",
+    "subsidy_paid",
+)
+
+
+def default_arms(state: SessionState, tr: Translator) -> list[Arm]:
+    """As set; without KPI pressure; with a higher member grant from the second year."""
+    start = state.run.scenario.start_year
+    return [
+        Arm(tr("compare.arm_as_set")),
+        Arm(tr("compare.arm_no_kpi"), (Edit("kpi_pressure", 0.0, start),)),
+        Arm(tr("compare.arm_grant"), (Edit("member_grant", 300_000.0, start + 1),)),
+    ]
+
+
+@solara.component
+def ArmEditor(state: SessionState, tr: Translator, index: int, arm: Arm, on_arm):
+    """One arm: its name and the levers it holds at other values, each from a year."""
+    scenario = state.run.scenario
+    policy = levers.levers("policy")
+    names = [n for n, lv in policy.items() if lv.kind in ("number", "integer")]
+    labels = {n: tr.lever("policy", n, "")[0] for n in names}
+    by_label = {v: k for k, v in labels.items()}
+    years = [str(y) for y in range(scenario.start_year, scenario.end_year + 1)]
+    error = solara.use_reactive("")
+
+    def set_edit(i: int, **change: object) -> None:
+        edits = list(arm.edits)
+        edits[i] = replace(edits[i], **change)
+        on_arm(replace(arm, edits=tuple(edits)))
+
+    def typed(i: int, text: str) -> None:
+        try:
+            value = levers.parse(policy[arm.edits[i].lever], text)
+        except ValueError:
+            error.set(tr("explore.not_a_number", text=text))
+            return
+        error.set("")
+        set_edit(i, value=value)
+
+    with solara.Card(tr("compare.arm", n=index + 1), style={"min-width": "320px", "flex": "1"}):
+        solara.InputText(
+            tr("compare.arm_name"),
+            value=arm.name,
+            on_value=lambda v: on_arm(replace(arm, name=v.strip() or arm.name)),
+            continuous_update=False,
+        )
+        if not arm.edits:
+            solara.Text(tr("compare.no_edits"), classes=["coopsim-help"])
+        for i, edit in enumerate(arm.edits):
+            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                solara.Select(
+                    tr("explore.change_lever"),
+                    values=list(by_label),
+                    value=labels[edit.lever],
+                    on_value=lambda v, i=i: set_edit(i, lever=by_label[v]),
+                    style={"max-width": "220px"},
+                )
+                unit = tr.unit(policy[edit.lever].unit, scenario.currency)
+                solara.InputText(
+                    f"{tr('explore.change_value')} ({unit})",
+                    value=shown(edit.value),
+                    on_value=lambda v, i=i: typed(i, v),
+                    continuous_update=False,
+                    style={"max-width": "150px"},
+                )
+                solara.Select(
+                    tr("compare.from_year"),
+                    values=years,
+                    value=str(edit.year),
+                    on_value=lambda v, i=i: set_edit(i, year=int(v)),
+                    style={"max-width": "110px"},
+                )
+                solara.Button(
+                    icon_name="mdi-delete",
+                    icon=True,
+                    on_click=lambda i=i: on_arm(
+                        replace(arm, edits=arm.edits[:i] + arm.edits[i + 1 :])
+                    ),
+                )
+        if len(arm.edits) < 4:
+            solara.Button(
+                tr("compare.add_edit"),
+                text=True,
+                on_click=lambda: on_arm(
+                    replace(arm, edits=(*arm.edits, Edit("member_grant", 0.0, scenario.start_year)))
+                ),
+            )
+        if error.value:
+            solara.Error(error.value)
+
+
+def _table_html(comparison: Comparison, tr: Translator) -> str:
+    currency = comparison.scenario.currency
+
+    def fmt(column: str, value: float, signed: bool = False) -> str:
+        if value != value:  # NaN
+            return "–"
+        if column in PERCENT:
+            text = tr.number(100 * value, 2) + " %"
+        elif column in ("mean_coop_size", "farm_income_gini"):
+            text = tr.number(value, 2)
+        else:
+            text = tr.number(value)
+        if column in ("farm_income_mean", "subsidy_paid", "subsidy_per_active_member"):
+            text += f" {sign(currency)}"
+        return ("+" if signed and value > 0 else "") + text
+
+    arms = comparison.arms
+    head = "".join(f"<th>{html.escape(a)}</th>" for a in arms)
+    diff_head = "".join(f"<th>{html.escape(a)} − {html.escape(arms[0])}</th>" for a in arms[1:])
+    rows = []
+    table = comparison.differences
+    for column in KEY_COLUMNS:
+        part = table[table["column"] == column].set_index("arm")
+        means = "".join(f"<td>{fmt(column, part.loc[a, 'mean'])}</td>" for a in arms)
+        diffs = "".join(
+            f"<td><b>{fmt(column, part.loc[a, 'difference'], True)}</b><br><small>"
+            f"[{fmt(column, part.loc[a, 'low'], True)}; "
+            f"{fmt(column, part.loc[a, 'high'], True)}]</small></td>"
+            for a in arms[1:]
+        )
+        rows.append(f"<tr><td>{html.escape(tr(f'series.{column}'))}</td>{means}{diffs}</tr>")
+    return (
+        f"<table class='coopsim-table'><thead><tr><th></th>{head}{diff_head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+@solara.component
+def Results(comparison: Comparison, tr: Translator):
+    """Overlaid charts with replicate bands, the table of differences and the downloads."""
+    spec = comparison.scenario
+    year = spec.end_year
+    solara.Text(
+        tr(
+            "compare.result",
+            n=len(comparison.arms),
+            replicates=comparison.replicates,
+            seed=comparison.seed,
+            last=comparison.seed + comparison.replicates - 1,
+        ),
+        style={"font-weight": "600"},
+    )
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}, classes=["coopsim-chart"]):
+        for column in CHARTED:
+            unit = (
+                "%"
+                if column in PERCENT
+                else (
+                    sign(spec.currency)
+                    if "income" in column or "subsidy" in column
+                    else tr("compare.count")
+                )
+            )
+            solara.Image(
+                compare_png(
+                    comparison.results,
+                    column,
+                    100.0 if column in PERCENT else 1.0,
+                    tr,
+                    (spec.start_year, year),
+                    unit,
+                )
+            )
+    solara.Text(
+        tr("compare.table_title", year=int(comparison.results["year"].max())),
+        style={"font-weight": "600", "margin-top": "8px"},
+    )
+    solara.Text(tr("compare.table_note"), classes=["coopsim-help"])
+    solara.HTML(tag="div", unsafe_innerHTML=_table_html(comparison, tr))
+    stem = exports.file_stem(spec.name)
+    with solara.Row():
+        solara.FileDownload(
+            exports.csv_bytes(comparison.results),
+            f"{stem}_comparison_runs.csv",
+            label=tr("compare.csv_runs"),
+            mime_type="text/csv",
+        )
+        solara.FileDownload(
+            exports.csv_bytes(comparison.differences),
+            f"{stem}_comparison_horizon.csv",
+            label=tr("compare.csv_table"),
+            mime_type="text/csv",
+        )
+
+
+@solara.component
+def Page(state: SessionState | None = None):
+    """The Compare page."""
+    state = use_session(state)
+    tr = Translator(state.lang.value)
+    _ = state.settings.value  # the base scenario is the one set on Explore
+    run = state.run
+    arms = state.arms.value if state.arms.value is not None else default_arms(state, tr)
+    count = solara.use_reactive(2)
+    replicates = solara.use_reactive(3)
+    farms = solara.use_reactive(min(5_000, len(run.model.farms)))
+    request = solara.use_reactive(0)
+    progress = solara.use_reactive(0.0)
+    error = solara.use_reactive("")
+
+    def set_arm(i: int, arm: Arm) -> None:
+        new = list(arms)
+        new[i] = arm
+        state.arms.set(new)
+
+    def compute(cancel: threading.Event) -> None:
+        if request.value == 0:
+            return
+        base = run.scenario
+        if not base.population.named_farms:
+            base = sized(
+                base, farms=min(clamp(farms.value, LIMITS.compare_farms), base.population.farms)
+            )
+        chosen = arms[: clamp(count.value, LIMITS.arms)]
+        names = [a.name for a in chosen]
+        if len(set(names)) < len(names):
+            error.set(tr("compare.same_names"))
+            return
+        n = clamp(replicates.value, LIMITS.replicates)
+        try:
+            results = run_arms(base, chosen, n, run.seed, progress=progress.set, cancel=cancel)
+        except ScenarioError as exc:
+            error.set(str(exc))
+            return
+        if cancel.is_set():
+            return
+        state.comparison.set(
+            Comparison(base, names, n, run.seed, results, horizon_differences(results))
+        )
+
+    task = solara.use_thread(compute, dependencies=[request.value], intrusive_cancel=False)
+    running = task.state == solara.ResultState.RUNNING
+
+    def start() -> None:
+        error.set("")
+        progress.set(0.0)
+        request.set(request.value + 1)
+
+    solara.Markdown(tr("compare.intro", scenario=run.scenario.name, seed=run.seed))
+    with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.ToggleButtonsSingle(value=count.value, values=[2, 3], on_value=count.set)
+        solara.Text(tr("compare.arms"))
+        solara.InputInt(
+            tr("compare.replicates", low=LIMITS.replicates[0], high=LIMITS.replicates[1]),
+            value=replicates,
+            continuous_update=False,
+        )
+        if not run.scenario.population.named_farms:
+            low, high = LIMITS.compare_farms
+            solara.InputInt(
+                tr("compare.farms", low=f"{low:,}", high=f"{high:,}"),
+                value=farms,
+                continuous_update=False,
+            )
+    with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+        for i, arm in enumerate(arms[: count.value]):
+            ArmEditor(state, tr, i, arm, lambda a, i=i: set_arm(i, a))
+    solara.Button(
+        tr("compare.run"),
+        icon_name="mdi-play",
+        on_click=start,
+        disabled=running,
+        color="primary",
+        classes=["coopsim-compare-run"],
+    )
+    if running:
+        solara.ProgressLinear(value=100 * progress.value)
+    if error.value:
+        solara.Error(error.value)
+    if state.comparison.value is not None:
+        Results(state.comparison.value, tr)

@@ -1,0 +1,94 @@
+"""Pieces several pages share: the session context, big numbers, the village view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import solara
+
+from coopsim.dashboard.i18n import Translator
+from coopsim.dashboard.state import Run, SessionState, View
+from coopsim.dashboard.village import VillageDrawing, busiest, farms_of, villages
+
+session = solara.create_context(None)
+"""The browser session's :class:`SessionState`, provided by the app's layout."""
+
+CSS = """
+.coopsim-big { font-size: 1.9em; font-weight: 600; line-height: 1.1; }
+.coopsim-small { font-size: 0.85em; color: #555; }
+.coopsim-help { font-size: 0.8em; color: #666; margin: -10px 0 6px 0; }
+.coopsim-classroom { font-size: 1.35em; line-height: 1.5; }
+.coopsim-classroom h1 { font-size: 2.1em; }
+.coopsim-classroom table td, .coopsim-classroom table th { padding: 4px 12px; }
+.coopsim-chart img { max-width: 100%; }
+"""
+
+
+def use_session(state: SessionState | None) -> SessionState:
+    """The session state: the one given (tests), else the one the layout provides."""
+    provided = solara.use_context(session)
+    chosen = state if state is not None else provided
+    if chosen is None:
+        raise RuntimeError("no session state: render pages inside the app's Layout")
+    return chosen
+
+
+@solara.component
+def BigNumber(label: str, value: str, note: str = ""):
+    """A key number shown large, with its label above and a note below."""
+    with solara.Card(style={"min-width": "150px", "margin": "4px"}, margin=0):
+        solara.Text(label, classes=["coopsim-small"])
+        solara.Div(children=[value], classes=["coopsim-big"])
+        if note:
+            solara.Text(note, classes=["coopsim-small"])
+
+
+@solara.component
+def VillagePicker(run: Run, view: View, tr: Translator, village: solara.Reactive[int]):
+    """Choose the village shown: by number, or the one with the most coop members."""
+    count = villages(run.village)
+    with solara.Row(style={"align-items": "center"}):
+        solara.InputInt(
+            tr("village.number", count=count - 1),
+            value=shown_village(run, view, village.value),
+            on_value=lambda v: village.set(max(0, min(count - 1, v))),
+            continuous_update=False,
+        )
+        solara.Button(
+            tr("village.busiest"),
+            text=True,
+            on_click=lambda: village.set(busiest(view, run.village)),
+        )
+
+
+def shown_village(run: Run, view: View, village: int) -> int:
+    """The village to draw: the chosen one, else the busiest (kept while it has members)."""
+    if 0 <= village < villages(run.village):
+        return village
+    run.auto_village = busiest(view, run.village, run.auto_village)
+    return run.auto_village
+
+
+@solara.component
+def VillageImage(
+    run: Run, view: View, tr: Translator, v: int, highlight: int | None = None, size: float = 4.6
+):
+    """The village's network coloured by cooperative (its layout kept while the run lasts)."""
+    drawing = solara.use_memo(
+        lambda: VillageDrawing(run.model.network, run.village, v, size),
+        dependencies=[id(run), v, size],
+    )
+    solara.Image(drawing.png(view, tr, names=run.names or None, highlight=highlight))
+
+
+@solara.component
+def FarmPicker(run: Run, tr: Translator, v: int, farm: int, on_farm: Callable[[int], None]):
+    """Choose a farm of the village by its number (or name, for named farms)."""
+    farms = farms_of(run.village, v).tolist()
+    labels = {f: (f"{f} · {run.names[f]}" if run.names else str(f)) for f in farms}
+    solara.Select(
+        tr("village.farm"),
+        values=list(labels.values()),
+        value=labels.get(farm),
+        on_value=lambda text: on_farm(int(str(text).split(" ")[0])),
+    )

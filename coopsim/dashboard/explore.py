@@ -1,0 +1,418 @@
+"""Explore: pick a scenario, set the levers, run it year by year and watch the charts.
+
+Every change of a lever starts the run again from its first year, so what the charts
+show always follows from the settings on the left.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import solara
+
+from coopsim.dashboard import exports, levers
+from coopsim.dashboard.charts import PANELS, LiveChart, charts_png
+from coopsim.dashboard.components import (
+    BigNumber,
+    FarmPicker,
+    VillageImage,
+    VillagePicker,
+    shown_village,
+    use_session,
+)
+from coopsim.dashboard.i18n import Translator
+from coopsim.dashboard.levers import Lever
+from coopsim.dashboard.state import LIMITS, SessionState, Settings, View
+
+
+def shown(value: object) -> str:
+    """A lever's value as it is typed: ``500,000``, ``0.25``, ``0.1; 0.08``, or empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(f"{v:g}" for v in value)
+    if isinstance(value, float | int) and float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:g}"
+
+
+def range_text(lever: Lever, tr: Translator) -> str:
+    """The accepted range, e.g. ``0 – 1`` or ``≥ 0``, with an empty value's meaning."""
+    low = "" if lever.low is None else shown(lever.low)
+    high = "" if lever.high is None else shown(lever.high)
+    if lever.kind == "switch":
+        return ""
+    if low and high:
+        text = f"{low} – {high}"
+    elif low:
+        text = f"{'>' if lever.low_open else '≥'} {low}"
+    else:
+        text = f"≤ {high}"
+    if lever.optional:
+        text += "; " + tr("explore.empty_means_none")
+    return tr("explore.range", range=text)
+
+
+@solara.component
+def LeverInput(state: SessionState, lever: Lever, tr: Translator):
+    """One lever: its value (at the start), unit, range, help and scheduled changes."""
+    scenario = state.run.scenario
+    label, help_text = tr.lever(lever.section, lever.name, lever.help)
+    value = lever.value_in(scenario)
+    if lever.kind == "switch":
+        solara.Checkbox(
+            label=label, value=bool(value), on_value=lambda v: state.set_value(lever.key, v)
+        )
+    else:
+        unit = tr.unit(lever.unit, scenario.currency)
+
+        def typed(text: str) -> None:
+            try:
+                state.set_value(lever.key, levers.parse(lever, text))
+            except ValueError:
+                state.error.set(f"{lever.key}: {tr('explore.not_a_number', text=text)}")
+
+        solara.InputText(
+            f"{label} ({unit})", value=shown(value), on_value=typed, continuous_update=False
+        )
+    notes = [help_text, range_text(lever, tr)]
+    if lever.section == "policy":
+        later = [
+            f"{y} → {shown(v)}" for y, name, v in levers.change_rows(scenario) if name == lever.name
+        ]
+        if later:
+            notes.append(tr("explore.scheduled", changes=", ".join(later)))
+    solara.Text(" ".join(n for n in notes if n), classes=["coopsim-help"])
+
+
+@solara.component
+def LeverGroups(state: SessionState, tr: Translator):
+    """Every policy and market lever, grouped; the inputs of one group are shown at a time.
+
+    (Only one group's inputs exist at once: the page stays light, which keeps each
+    redraw after a simulated year quick.)
+    """
+    _ = state.settings.value  # re-render when the settings (and so the scenario) change
+    groups = {
+        tr(f"group.{section}.{group}"): members
+        for section in ("policy", "market")
+        for group, members in levers.grouped(section).items()
+    }
+    open_group = solara.use_reactive(next(iter(groups)))
+    solara.Text(tr("explore.levers"), style={"font-weight": "600", "margin-top": "8px"})
+    solara.Select(tr("explore.lever_group"), values=list(groups), value=open_group)
+    for lever in groups.get(open_group.value, []):
+        LeverInput(state, lever, tr)
+
+
+@solara.component
+def ChangesEditor(state: SessionState, tr: Translator):
+    """The schedule of policy changes by year: remove a change or add one."""
+    _ = state.settings.value  # re-render when the scenario changes
+    scenario = state.run.scenario
+    policy = levers.levers("policy")
+    names = [n for n, lv in policy.items() if lv.kind in ("number", "integer", "switch")]
+    labels = {tr.lever("policy", n, "")[0]: n for n in names}
+    year = solara.use_reactive(min(scenario.start_year + 1, scenario.end_year))
+    chosen = solara.use_reactive(next(iter(labels)))
+    text = solara.use_reactive("")
+
+    def change(y: int, name: str, value: object) -> None:
+        state.set_changes(levers.changes_with(scenario, y, name, value))
+
+    def add() -> None:
+        name = labels[chosen.value]
+        try:
+            value = levers.parse(policy[name], text.value)
+        except ValueError:
+            state.error.set(
+                f"policy.changes.{year.value}.{name}: {tr('explore.not_a_number', text=text.value)}"
+            )
+            return
+        change(year.value, name, value)
+
+    with solara.Details(summary=tr("explore.changes", n=len(levers.change_rows(scenario)))):
+        for y, name, value in levers.change_rows(scenario):
+            with solara.Row(style={"align-items": "center"}):
+                solara.Text(f"{y}: {tr.lever('policy', name, '')[0]} → {shown(value)}")
+                solara.Button(
+                    icon_name="mdi-delete",
+                    icon=True,
+                    on_click=lambda y=y, name=name: change(y, name, None),
+                )
+        years = [str(y) for y in range(scenario.start_year, scenario.end_year + 1)]
+        solara.Select(
+            tr("explore.change_year"),
+            values=years,
+            value=str(year.value),
+            on_value=lambda v: year.set(int(v)),
+        )
+        solara.Select(tr("explore.change_lever"), values=list(labels), value=chosen)
+        solara.InputText(tr("explore.change_value"), value=text, continuous_update=True)
+        solara.Button(tr("explore.add_change"), on_click=add, outlined=True)
+
+
+@solara.component
+def ScenarioPicker(state: SessionState, tr: Translator):
+    """The scenario files, an upload, and what the chosen scenario is about."""
+    settings = state.settings.value
+    catalogue = state.catalogue.value
+    solara.Select(
+        tr("explore.scenario"), values=list(catalogue), value=settings.source, on_value=state.choose
+    )
+
+    def dropped(info: dict) -> None:
+        if info["size"] > LIMITS.upload_bytes:
+            state.upload_error.set(
+                tr("explore.too_big", name=info["name"], limit=f"{LIMITS.upload_bytes:,}")
+            )
+            return
+        state.upload(info["name"], info["file_obj"].read(LIMITS.upload_bytes + 1))
+
+    solara.FileDrop(
+        label=tr("explore.upload", limit=LIMITS.upload_bytes // 1000), on_file=dropped, lazy=True
+    )
+    if state.upload_error.value:
+        solara.Error(tr("explore.upload_error", message=state.upload_error.value))
+    base = state.base
+    with solara.Details(summary=base.name):
+        solara.Markdown(base.description.strip() or "–")
+
+
+@solara.component
+def RunSettings(state: SessionState, tr: Translator):
+    """Farms, years and seed: bounded, applied when changed."""
+    settings = state.settings.value
+    scenario = state.run.scenario
+
+    def set_(**change: object) -> None:
+        state.apply(Settings(**{**settings.__dict__, **change}))
+
+    named = bool(scenario.population.named_farms)
+    low, high = LIMITS.farms
+    solara.InputInt(
+        tr("explore.farms", low=f"{low:,}", high=f"{high:,}"),
+        value=len(state.run.model.farms),
+        on_value=lambda v: set_(farms=max(low, min(high, v))),
+        disabled=named,
+        continuous_update=False,
+    )
+    solara.Text(
+        tr(
+            "explore.scale",
+            scale=tr.number(scenario.population.scale, 1),
+            farms=tr.number(scenario.population.farms),
+        ),
+        classes=["coopsim-help"],
+    )
+    solara.InputInt(
+        tr("explore.years", low=LIMITS.years[0], high=LIMITS.years[1]),
+        value=scenario.years,
+        on_value=lambda v: set_(years=v),
+        continuous_update=False,
+    )
+    solara.InputInt(
+        tr("explore.seed"),
+        value=state.run.seed,
+        on_value=lambda v: set_(seed=max(0, v)),
+        continuous_update=False,
+    )
+
+
+@solara.component
+def Controls(state: SessionState, tr: Translator):
+    """Reset, step, play/pause, run to the horizon, and the speed of play."""
+    playing = state.playing.value
+    done = state.done.value
+
+    def play(cancel: threading.Event) -> None:
+        while playing and not cancel.is_set() and not state.run.done:
+            state.step()
+            cancel.wait(state.delay.value)
+
+    solara.use_thread(play, dependencies=[playing], intrusive_cancel=False)
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "4px"}):
+        solara.Button(
+            tr("explore.reset"),
+            icon_name="mdi-restore",
+            on_click=state.reset,
+            outlined=True,
+            classes=["coopsim-reset"],
+        )
+        solara.Button(
+            tr("explore.step"),
+            icon_name="mdi-step-forward",
+            on_click=state.step,
+            disabled=done or playing,
+            color="primary",
+            classes=["coopsim-step"],
+        )
+        if playing:
+            solara.Button(
+                tr("explore.pause"),
+                icon_name="mdi-pause",
+                on_click=lambda: state.playing.set(False),
+                classes=["coopsim-pause"],
+            )
+        else:
+            solara.Button(
+                tr("explore.play"),
+                icon_name="mdi-play",
+                on_click=lambda: state.playing.set(True),
+                disabled=done,
+                classes=["coopsim-play"],
+            )
+        solara.Button(
+            tr("explore.run_all"),
+            icon_name="mdi-fast-forward",
+            on_click=state.run_to_end,
+            disabled=done or playing,
+            classes=["coopsim-run-all"],
+        )
+    solara.SliderFloat(tr("explore.delay"), value=state.delay, min=0.0, max=2.0, step=0.1)
+
+
+@solara.component
+def KeyNumbers(state: SessionState, view: View, tr: Translator):
+    """The latest year's key numbers, large."""
+    scenario = state.run.scenario
+    if not len(view.table):
+        solara.Text(tr("explore.not_started", start=scenario.start_year), classes=["coopsim-year"])
+        return
+    row = view.table.iloc[-1]
+    currency = scenario.currency
+    title = "explore.at_horizon" if state.run.done else "explore.in_year"
+    solara.Text(tr(title, year=int(row["year"]), end=scenario.end_year), classes=["coopsim-year"])
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        BigNumber(
+            tr("series.coops_active"),
+            tr.number(row["coops_active"]),
+            tr("explore.nominal_note", n=tr.number(row["coops_nominal"])),
+        )
+        BigNumber(
+            tr("series.members"),
+            tr.number(row["members"]),
+            tr("explore.of_farms", share=tr.percent(row["membership_rate"])),
+        )
+        BigNumber(tr("series.mean_coop_size"), tr.number(row["mean_coop_size"], 1))
+        BigNumber(tr("series.coop_market_share"), tr.percent(row["coop_market_share"]))
+        BigNumber(
+            tr("series.farm_income_mean"),
+            tr.money(row["farm_income_mean"], currency),
+            tr("explore.gini", gini=tr.number(row["farm_income_gini"], 2)),
+        )
+        BigNumber(
+            tr("series.subsidy_paid"),
+            tr.money(row["subsidy_paid"], currency),
+            tr("explore.total", total=tr.money(view.table["subsidy_paid"].sum(), currency)),
+        )
+
+
+@solara.component
+def Charts(state: SessionState, view: View, tr: Translator):
+    """The live charts of the model table."""
+    run = state.run
+    years = (run.scenario.start_year, run.scenario.end_year)
+    charts = solara.use_memo(
+        lambda: [LiveChart(p, tr, years, run.scenario.currency) for p in PANELS],
+        dependencies=[id(run), tr.lang],
+    )
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}, classes=["coopsim-chart"]):
+        for chart in charts:
+            solara.Image(chart.png(view.table))
+
+
+@solara.component
+def Village(state: SessionState, view: View, tr: Translator):
+    """One village's network coloured by coop, and a farm to explain."""
+    run = state.run
+    v = shown_village(run, view, state.village.value)
+    router = solara.use_router()
+
+    def explain(farm: int) -> None:
+        state.farm.set(farm)
+        state.village.set(v)
+        router.push("explain")
+
+    solara.Text(tr("village.title"), style={"font-weight": "600"})
+    VillagePicker(run, view, tr, state.village)
+    VillageImage(run, view, tr, v)
+    FarmPicker(run, tr, v, -1, explain)
+    solara.Text(tr("village.pick_to_explain"), classes=["coopsim-help"])
+
+
+@solara.component
+def Exports(state: SessionState, tr: Translator):
+    """Downloads: the tables as CSV, the charts as PNG, the scenario as TOML (made on click)."""
+    _ = state.settings.value  # the file names follow the scenario and seed; contents are made
+    stem = exports.file_stem(state.run.scenario.name)  # from the run as it is at the click
+
+    def table(name: str) -> bytes:
+        run = state.run
+        with run.lock:
+            model = run.model
+            tables = {
+                "model": model.table,
+                "lineage": model.lineage_table,
+                "payments": model.payments_table,
+            }
+            return exports.csv_bytes(tables[name]())
+
+    def charts() -> bytes:
+        run = state.run
+        with run.lock:
+            data = run.model.table()
+        years = (run.scenario.start_year, run.scenario.end_year)
+        return charts_png(data, tr, years, run.scenario.currency)
+
+    def scenario() -> bytes:
+        run = state.run
+        years_run = run.model.year - run.scenario.start_year
+        return exports.scenario_toml(run.scenario, run.seed, years_run).encode("utf-8")
+
+    solara.Text(tr("explore.exports"), style={"font-weight": "600"})
+    with solara.Column(style={"gap": "4px"}):
+        for name in ("model", "lineage", "payments"):
+            solara.FileDownload(
+                lambda name=name: table(name),
+                f"{stem}_{name}.csv",
+                label=tr(f"explore.csv_{name}"),
+                mime_type="text/csv",
+            )
+        solara.FileDownload(
+            charts, f"{stem}_charts.png", label=tr("explore.png"), mime_type="image/png"
+        )
+        solara.FileDownload(
+            scenario,
+            f"{stem}_seed{state.run.seed}.toml",
+            label=tr("explore.toml"),
+            mime_type="application/toml",
+        )
+
+
+@solara.component
+def RunView(state: SessionState, tr: Translator):
+    """Everything that follows the run year by year (the one part redrawn after a step)."""
+    view = state.view.value
+    KeyNumbers(state, view, tr)
+    Charts(state, view, tr)
+    Village(state, view, tr)
+
+
+@solara.component
+def Page(state: SessionState | None = None):
+    """The Explore page."""
+    state = use_session(state)
+    tr = Translator(state.lang.value)
+    with solara.Columns([1, 3]):
+        with solara.Column():
+            ScenarioPicker(state, tr)
+            RunSettings(state, tr)
+            if state.error.value:
+                solara.Error(tr("explore.value_error", message=state.error.value))
+            Controls(state, tr)
+            ChangesEditor(state, tr)
+            LeverGroups(state, tr)
+        with solara.Column():
+            RunView(state, tr)
+            Exports(state, tr)

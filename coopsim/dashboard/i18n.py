@@ -1,0 +1,107 @@
+"""The dashboard's words in English, Kazakh and Russian, read from ``locales/<lang>.toml``.
+
+Every piece of text the pages show is looked up here by a dotted key
+(``tr("explore.step")``); the translations live in data files, not in the code. Lever
+labels and help are keyed by the scenario field (``lever.policy.member_grant``), units by
+the unit string the schema gives (``unit."currency/coop"``). English falls back to the
+scenario schema's own help text, so the English file need not repeat it.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from importlib import resources
+from typing import Any
+
+LANGUAGES: dict[str, str] = {"en": "English", "kk": "Қазақша", "ru": "Русский"}
+"""Language codes and how each language calls itself (shown in the switch)."""
+
+CURRENCY_SIGNS = {"KZT": "₸", "EUR": "€", "USD": "$", "JPY": "¥", "CAD": "C$"}
+
+
+def sign(currency: str) -> str:
+    """The sign of a currency (``₸`` for KZT), or its code when it has none here."""
+    return CURRENCY_SIGNS.get(currency, currency)
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+@functools.cache
+def catalogue(lang: str) -> dict[str, Any]:
+    """All texts of one language by dotted key (read once per process)."""
+    if lang not in LANGUAGES:
+        raise KeyError(f"no such language: {lang!r}")
+    path = resources.files("coopsim.dashboard") / "locales" / f"{lang}.toml"
+    return _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+
+
+class Translator:
+    """Looks texts up in one language, falling back to English for a key it lacks.
+
+    Args:
+        lang: a key of :data:`LANGUAGES`.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._texts = catalogue(lang)
+        self._english = catalogue("en")
+
+    def __call__(self, key: str, **values: Any) -> str:
+        """The text for ``key``, with ``{name}`` fields filled from ``values``.
+
+        Raises:
+            KeyError: no language has the key (a bug: every key is in ``en.toml``).
+        """
+        text = self._texts.get(key, self._english.get(key))
+        if text is None:
+            raise KeyError(f"no text for {key!r}")
+        return str(text).format(**values) if values else str(text)
+
+    def has(self, key: str) -> bool:
+        """Whether this language or English has a text for ``key``."""
+        return key in self._texts or key in self._english
+
+    def items(self, key: str) -> list[Any]:
+        """A list-valued entry (e.g. the paragraphs of a section)."""
+        value = self._texts.get(key, self._english.get(key))
+        if not isinstance(value, list):
+            raise KeyError(f"no list for {key!r}")
+        return value
+
+    def lever(self, section: str, name: str, schema_help: str) -> tuple[str, str]:
+        """A lever's label and one-line help; English help is the scenario schema's own."""
+        label = self(f"lever.{section}.{name}.label")
+        key = f"lever.{section}.{name}.help"
+        help_text = self._texts.get(key) if self.lang != "en" else None
+        return label, help_text or schema_help
+
+    def unit(self, unit: str, currency: str) -> str:
+        """A unit from the schema in this language, with the scenario's currency sign."""
+        text = self._texts.get(f"unit.{unit}", self._english.get(f"unit.{unit}", unit))
+        return str(text).replace("currency", sign(currency))
+
+    def number(self, value: float, digits: int = 0) -> str:
+        """A number with this language's thousands separator (a comma or a thin space)."""
+        text = f"{value:,.{digits}f}"
+        if self.lang == "en":
+            return text
+        return text.replace(",", "\u202f").replace(".", ",")
+
+    def money(self, value: float, currency: str) -> str:
+        """An amount of money with the currency sign, e.g. ``1,250,000 ₸``."""
+        return f"{self.number(value)} {sign(currency)}"
+
+    def percent(self, share: float, digits: int = 1) -> str:
+        """A share (0–1) as a percentage."""
+        return f"{self.number(100 * share, digits)} %"

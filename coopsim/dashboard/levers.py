@@ -1,0 +1,246 @@
+"""The policy and market levers the dashboard lets a user set, read from the scenario schema.
+
+Every lever's unit, range and one-line help come from the scenario's field definitions
+(``coopsim.scenario``: ``description``, ``json_schema_extra["unit"]`` and the ``ge``/``le``
+bounds), so the controls can never disagree with what a scenario file accepts. This
+module only groups them for the page and edits the schedule of policy changes.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from dataclasses import dataclass
+from typing import Any, Literal, Union, get_args, get_origin
+
+from annotated_types import Ge, Gt, Le, Lt
+
+from coopsim.scenario import MarketLevers, PolicyLevers, Scenario, validate_scenario
+
+Kind = Literal["number", "integer", "switch", "shares"]
+
+SWITCH_WORDS = {"1": True, "on": True, "true": True, "yes": True, "0": False, "off": False}
+SWITCH_WORDS |= {"false": False, "no": False}
+"""What a switch accepts when typed (e.g. in a change by year)."""
+
+POLICY_GROUPS: dict[str, tuple[str, ...]] = {
+    "grants": ("start_up_grant", "member_grant", "member_grant_needs_operation"),
+    "investment": ("investment_subsidy", "credit_rate", "credit_grace_years"),
+    "output": (
+        "output_subsidy_crop",
+        "output_subsidy_livestock",
+        "start_up_aid",
+        "start_up_aid_cap",
+    ),
+    "tax": ("tax_relief", "audit_subsidy", "merger_subsidy"),
+    "targets": ("kpi_coops_per_region", "kpi_pressure", "campaign", "budget"),
+}
+"""Policy levers by group, in the order shown."""
+
+MARKET_GROUPS: dict[str, tuple[str, ...]] = {
+    "prices": (
+        "price_crop",
+        "price_livestock",
+        "price_volatility",
+        "buyers_margin",
+        "bargaining_premium",
+        "yardstick",
+        "assured_market_value",
+    ),
+    "services": ("hire_tractor", "hire_combine", "hire_truck", "hire_barn"),
+    "outside": ("off_farm_wage", "land_rent", "interest_rate"),
+}
+"""Market levers by group, in the order shown."""
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One lever: where it lives in a scenario and what it accepts.
+
+    Attributes:
+        section: ``"policy"`` or ``"market"``.
+        name: the field name, e.g. ``"member_grant"``.
+        kind: how it is entered: a number, an integer, a switch, a list of shares.
+        unit: the unit as the schema states it (``"currency"`` stands for the scenario's).
+        help: the schema's one-line description (English).
+        low, high: the accepted range (None where unbounded); ``low_open``/``high_open``
+            when the bound itself is excluded.
+        optional: an empty value is accepted (it means "none", e.g. no budget cap).
+    """
+
+    section: str
+    name: str
+    kind: Kind
+    unit: str
+    help: str
+    low: float | None
+    high: float | None
+    low_open: bool
+    high_open: bool
+    optional: bool
+
+    @property
+    def key(self) -> str:
+        """The dotted scenario key, e.g. ``policy.member_grant``."""
+        return f"{self.section}.{self.name}"
+
+    def value_in(self, scenario: Scenario) -> Any:
+        """The lever's value at the scenario's start."""
+        return getattr(getattr(scenario, self.section), self.name)
+
+
+def _lever(section: str, name: str, info: Any) -> Lever:
+    annotation, optional = info.annotation, False
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        optional, annotation = True, args[0]
+    metadata = list(info.metadata)
+    if get_origin(annotation) is list:
+        kind: Kind = "shares"
+    elif annotation is bool:
+        kind = "switch"
+    elif annotation is int:
+        kind = "integer"
+    else:
+        kind = "number"
+    # bounds: on the field, or on the Annotated type (Share = 0..1)
+    for arg in get_args(annotation):
+        metadata.extend(getattr(arg, "metadata", []))
+    low = high = None
+    low_open = high_open = False
+    for m in metadata:
+        if isinstance(m, Ge):
+            low = float(m.ge)
+        elif isinstance(m, Gt):
+            low, low_open = float(m.gt), True
+        elif isinstance(m, Le):
+            high = float(m.le)
+        elif isinstance(m, Lt):
+            high, high_open = float(m.lt), True
+    if kind == "shares":
+        low, high = 0.0, 1.0
+    extra = info.json_schema_extra or {}
+    return Lever(
+        section=section,
+        name=name,
+        kind=kind,
+        unit=str(extra.get("unit", "")),
+        help=info.description or "",
+        low=low,
+        high=high,
+        low_open=low_open,
+        high_open=high_open,
+        optional=optional,
+    )
+
+
+def levers(section: Literal["policy", "market"]) -> dict[str, Lever]:
+    """Every lever of a section, by name, in the schema's order."""
+    model = PolicyLevers if section == "policy" else MarketLevers
+    return {name: _lever(section, name, info) for name, info in model.model_fields.items()}
+
+
+def grouped(section: Literal["policy", "market"]) -> dict[str, list[Lever]]:
+    """The section's levers by group; every lever of the schema is in exactly one group."""
+    table = levers(section)
+    groups = POLICY_GROUPS if section == "policy" else MARKET_GROUPS
+    out = {group: [table[name] for name in names] for group, names in groups.items()}
+    placed = {name for names in groups.values() for name in names}
+    rest = [lever for name, lever in table.items() if name not in placed]
+    if rest:  # a lever added to the schema later still gets a control
+        out["other"] = rest
+    return out
+
+
+def parse(lever: Lever, text: str) -> Any:
+    """A value typed by the user, in the lever's type (the range is checked by the scenario).
+
+    Numbers may carry thousands separators (``500,000`` or ``500 000``); a list of shares
+    is separated by semicolons or spaces (``0.10; 0.08; 0.06``).
+
+    Raises:
+        ValueError: the text is not a value of the lever's kind.
+    """
+    if lever.kind == "shares":
+        return [float(x) for x in text.replace(";", " ").split()]
+    if lever.kind == "switch":
+        word = text.strip().lower()
+        if word in SWITCH_WORDS:
+            return SWITCH_WORDS[word]
+        raise ValueError("not on or off")
+    text = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", "")
+    if text == "":
+        if lever.optional:
+            return None
+        raise ValueError("empty")
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("not finite")
+    if lever.kind == "integer":
+        if value != int(value):
+            raise ValueError("not whole")
+        return int(value)
+    return value
+
+
+# --- the schedule of policy changes -----------------------------------------------------------
+
+
+def change_rows(scenario: Scenario) -> list[tuple[int, str, Any]]:
+    """The scenario's policy changes as (year, lever, value) rows, by year then lever."""
+    rows = []
+    for change in scenario.policy.changes:
+        for name, value in change.model_dump(exclude_none=True).items():
+            if name != "year":
+                rows.append((change.year, name, value))
+    return sorted(rows, key=lambda r: (r[0], r[1]))
+
+
+def changes_with(
+    scenario: Scenario, year: int, lever: str, value: Any | None
+) -> list[dict[str, Any]]:
+    """The scenario's policy changes with one lever set (or, with None, removed) in one year.
+
+    Returns the full list of changes, as dictionaries for ``policy.changes``; a year left
+    with no lever is dropped.
+    """
+    changes = [c.model_dump(exclude_none=True) for c in scenario.policy.changes]
+    entry = next((c for c in changes if c["year"] == year), None)
+    if entry is None:
+        if value is None:
+            return changes
+        entry = {"year": year}
+        changes.append(entry)
+    if value is None:
+        entry.pop(lever, None)
+    else:
+        entry[lever] = value
+    return sorted((c for c in changes if len(c) > 1), key=lambda c: c["year"])
+
+
+def with_lever_from(scenario: Scenario, lever: str, value: Any, year: int) -> Scenario:
+    """The scenario with a policy lever held at ``value`` from ``year`` to the horizon.
+
+    Later scheduled changes of that lever are dropped, so the value holds; earlier years
+    keep the scenario's schedule. From the start year, the lever's start value is set.
+
+    Raises:
+        ScenarioError: the value is out of the lever's range.
+    """
+    data = scenario.model_dump(mode="python")
+    changes = []
+    for change in data["policy"]["changes"]:
+        if change["year"] >= year:
+            change[lever] = None
+        if any(v is not None for k, v in change.items() if k != "year"):
+            changes.append(change)
+    if year <= scenario.start_year:
+        data["policy"][lever] = value
+    else:
+        entry = next((c for c in changes if c["year"] == year), None)
+        if entry is None:
+            entry = {"year": year}
+            changes.append(entry)
+        entry[lever] = value
+    data["policy"]["changes"] = sorted(changes, key=lambda c: c["year"])
+    return validate_scenario(data, source=f"policy.{lever}")

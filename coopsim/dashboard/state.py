@@ -1,0 +1,385 @@
+"""Per-session state: the scenario being edited, its run, and what the pages show of it.
+
+Each browser session gets its own :class:`SessionState` (made once by the app's layout),
+and with it its own model: nothing here is shared between sessions except the scenario
+files read from disk. Inputs are bounded by :data:`LIMITS` so that one session cannot
+exhaust the server, and uploaded scenarios are parsed as TOML and validated by the
+library, never executed or unpickled.
+"""
+
+from __future__ import annotations
+
+import threading
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import solara
+
+from coopsim import CoopModel, Scenario, ScenarioError, load_scenario, sized
+from coopsim.population import named_order
+from coopsim.scenario import validate_scenario
+
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+"""The scenario files offered in the picker (the repository's ``scenarios/``)."""
+
+DEFAULT_SCENARIO = "kazakhstan_2016"
+DEFAULT_FARMS = 10_000
+"""Simulated farms of the default run: one step and its redraw take well under 150 ms."""
+CLASSROOM_SCENARIO = "village_machinery"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one session may ask for."""
+
+    farms: tuple[int, int] = (100, 50_000)
+    compare_farms: tuple[int, int] = (100, 20_000)
+    years: tuple[int, int] = (1, 60)
+    replicates: tuple[int, int] = (1, 8)
+    arms: tuple[int, int] = (2, 3)
+    upload_bytes: int = 200_000
+    uploads: int = 10
+    changes: int = 60
+    """Policy change entries (year and lever) a scenario may have in the editor."""
+
+
+LIMITS = Limits()
+
+
+def clamp(value: int, bounds: tuple[int, int]) -> int:
+    """``value`` held within ``bounds`` (inclusive)."""
+    return max(bounds[0], min(bounds[1], int(value)))
+
+
+def scenario_files(directory: Path = SCENARIO_DIR) -> dict[str, Path]:
+    """The scenario files of a folder by file stem, sorted."""
+    return {p.stem: p for p in sorted(directory.glob("*.toml"))}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the user chose on top of a scenario file: the run is built from these.
+
+    Attributes:
+        source: the scenario in the catalogue (a file stem or an uploaded file's name).
+        values: levers set by the user, by dotted scenario key (``policy.member_grant``;
+            ``policy.changes`` holds the whole edited schedule of policy changes).
+        farms: simulated farms (ignored for scenarios of named farms).
+        years: simulated years; None keeps the scenario's.
+        seed: seed of the run; None keeps the scenario's.
+    """
+
+    source: str = DEFAULT_SCENARIO
+    values: dict[str, Any] = field(default_factory=dict)
+    farms: int = DEFAULT_FARMS
+    years: int | None = None
+    seed: int | None = None
+
+
+def build_scenario(base: Scenario, settings: Settings) -> Scenario:
+    """The scenario to run: ``base`` with the settings applied and the sizes bounded.
+
+    Raises:
+        ScenarioError: a value is out of its range (one line naming the key).
+    """
+    spec = base.with_values(settings.values) if settings.values else base
+    if settings.years is not None:
+        spec = spec.with_values({"years": clamp(settings.years, LIMITS.years)})
+    elif spec.years > LIMITS.years[1]:
+        spec = spec.with_values({"years": LIMITS.years[1]})
+    if spec.population.named_farms:
+        return spec
+    farms = min(clamp(settings.farms, LIMITS.farms), spec.population.farms)
+    return sized(spec, farms=farms)
+
+
+@dataclass(eq=False)
+class View:
+    """What the pages show of a run after a step: copies, safe to read while it steps on.
+
+    Attributes:
+        year: the last simulated year (the start year − 1 before the first step).
+        table: the model table so far.
+        coop: each farm's coop (−1 for none).
+        farming: whether each farm still farms.
+        coop_status: each coop's status (see ``coopsim.state``).
+        income, payoff_alone, machinery_alone, machinery_share: the last year's figures
+            per farm (currency/year), empty before the first step.
+    """
+
+    year: int
+    table: pd.DataFrame
+    coop: np.ndarray
+    farming: np.ndarray
+    coop_status: np.ndarray
+    income: np.ndarray
+    payoff_alone: np.ndarray
+    machinery_alone: np.ndarray
+    machinery_share: np.ndarray
+
+
+class Run:
+    """One simulation: the scenario as run, its seed and its model, stepped under a lock.
+
+    Args:
+        scenario: the validated scenario (already sized).
+        seed: the seed; the scenario's own when None.
+        log_decisions: keep the decision log (for the classroom's small village).
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | None = None, log_decisions: bool = False):
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else int(seed)
+        self.log_decisions = log_decisions
+        self.lock = threading.RLock()
+        self.model = CoopModel(scenario, seed=self.seed, log_decisions=log_decisions)
+        self.names = named_order(scenario.population)
+        self.auto_village: int | None = None
+        """The village shown when the user has chosen none (see ``components``)."""
+        self._explained: tuple[int, pd.DataFrame] | None = None
+
+    @property
+    def done(self) -> bool:
+        """Whether the run has reached its horizon."""
+        return self.model.year > self.scenario.end_year
+
+    @property
+    def village(self) -> np.ndarray:
+        """Each farm's village."""
+        return self.model.farms.village
+
+    def step(self) -> View:
+        """Simulate one more year (nothing at the horizon) and return the new view."""
+        with self.lock:
+            if not self.done:
+                self.model.step()
+            return self.view()
+
+    def view(self) -> View:
+        """The current view of the run."""
+        with self.lock:
+            model, economy = self.model, self.model.economy
+            empty = np.zeros(0)
+            return View(
+                year=model.year - 1,
+                table=model.table(),
+                coop=model.farms.coop.copy(),
+                farming=model.farms.farming.copy(),
+                coop_status=model.coops.status.copy(),
+                income=model.income.copy() if economy is not None else empty,
+                payoff_alone=economy.payoff_alone.copy() if economy is not None else empty,
+                machinery_alone=economy.machinery_alone.copy() if economy is not None else empty,
+                machinery_share=economy.machinery_share.copy() if economy is not None else empty,
+            )
+
+    def decisions(self) -> pd.DataFrame:
+        """The decision log up to the current year.
+
+        A run made without the log is run again with it, with the same scenario and seed,
+        to the same year: the log does not change any draw, so the decisions are those
+        of this run. The result is kept until the run steps on.
+        """
+        with self.lock:
+            if self.log_decisions:
+                return self.model.decision_table()
+            year = self.model.year
+            if self._explained is None or self._explained[0] != year:
+                replay = CoopModel(self.scenario, seed=self.seed, log_decisions=True)
+                for _ in range(year - self.scenario.start_year):
+                    replay.step()
+                self._explained = (year, replay.decision_table())
+            return self._explained[1]
+
+
+@dataclass(eq=False)
+class Comparison:
+    """A finished comparison: what was run and its results.
+
+    Attributes:
+        scenario: the base scenario (sized).
+        arms: the arms' names, in order.
+        replicates: runs per arm.
+        seed: seed of the first replicate (replicate r used ``seed + r`` in every arm).
+        results: every run's model table (``arm``, ``replicate`` first).
+        differences: key numbers at the horizon against the first arm.
+    """
+
+    scenario: Scenario
+    arms: list[str]
+    replicates: int
+    seed: int
+    results: pd.DataFrame
+    differences: pd.DataFrame
+
+
+def parse_upload(name: str, data: bytes) -> Scenario:
+    """A scenario from an uploaded file's bytes: size-checked, parsed as TOML, validated.
+
+    Raises:
+        ScenarioError: one line saying what is wrong with the file.
+    """
+    if len(data) > LIMITS.upload_bytes:
+        raise ScenarioError(
+            f"{name}: the file is {len(data):,} bytes; at most {LIMITS.upload_bytes:,} are accepted"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{name}: not a text file (UTF-8 expected)") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{name}: not valid TOML ({exc})") from None
+    return validate_scenario(raw, source=name)
+
+
+class SessionState:
+    """Everything one browser session works on. Reactive values re-render what reads them.
+
+    Args:
+        scenario_dir: where the scenario files are.
+    """
+
+    def __init__(self, scenario_dir: Path = SCENARIO_DIR) -> None:
+        self.lang = solara.reactive("en")
+        catalogue = {
+            stem: load_scenario(path) for stem, path in scenario_files(scenario_dir).items()
+        }
+        if not catalogue:
+            raise ScenarioError(f"{scenario_dir}: no scenario files")
+        self.catalogue = solara.reactive(catalogue)
+        source = DEFAULT_SCENARIO if DEFAULT_SCENARIO in catalogue else next(iter(catalogue))
+        self.settings = solara.reactive(Settings(source=source))
+        self.error = solara.reactive("")
+        self.upload_error = solara.reactive("")
+        self.run = Run(build_scenario(catalogue[source], self.settings.value))
+        self.view = solara.reactive(self.run.view())
+        self.playing = solara.reactive(False)
+        self.done = solara.reactive(self.run.done)
+        self.delay = solara.reactive(0.2)
+        self.village = solara.reactive(-1)
+        self.farm = solara.reactive(-1)
+        self.classroom = Run(self._classroom_scenario(), log_decisions=True)
+        self.classroom_view = solara.reactive(self.classroom.view())
+        # the Compare page's arms (None until the page makes its defaults) and result
+        self.arms: solara.Reactive[list | None] = solara.reactive(None)
+        self.comparison: solara.Reactive[Comparison | None] = solara.reactive(None)
+
+    # --- the scenario -----------------------------------------------------------------------
+
+    @property
+    def base(self) -> Scenario:
+        """The chosen scenario as read from its file, before the user's settings."""
+        return self.catalogue.value[self.settings.value.source]
+
+    def apply(self, settings: Settings) -> bool:
+        """Use new settings and start the run again; on a bad value keep the old ones.
+
+        Returns:
+            Whether the settings were valid (else :attr:`error` says why).
+        """
+        try:
+            scenario = build_scenario(self.catalogue.value[settings.source], settings)
+        except ScenarioError as exc:
+            self.error.set(str(exc))
+            return False
+        # the new run first: setting a reactive value re-renders what reads it at once
+        self.run = Run(scenario, seed=settings.seed)
+        self.error.set("")
+        self.settings.set(settings)
+        self._show_new_run()
+        return True
+
+    def choose(self, source: str) -> bool:
+        """Switch to another scenario of the catalogue, dropping the lever settings."""
+        old = self.settings.value
+        return self.apply(Settings(source=source, farms=old.farms))
+
+    def set_value(self, key: str, value: Any) -> bool:
+        """Set one lever by dotted key (None removes the user's setting)."""
+        values = dict(self.settings.value.values)
+        if value is None:
+            values.pop(key, None)
+        else:
+            values[key] = value
+        return self.apply(replace(self.settings.value, values=values))
+
+    def set_changes(self, changes: list[dict[str, Any]]) -> bool:
+        """Replace the schedule of policy changes."""
+        if sum(len(c) - 1 for c in changes) > LIMITS.changes:
+            self.error.set(f"policy.changes: at most {LIMITS.changes} changes")
+            return False
+        return self.set_value("policy.changes", changes)
+
+    def upload(self, name: str, data: bytes) -> bool:
+        """Add an uploaded scenario file to the catalogue and switch to it.
+
+        Returns:
+            Whether the file was a valid scenario (else :attr:`upload_error` says why).
+        """
+        name = Path(name).name or "upload.toml"
+        try:
+            scenario = parse_upload(name, data)
+        except ScenarioError as exc:
+            self.upload_error.set(str(exc))
+            return False
+        catalogue = dict(self.catalogue.value)
+        uploads = [k for k in catalogue if k.startswith("⇧ ")]
+        if len(uploads) >= LIMITS.uploads:
+            catalogue.pop(uploads[0])
+        key = f"⇧ {name}"
+        catalogue[key] = scenario
+        self.upload_error.set("")
+        self.catalogue.set(catalogue)
+        return self.choose(key)
+
+    # --- the run ----------------------------------------------------------------------------
+
+    def _show_new_run(self) -> None:
+        self.playing.set(False)
+        self.done.set(self.run.done)
+        self.village.set(-1)
+        self.farm.set(-1)
+        self.view.set(self.run.view())
+
+    def reset(self) -> None:
+        """Start the current scenario again from its first year."""
+        self.run = Run(self.run.scenario, seed=self.run.seed)
+        self._show_new_run()
+
+    def step(self) -> None:
+        """Simulate one year and show it."""
+        self.view.set(self.run.step())
+        if self.run.done:
+            self.playing.set(False)
+            self.done.set(True)
+
+    def run_to_end(self) -> None:
+        """Simulate every year left to the horizon."""
+        while not self.run.done:
+            self.run.step()
+        self.playing.set(False)
+        self.done.set(True)
+        self.view.set(self.run.view())
+
+    # --- the classroom ----------------------------------------------------------------------
+
+    def _classroom_scenario(self) -> Scenario:
+        catalogue = self.catalogue.value
+        if CLASSROOM_SCENARIO in catalogue:
+            return catalogue[CLASSROOM_SCENARIO]
+        named = [s for s in catalogue.values() if s.population.named_farms]
+        return named[0] if named else build_scenario(next(iter(catalogue.values())), Settings())
+
+    def classroom_step(self) -> None:
+        """One more year of the classroom's village."""
+        self.classroom_view.set(self.classroom.step())
+
+    def classroom_reset(self) -> None:
+        """The classroom's village from its first year again."""
+        self.classroom = Run(self.classroom.scenario, log_decisions=True)
+        self.classroom_view.set(self.classroom.view())
