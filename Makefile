@@ -3,16 +3,18 @@
 
 VENV        := .venv
 PY          := $(VENV)/bin/python
-EXTRAS      ?= test,experiments
+EXTRAS      ?= test,experiments,dashboard
 PYTEST_ARGS ?=
+DASHBOARD_ARGS ?=
 
 .PHONY: setup run test lint bench clean
 
 setup:
 	bash scripts/bootstrap.sh "$(EXTRAS)"
 
+# The browser dashboard on http://localhost:8765 (DASHBOARD_ARGS="--port 8080" to change).
 run: setup
-	$(VENV)/bin/coopsim run scenarios/kazakhstan_2016.toml --farms 20000 --out out/kazakhstan_2016
+	$(VENV)/bin/coopsim dashboard $(DASHBOARD_ARGS)
 
 test: setup
 	$(PY) -m pytest -q $(PYTEST_ARGS)
