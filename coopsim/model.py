@@ -20,6 +20,7 @@ from typing import Literal
 import mesa
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from coopsim import coops as coop_processes
 from coopsim.agents import Cooperative, Farm
@@ -168,6 +169,12 @@ class CoopModel(mesa.Model):
 
     def step(self) -> None:
         """Simulate one year."""
+        # The year's matrix products are small (farms x 4 assets): BLAS threads only
+        # wait on each other there, and on a busy machine made a step twice as slow.
+        with threadpool_limits(limits=1, user_api="blas"):
+            self._simulate_year()
+
+    def _simulate_year(self) -> None:
         scenario, year = self.spec, self.year
         policy, market = scenario.policy_in(year), scenario.market_in(year)
         budget = None if policy.budget is None else policy.budget / self.scale
