@@ -4,6 +4,11 @@
 on a Dask worker), so it lives in an importable module and takes and returns plain,
 picklable data. It never raises: whatever goes wrong in a run is returned as its
 error, so one failed run cannot stop a sweep.
+
+A run uses one thread for BLAS (as Dask's workers do by default): the model's
+matrix-vector products are too small to gain from threads, and OpenBLAS's waiting
+threads made runs 3-4 times slower whenever another process wanted the cores (a
+second pool worker, say).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from coopsim import __version__
 from coopsim.model import CoopModel
@@ -81,9 +87,10 @@ def run_one(task: RunTask) -> RunResult:
     started = time.perf_counter()
     try:
         scenario = validate_scenario(task.scenario, source="base scenario").with_values(task.values)
-        model = CoopModel(scenario, seed=task.seed)
-        info["setup_s"] = time.perf_counter() - started
-        table = model.run()
+        with threadpool_limits(limits=1, user_api="blas"):
+            model = CoopModel(scenario, seed=task.seed)
+            info["setup_s"] = time.perf_counter() - started
+            table = model.run()
         info["run_s"] = time.perf_counter() - started - info["setup_s"]
         if task.outputs:
             table = table[["year", *task.outputs]]
