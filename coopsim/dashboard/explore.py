@@ -94,14 +94,20 @@ def LeverGroups(state: SessionState, tr: Translator):
     """
     _ = state.settings.value  # re-render when the settings (and so the scenario) change
     groups = {
-        tr(f"group.{section}.{group}"): members
+        f"{section}.{group}": members
         for section in ("policy", "market")
         for group, members in levers.grouped(section).items()
     }
+    names = {key: tr(f"group.{key}") for key in groups}
     open_group = solara.use_reactive(next(iter(groups)))
     solara.Text(tr("explore.levers"), style={"font-weight": "600", "margin-top": "8px"})
-    solara.Select(tr("explore.lever_group"), values=list(groups), value=open_group)
-    for lever in groups.get(open_group.value, []):
+    solara.Select(
+        tr("explore.lever_group"),
+        values=list(names.values()),
+        value=names[open_group.value],
+        on_value=lambda label: open_group.set(next(k for k, v in names.items() if v == label)),
+    )
+    for lever in groups[open_group.value]:
         LeverInput(state, lever, tr)
 
 
@@ -112,16 +118,16 @@ def ChangesEditor(state: SessionState, tr: Translator):
     scenario = state.run.scenario
     policy = levers.levers("policy")
     names = [n for n, lv in policy.items() if lv.kind in ("number", "integer", "switch")]
-    labels = {tr.lever("policy", n, "")[0]: n for n in names}
+    labels = {n: tr.lever("policy", n, "")[0] for n in names}
     year = solara.use_reactive(min(scenario.start_year + 1, scenario.end_year))
-    chosen = solara.use_reactive(next(iter(labels)))
+    chosen = solara.use_reactive(names[0])
     text = solara.use_reactive("")
 
     def change(y: int, name: str, value: object) -> None:
         state.set_changes(levers.changes_with(scenario, y, name, value))
 
     def add() -> None:
-        name = labels[chosen.value]
+        name = chosen.value
         try:
             value = levers.parse(policy[name], text.value)
         except ValueError:
@@ -147,7 +153,12 @@ def ChangesEditor(state: SessionState, tr: Translator):
             value=str(year.value),
             on_value=lambda v: year.set(int(v)),
         )
-        solara.Select(tr("explore.change_lever"), values=list(labels), value=chosen)
+        solara.Select(
+            tr("explore.change_lever"),
+            values=list(labels.values()),
+            value=labels[chosen.value],
+            on_value=lambda label: chosen.set(next(k for k, v in labels.items() if v == label)),
+        )
         solara.InputText(tr("explore.change_value"), value=text, continuous_update=True)
         solara.Button(tr("explore.add_change"), on_click=add, outlined=True)
 

@@ -26,10 +26,10 @@ from coopsim.scenario import validate_scenario
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 """The scenario files offered in the picker (the repository's ``scenarios/``)."""
 
-DEFAULT_SCENARIO = "kazakhstan_2016"
+DEFAULT_SCENARIO = "kazakhstan_2016.toml"
 DEFAULT_FARMS = 10_000
 """Simulated farms of the default run: one step and its redraw take well under 150 ms."""
-CLASSROOM_SCENARIO = "village_machinery"
+CLASSROOM_SCENARIO = "village_machinery.toml"
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,8 @@ def clamp(value: int, bounds: tuple[int, int]) -> int:
 
 
 def scenario_files(directory: Path = SCENARIO_DIR) -> dict[str, Path]:
-    """The scenario files of a folder by file stem, sorted."""
-    return {p.stem: p for p in sorted(directory.glob("*.toml"))}
+    """The scenario files of a folder by file name, sorted."""
+    return {p.name: p for p in sorted(directory.glob("*.toml"))}
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class Settings:
     """What the user chose on top of a scenario file: the run is built from these.
 
     Attributes:
-        source: the scenario in the catalogue (a file stem or an uploaded file's name).
+        source: the scenario in the catalogue (a file name, or ``⇧`` and an uploaded one's).
         values: levers set by the user, by dotted scenario key (``policy.member_grant``;
             ``policy.changes`` holds the whole edited schedule of policy changes).
         farms: simulated farms (ignored for scenarios of named farms).
@@ -285,7 +285,7 @@ class SessionState:
         try:
             scenario = build_scenario(self.catalogue.value[settings.source], settings)
         except ScenarioError as exc:
-            self.error.set(str(exc))
+            self.error.set(str(exc).removeprefix("scenario values: "))
             return False
         # the new run first: setting a reactive value re-renders what reads it at once
         self.run = Run(scenario, seed=settings.seed)

@@ -1,0 +1,116 @@
+"""The dashboard in a real browser (headless Debian Chromium), served by a Solara server.
+
+Each test loads the whole app as a user would, with every browser asset served from
+this machine: a page that could not load its scripts would stay on Solara's loading
+screen and the first wait would fail.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.filterwarnings(
+    # pytest-base-url (a dependency of pytest-playwright) defines its session fixture in a
+    # way pytest 9 deprecates; nothing of ours is concerned
+    "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning"
+)
+
+WAIT_MS = 60_000
+LOCAL = re.compile(r"^(https?|wss?)://(localhost|127\.0\.0\.1)[:/]")
+NOT_LOCAL = re.compile(r"^(?!(https?|wss?)://(localhost|127\.0\.0\.1)[:/]|about:|data:|blob:)")
+
+
+@pytest.fixture
+def outside() -> list[str]:
+    """Requests the page made to any other host than this machine (they are blocked)."""
+    return []
+
+
+@pytest.fixture
+def dashboard(solara_server, solara_app, page_session, outside):
+    """The dashboard's start page, loaded in the browser with the internet blocked."""
+
+    def block(route):
+        outside.append(route.request.url)
+        route.abort()
+
+    page_session.goto("about:blank")
+    page_session.route(LOCAL, lambda route: route.continue_())
+    page_session.route(NOT_LOCAL, block)
+    try:
+        with solara_app("coopsim.dashboard.app"):
+            page_session.goto(solara_server.base_url + "/")
+            page_session.locator(".coopsim-step").wait_for(timeout=WAIT_MS)
+            yield page_session
+            page_session.goto("about:blank")
+    finally:
+        page_session.unroute(NOT_LOCAL)
+        page_session.unroute(LOCAL)
+
+
+def chart_sources(page) -> list[str]:
+    return page.locator(".coopsim-chart img").evaluate_all("els => els.map(e => e.src)")
+
+
+def test_page_loads_with_its_charts_offline(dashboard, outside):
+    page = dashboard
+    assert page.get_by_text("Simulated farms").first.is_visible()
+    assert len(chart_sources(page)) == 8
+    assert outside == []
+
+
+def test_stepping_changes_the_charts_and_the_year(dashboard):
+    page = dashboard
+    before = chart_sources(page)
+    page.locator(".coopsim-step").click()
+    page.get_by_text("In 2016").first.wait_for(timeout=WAIT_MS)
+    page.locator(".coopsim-step").click()
+    page.get_by_text("In 2017").first.wait_for(timeout=WAIT_MS)
+    after = chart_sources(page)
+    assert len(after) == len(before)
+    assert sum(a != b for a, b in zip(before, after, strict=True)) >= 4
+
+
+def test_comparison_shows_two_arms(dashboard):
+    page = dashboard
+    page.locator(".coopsim-tab-compare").click()
+    page.get_by_label("Replicates").first.fill("2")
+    page.get_by_label("Replicates").first.press("Enter")
+    page.get_by_label("Simulated farms").first.fill("500")
+    page.get_by_label("Simulated farms").first.press("Enter")
+    page.locator(".coopsim-compare-run").click()
+    table = page.locator(".coopsim-table")
+    table.wait_for(timeout=WAIT_MS)
+    headers = table.locator("th").all_inner_texts()
+    assert "As set" in headers
+    assert "No KPI pressure" in headers
+    assert "No KPI pressure − As set" in headers
+    assert page.locator(".coopsim-chart img").count() == 6
+
+
+def test_switching_to_kazakh_translates_the_labels(dashboard):
+    page = dashboard
+    page.get_by_text("Қазақша").click()
+    page.get_by_text("Қадам").first.wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("Модельденетін шаруашылықтар").first.is_visible()
+    assert page.locator(".coopsim-tab-compare").inner_text().strip().lower() == "салыстыру"
+    assert page.get_by_text("Simulated farms").count() == 0
+
+
+def test_model_table_downloads_as_csv(dashboard):
+    page = dashboard
+    for year in (2016, 2017, 2018):
+        page.locator(".coopsim-step").click()
+        page.get_by_text(f"In {year}").first.wait_for(timeout=WAIT_MS)
+    with page.expect_download(timeout=WAIT_MS) as download:
+        page.get_by_text("Model table (CSV)").click()
+    assert download.value.suggested_filename == "kazakhstan_2016_model.csv"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["year"] for r in rows] == ["2016", "2017", "2018"]
+    assert {"coops_active", "membership_rate", "subsidy_paid"} <= set(rows[0])

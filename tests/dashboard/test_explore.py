@@ -1,0 +1,150 @@
+"""The Explore page without a browser: stepping, playing, levers, uploads, languages."""
+
+from __future__ import annotations
+
+import pytest
+from pagetools import choose, click, images, page_text, render, type_into, wait_until
+
+from coopsim.dashboard import explore
+from coopsim.dashboard.state import LIMITS, SCENARIO_DIR, SessionState, Settings
+
+
+def test_stepping_adds_a_year_to_the_table_and_redraws_the_charts(state):
+    rc = render(explore.Page(state))
+    before = images(rc)
+    assert len(before) == 9  # eight charts and the village
+    click(rc, "coopsim-step")
+    click(rc, "coopsim-step")
+    assert list(state.view.value.table["year"]) == [2016, 2017]
+    after = images(rc)
+    assert sum(a != b for a, b in zip(before[:8], after[:8], strict=True)) >= 4
+    assert "In 2017 (horizon 2030)" in page_text(rc)
+    rc.close()
+
+
+def test_to_the_horizon_then_reset(state):
+    rc = render(explore.Page(state))
+    click(rc, "coopsim-run-all")
+    assert len(state.view.value.table) == 15
+    assert "At the horizon, 2030" in page_text(rc)
+    assert state.done.value
+    click(rc, "coopsim-reset")
+    assert len(state.view.value.table) == 0
+    assert "Not started: the first step simulates 2016" in page_text(rc)
+    rc.close()
+
+
+def test_play_steps_by_itself_until_paused(state):
+    state.delay.set(0.0)
+    rc = render(explore.Page(state))
+    click(rc, "coopsim-play")
+    wait_until(lambda: len(state.view.value.table) >= 2)
+    click(rc, "coopsim-pause")
+    assert not state.playing.value
+    stopped_at = len(state.view.value.table)
+    assert stopped_at < 15 or state.done.value
+    rc.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "step", "farms"),
+    [
+        ("en", "Step", "Simulated farms"),
+        ("kk", "Қадам", "Модельденетін шаруашылықтар"),
+        ("ru", "Шаг", "Моделируемых хозяйств"),
+    ],
+)
+def test_language_switch_changes_the_labels(state, lang, step, farms):
+    rc = render(explore.Page(state))
+    state.lang.set(lang)
+    text = page_text(rc)
+    assert step in text
+    assert farms in text
+    if lang != "en":
+        assert "Simulated farms" not in text
+        assert "Step" not in text.split("\n")
+    rc.close()
+
+
+def test_a_lever_typed_out_of_range_is_refused_with_one_message(state):
+    rc = render(explore.Page(state))
+    click(rc, "coopsim-step")
+    choose(rc, "Group", "Investment and credit")
+    type_into(rc, "Investment subsidy", "25")
+    text = page_text(rc)
+    assert "This value was not accepted: policy.investment_subsidy" in text
+    assert "less than or equal to 1" in text
+    assert state.run.scenario.policy.investment_subsidy == 0.25  # the run kept its scenario
+    assert len(state.view.value.table) == 1
+    rc.close()
+
+
+def test_a_lever_typed_in_range_restarts_the_run_with_it(state):
+    rc = render(explore.Page(state))
+    click(rc, "coopsim-step")
+    choose(rc, "Group", "Investment and credit")
+    type_into(rc, "Investment subsidy", "0.5")
+    assert state.run.scenario.policy.investment_subsidy == 0.5
+    assert len(state.view.value.table) == 0
+    assert "not accepted" not in page_text(rc)
+    type_into(rc, "Investment subsidy", "half")
+    assert "is not a number of the right kind" in page_text(rc)
+    rc.close()
+
+
+def test_bad_upload_shows_the_error_text_in_the_page(state):
+    rc = render(explore.Page(state))
+    assert not state.upload("broken.toml", b"[population\nfarms = 3")
+    assert "This file cannot be used: broken.toml: not valid TOML" in page_text(rc)
+    assert not state.upload("wrong.toml", b"[policy]\ninvestment_subsidy = 25\n")
+    text = page_text(rc)
+    assert "wrong.toml: policy.investment_subsidy: Input should be less than or equal to 1" in text
+    assert state.settings.value.source == "kazakhstan_2016.toml"  # nothing else changed
+    rc.close()
+
+
+def test_an_upload_too_large_is_not_read(state):
+    big = b"# " + b"x" * LIMITS.upload_bytes + b"\n"
+    assert not state.upload("big.toml", big)
+    assert "at most" in state.upload_error.value
+    assert not any(k.startswith("⇧") for k in state.catalogue.value)
+
+
+def test_good_upload_is_offered_and_run(state):
+    rc = render(explore.Page(state))
+    data = (SCENARIO_DIR / "village_machinery.toml").read_bytes()
+    assert state.upload("my village.toml", data)
+    assert state.settings.value.source == "⇧ my village.toml"
+    assert len(state.run.model.farms) == 10
+    assert "⇧ my village.toml" in page_text(rc)
+    assert "This file cannot be used" not in page_text(rc)
+    rc.close()
+
+
+def test_policy_changes_by_year_are_listed_and_editable(state):
+    rc = render(explore.Page(state))
+    assert "Policy changes by year (7)" in page_text(rc)
+    from coopsim.dashboard.levers import changes_with
+
+    state.set_changes(changes_with(state.run.scenario, 2019, "member_grant", 250_000.0))
+    assert "2019: Member grant → 250,000" in page_text(rc)
+    assert state.run.scenario.policy_in(2019).member_grant == 250_000
+    assert state.run.scenario.policy_in(2022).member_grant == 0
+    rc.close()
+
+
+def test_inputs_are_bounded():
+    state = SessionState()
+    state.apply(Settings(farms=10**7, years=1000, seed=3))
+    assert len(state.run.model.farms) == LIMITS.farms[1]
+    assert state.run.scenario.years == LIMITS.years[1]
+    assert state.run.seed == 3
+
+
+def test_each_session_has_its_own_model():
+    first, second = SessionState(), SessionState()
+    assert first.run.model is not second.run.model
+    first.step()
+    assert len(first.view.value.table) == 1
+    assert len(second.view.value.table) == 0
+    assert second.run.model.year == 2016
