@@ -94,12 +94,13 @@ def sweep(
         TextColumn("failed {task.fields[failed]}, remaining {task.fields[remaining]}"),
         TextColumn("ETA"),
         TimeRemainingColumn(),
+        TextColumn("elapsed"),
         TimeElapsedColumn(),
         console=console,
         disable=quiet,
         transient=True,
     )
-    task = progress.add_task("runs", total=None, failed=0, remaining=0, start=False)
+    task = progress.add_task("runs", total=None, failed=0, remaining=0, start=False, visible=False)
 
     def on_start(report: SweepReport) -> None:
         to_do = report.planned - report.skipped
@@ -110,7 +111,7 @@ def sweep(
                 f"{report.skipped:,} already in {out}; {report.executor}",
                 highlight=False,
             )
-        progress.update(task, total=to_do, remaining=to_do)
+        progress.update(task, total=to_do, remaining=to_do, visible=True)
         progress.start_task(task)
 
     def on_result(result: RunResult) -> None:
