@@ -10,7 +10,7 @@ from __future__ import annotations
 import solara
 
 from coopsim import __version__
-from coopsim.dashboard.components import use_session
+from coopsim.dashboard.components import Prose, use_session
 from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.state import SessionState
 
@@ -45,9 +45,9 @@ def Page(state: SessionState | None = None):
     tr = Translator(state.lang.value)
     with solara.Column(style={"max-width": "900px"}):
         for section in SECTIONS:
-            solara.Markdown(f"## {tr(f'about.{section}.title')}")
+            Prose(f"## {tr(f'about.{section}.title')}")
             for paragraph in tr.items(f"about.{section}.text"):
-                solara.Markdown(paragraph)
-        solara.Markdown(f"## {tr('about.sources')}")
-        solara.Markdown("\n".join(f"* {s}" for s in SOURCES))
-        solara.Markdown(tr("about.version", version=__version__))
+                Prose(paragraph)
+        Prose(f"## {tr('about.sources')}")
+        Prose("\n".join(f"* {s}" for s in SOURCES))
+        Prose(tr("about.version", version=__version__))

@@ -11,7 +11,7 @@ import html
 
 import solara
 
-from coopsim.dashboard.components import VillageImage, use_session
+from coopsim.dashboard.components import Prose, VillageImage, use_session
 from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.narrate import decision_text, pooled, short_name
 from coopsim.dashboard.state import Run, SessionState, View
@@ -98,22 +98,22 @@ def Page(state: SessionState | None = None):
                 VillageImage(run, view, tr, 0, size=5.5)
             with solara.Column():
                 if not started:
-                    solara.Markdown(tr("classroom.intro"))
+                    Prose(tr("classroom.intro"))
                 else:
                     solara.Text(tr("classroom.pooling"), style={"font-weight": "600"})
                     for line in pooled(run, view, tr):
-                        solara.Markdown(line)
+                        Prose(line)
                     decisions = run.decisions()
                     now = decisions[decisions["year"] == view.year]
                     solara.Text(tr("classroom.decisions"), style={"font-weight": "600"})
                     if not len(now):
-                        solara.Markdown(tr("classroom.no_decisions"))
+                        Prose(tr("classroom.no_decisions"))
                     for row in now.to_dict("records"):
-                        solara.Markdown(
-                            f"**{html.escape(short_name(run, int(row['farm'])))}** · "
+                        Prose(
+                            f"**{short_name(run, int(row['farm']))}** · "
                             + decision_text(row, tr, scenario.currency)
                         )
         if started:
             solara.Text(tr("classroom.table_title", year=view.year), style={"font-weight": "600"})
             solara.HTML(tag="div", unsafe_innerHTML=farm_table(run, view, tr))
-            solara.Markdown(tr("classroom.table_note"))
+            Prose(tr("classroom.table_note"))

@@ -24,7 +24,7 @@ from coopsim.dashboard.comparison import (
     horizon_differences,
     run_arms,
 )
-from coopsim.dashboard.components import use_session
+from coopsim.dashboard.components import Prose, use_session
 from coopsim.dashboard.explore import shown
 from coopsim.dashboard.i18n import Translator, sign
 from coopsim.dashboard.state import LIMITS, Comparison, SessionState, clamp
@@ -274,7 +274,7 @@ def Page(state: SessionState | None = None):
         progress.set(0.0)
         request.set(request.value + 1)
 
-    solara.Markdown(tr("compare.intro", scenario=run.scenario.name, seed=run.seed))
+    Prose(tr("compare.intro", scenario=run.scenario.name, seed=run.seed))
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
         solara.ToggleButtonsSingle(value=count.value, values=[2, 3], on_value=count.set)
         solara.Text(tr("compare.arms"))

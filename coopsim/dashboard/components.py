@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
+import markdown
 import solara
 
 from coopsim.dashboard.i18n import Translator
@@ -22,6 +24,18 @@ CSS = """
 .coopsim-classroom table td, .coopsim-classroom table th { padding: 4px 12px; }
 .coopsim-chart img { max-width: 100%; }
 """
+
+
+@solara.component
+def Prose(text: str, classes: list[str] | None = None):
+    """Text with light Markdown (bold, italics, code, lists, headings), rendered here.
+
+    Rendered on the server with any HTML in the text escaped, because some text comes
+    from uploaded scenario files; Solara's own Markdown component would also fetch
+    maths and diagram libraries into the browser, which the pages do not need.
+    """
+    body = markdown.markdown(html.escape(text, quote=False))
+    solara.HTML(tag="div", unsafe_innerHTML=body, classes=["coopsim-prose", *(classes or [])])
 
 
 def use_session(state: SessionState | None) -> SessionState:

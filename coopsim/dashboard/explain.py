@@ -11,6 +11,7 @@ import solara
 
 from coopsim.dashboard.components import (
     FarmPicker,
+    Prose,
     VillageImage,
     VillagePicker,
     shown_village,
@@ -84,7 +85,7 @@ def History(run: Run, view: View, tr: Translator, farm: int):
         solara.Info(tr("explain.no_decisions", farm=farm))
     with solara.Column(classes=["coopsim-history"]):
         for line in lines:
-            solara.Markdown(line)
+            Prose(line)
 
 
 @solara.component
@@ -103,7 +104,7 @@ def Page(state: SessionState | None = None):
         state.farm.set(max(0, min(len(run.model.farms) - 1, f)))
         state.village.set(int(run.village[state.farm.value]))
 
-    solara.Markdown(tr("explain.intro", scenario=run.scenario.name, year=view.year))
+    Prose(tr("explain.intro", scenario=run.scenario.name, year=view.year))
     with solara.Columns([2, 3]):
         with solara.Column():
             solara.InputInt(

@@ -15,6 +15,7 @@ from coopsim.dashboard.charts import PANELS, LiveChart, charts_png
 from coopsim.dashboard.components import (
     BigNumber,
     FarmPicker,
+    Prose,
     VillageImage,
     VillagePicker,
     shown_village,
@@ -187,7 +188,7 @@ def ScenarioPicker(state: SessionState, tr: Translator):
         solara.Error(tr("explore.upload_error", message=state.upload_error.value))
     base = state.base
     with solara.Details(summary=base.name):
-        solara.Markdown(base.description.strip() or "–")
+        Prose(base.description.strip() or "–")
 
 
 @solara.component

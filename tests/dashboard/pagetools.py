@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from collections.abc import Callable
 
@@ -34,15 +36,19 @@ def widgets(rc) -> list[ipywidgets.Widget]:
 
 
 def page_text(rc) -> str:
-    """Every string the rendered widgets show, joined by newlines."""
+    """Every string the rendered widgets show, joined by newlines (HTML as its text)."""
     texts = []
     for widget in widgets(rc):
-        for name in ("children", "label", "value", "v_model", "unsafe_innerHTML", "filename"):
+        for name in ("children", "label", "value", "v_model", "filename"):
             value = getattr(widget, name, None)
             if isinstance(value, str):
                 texts.append(value)
             elif isinstance(value, list | tuple):
                 texts.extend(x for x in value if isinstance(x, str))
+        for name in ("unsafe_innerHTML", "template"):  # HTML and rendered Markdown
+            value = getattr(widget, name, None)
+            if isinstance(value, str):
+                texts.append(html.unescape(re.sub(r"<[^>]+>", "", value)))
     return "\n".join(texts)
 
 

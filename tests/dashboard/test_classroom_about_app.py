@@ -1,0 +1,100 @@
+"""The Classroom and About pages, the app's frame and the ``coopsim dashboard`` command."""
+
+from __future__ import annotations
+
+import pytest
+from pagetools import click, page_text, render
+from typer.testing import CliRunner
+
+from coopsim.cli import app as cli_app
+from coopsim.dashboard import about, app, classroom
+from coopsim.dashboard.i18n import Translator
+from coopsim.dashboard.state import SessionState
+
+
+def test_classroom_narrates_who_pools_what(state):
+    rc = render(classroom.Page(state))
+    assert "Press Next year and watch who pools what" in page_text(rc)
+    click(rc, "coopsim-classroom-step")
+    text = page_text(rc)
+    assert "Year 2016" in text
+    assert "Aidar · 2016: founded coop 0" in text
+    assert "pools the tractor of Aidar, the truck of Bolat, the combine of Dana" in text
+    assert "the barns of Ermek, Gulnara, Kairat, Madina and Nurlan" in text
+    assert "Timur" in text  # every farm is in the table
+    click(rc, "coopsim-classroom-step")
+    text = page_text(rc)
+    assert "Year 2017" in text
+    assert "Nobody changed anything this year" in text
+    assert (state.classroom_view.value.machinery_share > 0).all()  # now they share machinery
+    state.lang.set("kk")
+    text = page_text(rc)
+    assert "трактор (Aidar)" in text
+    assert "Келесі жыл" in text
+    rc.close()
+
+
+def test_classroom_starts_again(state):
+    rc = render(classroom.Page(state))
+    click(rc, "coopsim-classroom-step")
+    assert state.classroom.model.year == 2017
+    state.classroom_reset()
+    assert state.classroom.model.year == 2016
+    assert "Before 2016" in page_text(rc)
+    rc.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "kk", "ru"])
+def test_about_has_the_info_tab_headings_and_sources(state, lang):
+    state.lang.set(lang)
+    rc = render(about.Page(state))
+    text = page_text(rc)
+    tr = Translator(lang)
+    for section in about.SECTIONS:
+        assert tr(f"about.{section}.title") in {line.strip() for line in text.split("\n")}
+    assert "Grimm, V. et al. (2020)" in text
+    assert "Sexton (1986) — R1, R2" in text
+    rc.close()
+
+
+def test_layout_gives_each_session_its_own_state_and_translates_the_tabs(monkeypatch):
+    made: list[SessionState] = []
+
+    def make() -> SessionState:
+        made.append(SessionState())
+        return made[-1]
+
+    monkeypatch.setattr(app, "SessionState", make)
+    first = render(app.Layout(children=[]))
+    second = render(app.Layout(children=[]))
+    assert len(made) == 2
+    assert made[0].run.model is not made[1].run.model
+    text = page_text(first)
+    assert {"Explore", "Compare", "Explain", "Classroom", "About", "Қазақша"} <= set(text.split("\n"))
+    made[0].lang.set("kk")
+    assert {"Зерттеу", "Салыстыру", "Түсіндіру"} <= set(page_text(first).split("\n"))
+    assert "Explore" in page_text(second).split("\n")  # the other session keeps its language
+    first.close()
+    second.close()
+
+
+def test_dashboard_command_serves_the_app_on_localhost(monkeypatch):
+    import solara.__main__
+
+    calls = []
+    monkeypatch.setattr(solara.__main__.cli, "main", lambda **kw: calls.append(kw["args"]) or 0)
+    result = CliRunner().invoke(cli_app, ["dashboard"])
+    assert result.exit_code == 0, result.output
+    args = calls[0]
+    assert args[:2] == ["run", "coopsim.dashboard.app"]
+    assert args[args.index("--host") + 1] == "localhost"
+    assert args[args.index("--port") + 1] == "8765"
+    assert {"--production", "--no-check-version", "--no-open"} <= set(args)
+    CliRunner().invoke(cli_app, ["dashboard", "--port", "9000", "--host", "0.0.0.0"])
+    assert calls[1][calls[1].index("--port") + 1] == "9000"
+    assert calls[1][calls[1].index("--host") + 1] == "0.0.0.0"
+
+
+def test_dashboard_command_refuses_a_bad_port():
+    result = CliRunner().invoke(cli_app, ["dashboard", "--port", "70000"])
+    assert result.exit_code == 2

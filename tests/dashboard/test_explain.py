@@ -1,0 +1,82 @@
+"""Explain: a farm's decisions in words, in every language, from the run on Explore."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from pagetools import page_text, render, wait_until
+
+from coopsim import CoopModel, load_scenario, sized
+from coopsim.dashboard import explain
+from coopsim.dashboard.i18n import Translator
+from coopsim.dashboard.narrate import decision_text, history
+from coopsim.dashboard.state import SCENARIO_DIR, Run, Settings
+from coopsim.explain import explain as library_explain
+
+
+@pytest.fixture(scope="module")
+def decisions():
+    spec = sized(load_scenario(SCENARIO_DIR / "kazakhstan_2016.toml"), farms=3_000)
+    model = CoopModel(spec, log_decisions=True)
+    model.run(years=9)
+    return model.decision_table()
+
+
+def test_the_log_holds_the_kinds_of_decision_the_texts_cover(decisions):
+    assert {"joined", "founded", "stayed alone", "quit farming"} <= set(decisions.action)
+    assert "registered under pressure" in set(decisions.action)
+
+
+def test_english_decisions_are_the_library_sentences(decisions):
+    tr = Translator("en")
+    for row in decisions.groupby("action").head(3).to_dict("records"):
+        assert decision_text(row, tr, "KZT") == library_explain(row, "KZT")
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_kind_of_decision_reads_in_kazakh_and_russian(decisions, lang):
+    tr = Translator(lang)
+    for row in decisions.groupby("action").head(5).to_dict("records"):
+        text = decision_text(row, tr, "KZT")
+        assert text.startswith(f"{row['year']}: ")
+        assert "{" not in text
+        assert library_explain(row, "KZT") != text
+        if row["coop"] >= 0 and row["action"] != "quit farming":
+            assert str(int(row["coop"])) in text
+        if row["action"] in ("joined", "founded"):
+            assert tr.money(row["autonomy_premium"], "KZT") in text
+
+
+def test_a_run_made_without_the_log_explains_itself_by_replaying(state):
+    for _ in range(5):
+        state.step()
+    replayed = state.run.decisions()
+    logged = Run(state.run.scenario, seed=state.run.seed, log_decisions=True)
+    for _ in range(5):
+        logged.step()
+    pd.testing.assert_frame_equal(replayed, logged.decisions())
+
+
+def test_page_tells_the_history_of_the_chosen_farm(state):
+    assert state.apply(Settings(farms=3_000))
+    for _ in range(6):
+        state.step()
+    log = state.run.decisions()
+    farm = int(log[log.action.isin(["joined", "founded"])].farm.iloc[0])
+    state.farm.set(farm)
+    state.village.set(int(state.run.village[farm]))
+    rc = render(explain.Page(state))
+    first = history(log, farm, Translator("en"), "KZT")[0]
+    wait_until(lambda: first in page_text(rc))
+    text = page_text(rc)
+    assert f"Farm {farm}" in text
+    assert "joined coop" in text or "founded coop" in text
+    state.lang.set("ru")
+    wait_until(lambda: "кооператив" in page_text(rc) and "coop " not in page_text(rc))
+    rc.close()
+
+
+def test_page_says_when_the_run_has_not_started(state):
+    rc = render(explain.Page(state))
+    wait_until(lambda: "The run has not started" in page_text(rc))
+    rc.close()

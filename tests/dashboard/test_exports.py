@@ -1,0 +1,85 @@
+"""Exports: the CSV reloads to the table, the TOML reloads to the same run, PNGs are PNGs."""
+
+from __future__ import annotations
+
+import io
+import tomllib
+
+import pandas as pd
+from pagetools import render, widgets
+
+from coopsim import CoopModel, __version__
+from coopsim.dashboard import explore, exports
+from coopsim.dashboard.charts import charts_png
+from coopsim.dashboard.i18n import Translator
+from coopsim.dashboard.state import Settings
+from coopsim.scenario import validate_scenario
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_model_table_csv_reloads_to_the_same_table(state):
+    for _ in range(4):
+        state.step()
+    table = state.run.model.table()
+    back = pd.read_csv(io.BytesIO(exports.csv_bytes(table)))
+    pd.testing.assert_frame_equal(back, table, check_dtype=False)
+
+
+def test_exported_scenario_reproduces_the_run(state):
+    settings = Settings(
+        farms=2_000,
+        seed=11,
+        values={"policy.member_grant": 150_000.0, "market.price_crop": 60_000.0},
+    )
+    assert state.apply(settings)
+    for _ in range(3):
+        state.step()
+    text = exports.scenario_toml(state.run.scenario, state.run.seed, years_run=3)
+    assert f"coopsim {__version__}" in text.splitlines()[0]
+    assert "Seed 11" in text
+    spec = validate_scenario(tomllib.loads(text))
+    assert spec.seed == 11
+    assert spec.population.simulated_farms == 2_000
+    assert spec.policy.member_grant == 150_000
+    again = CoopModel(spec)
+    for _ in range(3):
+        again.step()
+    pd.testing.assert_frame_equal(again.table(), state.run.model.table())
+
+
+def test_a_named_farm_scenario_exports_too(state):
+    assert state.choose("village_machinery.toml")
+    text = exports.scenario_toml(state.run.scenario, state.run.seed)
+    spec = validate_scenario(tomllib.loads(text))
+    assert spec == state.run.scenario
+
+
+def test_the_page_offers_every_download(state):
+    rc = render(explore.Page(state))
+    names = {w.filename for w in widgets(rc) if hasattr(w, "filename")}
+    assert names == {
+        "kazakhstan_2016_model.csv",
+        "kazakhstan_2016_lineage.csv",
+        "kazakhstan_2016_payments.csv",
+        "kazakhstan_2016_charts.png",
+        "kazakhstan_2016_seed2016.toml",
+    }
+    rc.close()
+
+
+def test_charts_export_as_one_png_in_the_page_language(state):
+    for _ in range(3):
+        state.step()
+    table = state.run.model.table()
+    english = charts_png(table, Translator("en"), (2016, 2030), "KZT")
+    kazakh = charts_png(table, Translator("kk"), (2016, 2030), "KZT")
+    assert english.startswith(PNG) and kazakh.startswith(PNG)
+    assert english != kazakh
+
+
+def test_file_names_are_safe():
+    assert exports.file_stem("Kazakhstan 2016") == "kazakhstan_2016"
+    assert exports.file_stem("The village's machinery") == "the_village_s_machinery"
+    assert exports.file_stem("../../etc") == "etc"
+    assert exports.file_stem("???") == "scenario"

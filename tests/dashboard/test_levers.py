@@ -1,0 +1,83 @@
+"""Lever controls read from the scenario schema; the schedule of policy changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from coopsim import ScenarioError, load_scenario
+from coopsim.dashboard import levers
+from coopsim.dashboard.state import SCENARIO_DIR
+from coopsim.scenario import MarketLevers, PolicyLevers
+
+
+@pytest.fixture
+def kazakhstan():
+    return load_scenario(SCENARIO_DIR / "kazakhstan_2016.toml")
+
+
+@pytest.mark.parametrize(("section", "model"), [("policy", PolicyLevers), ("market", MarketLevers)])
+def test_every_lever_of_the_schema_is_in_exactly_one_group(section, model):
+    placed = [lv.name for group in levers.grouped(section).values() for lv in group]
+    assert sorted(placed) == sorted(model.model_fields)
+    assert "other" not in levers.grouped(section)
+
+
+def test_units_ranges_and_help_come_from_the_schema():
+    policy = levers.levers("policy")
+    subsidy = policy["investment_subsidy"]
+    assert (subsidy.unit, subsidy.low, subsidy.high, subsidy.optional) == (
+        "share of price",
+        0.0,
+        1.0,
+        False,
+    )
+    assert policy["budget"].optional and policy["budget"].high is None
+    assert policy["credit_grace_years"].kind == "integer"
+    assert policy["member_grant_needs_operation"].kind == "switch"
+    assert policy["start_up_aid"].kind == "shares"
+    margin = levers.levers("market")["buyers_margin"]
+    assert margin.high == 1.0 and margin.high_open
+    price = levers.levers("market")["price_crop"]
+    assert price.low == 0.0 and price.low_open
+    assert price.help == "Reference (buyers') price of crops."
+
+
+def test_typed_values_are_read_in_the_lever_type():
+    policy = levers.levers("policy")
+    assert levers.parse(policy["member_grant"], "150,000") == 150_000.0
+    assert levers.parse(policy["member_grant"], "150 000") == 150_000.0
+    assert levers.parse(policy["credit_grace_years"], "3") == 3
+    assert levers.parse(policy["budget"], " ") is None
+    assert levers.parse(policy["start_up_aid"], "0.1; 0.08 0.06") == [0.1, 0.08, 0.06]
+    assert levers.parse(policy["member_grant_needs_operation"], "on") is True
+    for lever, text in [
+        (policy["member_grant"], "a lot"),
+        (policy["member_grant"], ""),
+        (policy["credit_grace_years"], "2.5"),
+        (policy["member_grant"], "inf"),
+        (policy["member_grant_needs_operation"], "maybe"),
+    ]:
+        with pytest.raises(ValueError):
+            levers.parse(lever, text)
+
+
+def test_a_change_is_added_replaced_and_removed(kazakhstan):
+    added = levers.changes_with(kazakhstan, 2019, "member_grant", 250_000.0)
+    assert {"year": 2019, "member_grant": 250_000.0} in added
+    spec = kazakhstan.with_values({"policy.changes": added})
+    assert (2019, "member_grant", 250_000.0) in levers.change_rows(spec)
+    removed = levers.changes_with(spec, 2019, "member_grant", None)
+    assert [c["year"] for c in removed] == [2017, 2022]
+    only = levers.changes_with(kazakhstan, 2017, "kpi_pressure", None)
+    assert "kpi_pressure" not in next(c for c in only if c["year"] == 2017)
+
+
+def test_a_lever_held_from_a_year_overrides_the_later_schedule(kazakhstan):
+    spec = levers.with_lever_from(kazakhstan, "member_grant", 300_000.0, 2018)
+    assert spec.policy_in(2017).member_grant == 100_000  # the schedule before 2018
+    assert [spec.policy_in(y).member_grant for y in (2018, 2022, 2030)] == [300_000] * 3
+    assert spec.policy_in(2022).kpi_pressure == 0.0  # other scheduled changes stay
+    start = levers.with_lever_from(kazakhstan, "kpi_pressure", 0.0, 2016)
+    assert {start.policy_in(y).kpi_pressure for y in range(2016, 2031)} == {0.0}
+    with pytest.raises(ScenarioError):
+        levers.with_lever_from(kazakhstan, "kpi_pressure", 7.0, 2018)
