@@ -70,7 +70,9 @@ def test_layout_gives_each_session_its_own_state_and_translates_the_tabs(monkeyp
     assert len(made) == 2
     assert made[0].run.model is not made[1].run.model
     text = page_text(first)
-    assert {"Explore", "Compare", "Explain", "Classroom", "About", "Қазақша"} <= set(text.split("\n"))
+    assert {"Explore", "Compare", "Explain", "Classroom", "About", "Қазақша"} <= set(
+        text.split("\n")
+    )
     made[0].lang.set("kk")
     assert {"Зерттеу", "Салыстыру", "Түсіндіру"} <= set(page_text(first).split("\n"))
     assert "Explore" in page_text(second).split("\n")  # the other session keeps its language

@@ -72,6 +72,10 @@ def test_page_compares_three_arms_in_russian(state):
     rc.find(v.BtnToggle).widget.v_model = 1  # the second choice: 3 arms
     click(rc, "coopsim-compare-run")
     wait_until(lambda: state.comparison.value is not None)
-    assert state.comparison.value.arms == ["Как задано", "Без давления KPI", "Грант за члена 300 000"]
+    assert state.comparison.value.arms == [
+        "Как задано",
+        "Без давления KPI",
+        "Грант за члена 300 000",
+    ]
     wait_until(lambda: "Ключевые показатели на горизонте, 2030" in page_text(rc))
     rc.close()
