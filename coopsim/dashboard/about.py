@@ -17,25 +17,29 @@ from coopsim.dashboard.state import SessionState
 SECTIONS = ("what", "how", "use", "notice", "try", "extend", "credits")
 """The Info tab's headings, in order."""
 
-SOURCES = (
-    "Grimm, V. et al. (2020). The ODD protocol for describing agent-based and other simulation "
-    "models: a second update. JASSS 23(2):7 — docs/odd.md",
-    "Kemelbekova (source article) — Kazakhstan 2016, the village",
-    "Sexton (1986) — R1, R2",
-    "Fulton & Adamowicz (1993) — R1",
-    "Krejci & Beamon (2015) — R1",
-    "Aurbacher, Dabbert & Lippert (2007) — R2",
-    "Helmberger & Hoos (1962) — R3",
-    "Cook (1995, 2018) — R4, R8",
-    "Iliopoulos (2013) — R4",
-    "Hanisch, Rommel & Müller (2013) — R5",
-    "Hirschman, A. O. (1970). Exit, Voice, and Loyalty — R6",
-    "Cramer (1967) — R7",
-    "Grashuis (2020) — R8",
-    "Happe, Kellermann & Balmann (2006), AgriPoliS — farm exit",
-    "Watts & Strogatz (1998), Nature 393 — social network",
+SOURCES: tuple[tuple[str, str], ...] = (
+    (
+        "Grimm, V. et al. (2020). The ODD protocol for describing agent-based and other "
+        "simulation models: a second update. JASSS 23(2):7",
+        "odd",
+    ),
+    ("Kemelbekova", "article"),
+    ("Sexton (1986)", "R1, R2"),
+    ("Fulton & Adamowicz (1993)", "R1"),
+    ("Krejci & Beamon (2015)", "R1"),
+    ("Aurbacher, Dabbert & Lippert (2007)", "R2"),
+    ("Helmberger & Hoos (1962)", "R3"),
+    ("Cook (1995, 2018)", "R4, R8"),
+    ("Iliopoulos (2013)", "R4"),
+    ("Hanisch, Rommel & Müller (2013)", "R5"),
+    ("Hirschman, A. O. (1970). Exit, Voice, and Loyalty", "R6"),
+    ("Cramer (1967)", "R7"),
+    ("Grashuis (2020)", "R8"),
+    ("Happe, Kellermann & Balmann (2006), AgriPoliS", "exit"),
+    ("Watts & Strogatz (1998), Nature 393", "network"),
 )
-"""Sources as the model brief and ``docs/odd.md`` cite them, with the rule each supports."""
+"""Sources as the model brief and ``docs/odd.md`` cite them, with what each supports: rules
+R1–R8, or a note translated under ``about.note``."""
 
 
 @solara.component
@@ -49,5 +53,6 @@ def Page(state: SessionState | None = None):
             for paragraph in tr.items(f"about.{section}.text"):
                 Prose(paragraph)
         Prose(f"## {tr('about.sources')}")
-        Prose("\n".join(f"* {s}" for s in SOURCES))
+        notes = [n if n.startswith("R") else tr(f"about.note.{n}") for _, n in SOURCES]
+        Prose("\n".join(f"* {c} — {n}" for (c, _), n in zip(SOURCES, notes, strict=True)))
         Prose(tr("about.version", version=__version__))

@@ -23,6 +23,11 @@ CSS = """
 .coopsim-classroom h1 { font-size: 2.1em; }
 .coopsim-classroom table td, .coopsim-classroom table th { padding: 4px 12px; }
 .coopsim-chart img { max-width: 100%; }
+.coopsim-table { border-collapse: collapse; margin: 6px 0 12px 0; }
+.coopsim-table th, .coopsim-table td {
+    padding: 4px 14px; border-bottom: 1px solid #ddd; text-align: right; vertical-align: top;
+}
+.coopsim-table th:first-child, .coopsim-table td:first-child { text-align: left; }
 """
 
 

@@ -98,7 +98,10 @@ def Page(state: SessionState | None = None):
     v = shown_village(run, view, state.village.value)
     farm = state.farm.value
     if not 0 <= farm < len(run.model.farms) or run.village[farm] != v:
-        farm = int(farms_of(run.village, v)[0])
+        # none chosen in this village: a member if there is one (it has a story to tell)
+        here = farms_of(run.village, v)
+        members = here[view.coop[here] != NO_COOP]
+        farm = int(members[0] if len(members) else here[0])
 
     def pick(f: int) -> None:
         state.farm.set(max(0, min(len(run.model.farms) - 1, f)))

@@ -77,9 +77,12 @@ class VillageDrawing:
         self.v = v
         self.farms = farms_of(village, v)
         self.graph = village_graph(network, self.farms)
-        pos = nx.spring_layout(self.graph, seed=v, iterations=60)
+        # from the village's ring (its ties are to the nearest farms on a ring), then relaxed
+        ring = nx.circular_layout(self.graph)
+        pos = nx.spring_layout(self.graph, pos=ring, seed=v, iterations=30)
         self.xy = np.array([pos[int(f)] for f in self.farms])
         self.fig = Figure(figsize=(size, size), dpi=80)
+        self.font = 1.6 * size  # points: larger drawings are for the classroom
         self.canvas = FigureCanvasAgg(self.fig)
         self.ax = self.fig.add_axes((0.0, 0.0, 1.0, 0.84))
         self.ax.set_axis_off()
@@ -165,12 +168,12 @@ class VillageDrawing:
                         xytext=(0, 8),
                         textcoords="offset points",
                         ha="center",
-                        fontsize=8,
+                        fontsize=1.2 * self.font,
                         animated=True,
                     )
                 )
         legend = self.fig.legend(
-            handles=handles, loc="upper left", ncols=2, fontsize=7, frameon=False
+            handles=handles, loc="upper left", ncols=2, fontsize=self.font, frameon=False
         )
         legend.set_animated(True)
         artists.append(legend)

@@ -54,6 +54,7 @@ def test_about_has_the_info_tab_headings_and_sources(state, lang):
         assert tr(f"about.{section}.title") in {line.strip() for line in text.split("\n")}
     assert "Grimm, V. et al. (2020)" in text
     assert "Sexton (1986) — R1, R2" in text
+    assert f"Kemelbekova — {tr('about.note.article')}" in text
     rc.close()
 
 
