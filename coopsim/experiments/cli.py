@@ -97,7 +97,7 @@ def sweep(
         TextColumn("elapsed"),
         TimeElapsedColumn(),
         console=console,
-        disable=quiet,
+        disable=quiet or not console.is_terminal,  # a log file gets the summary only
         transient=True,
     )
     task = progress.add_task("runs", total=None, failed=0, remaining=0, start=False, visible=False)
@@ -110,6 +110,7 @@ def sweep(
                 f"design points × {experiment.spec.replications} replications), "
                 f"{report.skipped:,} already in {out}; {report.executor}",
                 highlight=False,
+                soft_wrap=True,
             )
         progress.update(task, total=to_do, remaining=to_do, visible=True)
         progress.start_task(task)
