@@ -14,11 +14,18 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.filterwarnings(
+pytestmark = [
     # pytest-base-url (a dependency of pytest-playwright) defines its session fixture in a
     # way pytest 9 deprecates; nothing of ours is concerned
-    "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning"
-)
+    pytest.mark.filterwarnings(
+        "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning"
+    ),
+    # the test server runs in this process: ipyvuetify's file reader (behind Solara's
+    # FileDrop) reads a header ipykernel 6 deprecates while it receives an upload
+    pytest.mark.filterwarnings(
+        "ignore:Kernel._parent_header is deprecated:DeprecationWarning:ipyvuetify.extra.file_input"
+    ),
+]
 
 WAIT_MS = 60_000
 LOCAL = re.compile(r"^(https?|wss?)://(localhost|127\.0\.0\.1)[:/]")
@@ -114,3 +121,31 @@ def test_model_table_downloads_as_csv(dashboard):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["year"] for r in rows] == ["2016", "2017", "2018"]
     assert {"coops_active", "membership_rate", "subsidy_paid"} <= set(rows[0])
+
+
+def drop_file(page, path: Path) -> None:
+    """Drop a file on the upload area as the operating system would (Chromium's drag events)."""
+    box = page.locator(".solara-file-drop").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cdp = page.context.new_cdp_session(page)
+    data = {"items": [], "files": [str(path)], "dragOperationsMask": 1}
+    for kind in ("dragEnter", "dragOver", "drop"):
+        cdp.send("Input.dispatchDragEvent", {"type": kind, "x": x, "y": y, "data": data})
+    cdp.detach()
+
+
+def test_a_dropped_scenario_file_is_validated_and_offered(dashboard, tmp_path):
+    page = dashboard
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[policy]\ninvestment_subsidy = 25\n", encoding="utf-8")
+    drop_file(page, broken)
+    message = page.get_by_text("This file cannot be used: broken.toml: policy.investment_subsidy")
+    message.first.wait_for(timeout=WAIT_MS)
+    village = tmp_path / "my_village.toml"
+    village.write_text(
+        (Path(__file__).parents[2] / "scenarios" / "village_machinery.toml").read_text("utf-8"),
+        encoding="utf-8",
+    )
+    drop_file(page, village)
+    page.get_by_text("⇧ my_village.toml").first.wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("This file cannot be used").count() == 0
