@@ -18,6 +18,9 @@ records them and goes on.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Protocol, Self
@@ -61,6 +64,21 @@ class Sequential:
             yield run_one(task)
 
 
+def _exit_with_parent(parent: int) -> None:
+    """In a pool worker: end the worker when the sweep that started it is gone.
+
+    Pool workers wait for tasks on a queue that they hold open themselves, so a sweep
+    killed with SIGKILL would leave them waiting forever.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 class ProcessPool:
     """Runs in a pool of local worker processes.
 
@@ -78,7 +96,12 @@ class ProcessPool:
 
     def __enter__(self) -> Self:
         context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -1,7 +1,12 @@
-"""A sweep killed with SIGKILL resumes: no run lost, none run twice, the same merged table."""
+"""A sweep killed with SIGKILL resumes: no run lost, none run twice, the same merged table.
+
+The sweep runs in a pool of two workers and only its own process is killed, as
+``kill -9 PID`` does; its workers must end by themselves.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -29,6 +34,27 @@ KILL_AFTER = 3
 """Runs on disk before the sweep is killed."""
 
 
+def _children(pid: int) -> set[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.add(int(stat.parent.name))
+    return found
+
+
+def _wait_gone(pids: set[int], patience_s: float = 60.0) -> set[int]:
+    """Wait until the processes have ended (at most ``patience_s``); those still running."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        alive = {p for p in pids if Path(f"/proc/{p}").exists()}
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
 @pytest.fixture(scope="module")
 def killed_and_resumed(
     tmp_path_factory: pytest.TempPathFactory,
@@ -49,10 +75,13 @@ def killed_and_resumed(
     try:
         while proc.poll() is None and len(list(runs.glob("*.parquet"))) < KILL_AFTER:
             time.sleep(0.005)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)  # the sweep and its pool workers
+        workers = _children(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)  # the sweep only, as `kill -9 PID` does
         proc.communicate(timeout=60)
+        workers_left = _wait_gone(workers)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # whatever is left of the sweep
+            os.killpg(proc.pid, signal.SIGKILL)
     at_kill = {p.name: p.stat().st_mtime_ns for p in runs.glob("[!.]*.parquet")}
     manifest_at_kill = json.loads((out / "manifest.json").read_text())
     merged_at_kill = (out / "runs.parquet").exists()
@@ -67,6 +96,8 @@ def killed_and_resumed(
         "at_kill": at_kill,
         "manifest_at_kill": manifest_at_kill,
         "merged_at_kill": merged_at_kill,
+        "workers": workers,
+        "workers_left": workers_left,
         "resumed": resumed,
         "reference": reference,
     }
@@ -77,6 +108,11 @@ def test_sweep_was_killed_with_some_but_not_all_runs_on_disk(killed_and_resumed:
     assert KILL_AFTER <= len(killed_and_resumed["at_kill"]) < RUNS
     assert killed_and_resumed["manifest_at_kill"]["state"] == "running"
     assert not killed_and_resumed["merged_at_kill"]
+
+
+def test_pool_workers_end_when_the_sweep_is_killed(killed_and_resumed: dict) -> None:
+    assert len(killed_and_resumed["workers"]) >= 2  # two workers (and the resource tracker)
+    assert not killed_and_resumed["workers_left"], "workers outlived the killed sweep"
 
 
 def test_rerun_skips_the_runs_on_disk_and_finishes(killed_and_resumed: dict) -> None:
