@@ -139,7 +139,7 @@ class CoopModel(mesa.Model):
             rule=SHAPLEY if self.spec.cost_sharing == "shapley" else PATRONAGE,
             members=count,
             members_before=count,
-            active_years=age,  # long past any start-up aid
+            active_years=age - 1,  # selling since the year after founding
             capital=count * self.spec.costs.equity_per_member,
         )
         self.farms.coop[members] = new[label[members]]

@@ -33,7 +33,8 @@ def member_verdicts(y: Year) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     """
     e = y.economy
     idx, c = e.still_members(y.farms.coop)
-    gain = y.operating_income[idx] - e.payoff_alone[idx] - e.autonomy_premium[idx]
+    income = y.income if y.operating_income is None else y.operating_income
+    gain = income[idx] - e.payoff_alone[idx] - e.autonomy_premium[idx]
     tolerance = y.scenario.behaviour.loyalty_threshold * np.maximum(e.revenue_alone[idx], 0)
     return idx, c, gain, -gain > tolerance
 

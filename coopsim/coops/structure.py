@@ -236,8 +236,9 @@ def federate(y: Year) -> None:
         lift = np.maximum(fed.union_bargaining * union_share[region] - share, 0.0)
         inside = revenue * market.bargaining_premium * lift > fed.union_cost_per_coop
     count = np.bincount(region[inside], minlength=n_regions)
+    # enough real coops, and at least two simulated ones (a union of one is wound up)
     new_regions = np.flatnonzero(
-        (count * y.scale >= fed.union_min_coops) & (union_of_region == NO_COOP)  # real coops
+        (count * y.scale >= fed.union_min_coops) & (count >= 2) & (union_of_region == NO_COOP)
     )
     if len(new_regions):
         new = coops.add(

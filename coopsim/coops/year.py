@@ -41,7 +41,7 @@ class Year:
     rng: np.random.Generator
     scale: float
     payout_ratio: float
-    operating_income: np.ndarray | None = None
+    operating_income: np.ndarray | None = None  # income before the decisions' one-offs
 
     @property
     def income(self) -> np.ndarray:
