@@ -25,8 +25,8 @@ from coopsim.dashboard.comparison import (
     run_arms,
 )
 from coopsim.dashboard.components import Prose, use_session
-from coopsim.dashboard.explore import shown
 from coopsim.dashboard.i18n import Translator, sign
+from coopsim.dashboard.lever_panel import shown
 from coopsim.dashboard.state import LIMITS, Comparison, SessionState, clamp
 
 CHARTED = (

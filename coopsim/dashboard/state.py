@@ -20,6 +20,7 @@ import pandas as pd
 import solara
 
 from coopsim import CoopModel, Scenario, ScenarioError, load_scenario, sized
+from coopsim.dashboard.i18n import Translator
 from coopsim.population import named_order
 from coopsim.scenario import validate_scenario
 
@@ -186,13 +187,15 @@ class Run:
         with self.lock:
             if self.log_decisions:
                 return self.model.decision_table()
-            year = self.model.year
-            if self._explained is None or self._explained[0] != year:
-                replay = CoopModel(self.scenario, seed=self.seed, log_decisions=True)
-                for _ in range(year - self.scenario.start_year):
-                    replay.step()
-                self._explained = (year, replay.decision_table())
-            return self._explained[1]
+            year, explained = self.model.year, self._explained
+        if explained is not None and explained[0] == year:
+            return explained[1]
+        # the replay needs only the scenario and seed: the run may step on meanwhile
+        replay = CoopModel(self.scenario, seed=self.seed, log_decisions=True)
+        for _ in range(year - self.scenario.start_year):
+            replay.step()
+        self._explained = (year, replay.decision_table())
+        return self._explained[1]
 
 
 @dataclass(eq=False)
@@ -311,7 +314,9 @@ class SessionState:
     def set_changes(self, changes: list[dict[str, Any]]) -> bool:
         """Replace the schedule of policy changes."""
         if sum(len(c) - 1 for c in changes) > LIMITS.changes:
-            self.error.set(f"policy.changes: at most {LIMITS.changes} changes")
+            self.error.set(
+                Translator(self.lang.value)("explore.too_many_changes", n=LIMITS.changes)
+            )
             return False
         return self.set_value("policy.changes", changes)
 

@@ -148,3 +148,13 @@ def test_each_session_has_its_own_model():
     assert len(first.view.value.table) == 1
     assert len(second.view.value.table) == 0
     assert second.run.model.year == 2016
+
+
+def test_the_schedule_of_changes_is_bounded(state):
+    levers = ("kpi_pressure", "tax_relief", "audit_subsidy", "merger_subsidy", "campaign")
+    too_many = [{"year": y} | dict.fromkeys(levers, 0.1) for y in range(2016, 2031)]
+    assert LIMITS.changes < 5 * 15
+    state.lang.set("ru")
+    assert not state.set_changes(too_many)
+    assert state.error.value == f"policy.changes: не более {LIMITS.changes} изменений по годам"
+    assert len(state.run.scenario.policy.changes) == 2  # the file's schedule is kept
