@@ -630,9 +630,19 @@ def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenari
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ScenarioError(f"{source}: {_describe(errors[0])}{more}") from None
+        raise one_line_error(exc, source) from None
+
+
+def one_line_error(exc: ValidationError, source: str) -> ScenarioError:
+    """A pydantic validation error as one line.
+
+    It names the source, the first key and what was expected, and says how many more
+    errors there are. Used for every input file the project reads (scenarios,
+    experiment specs).
+    """
+    errors = exc.errors()
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return ScenarioError(f"{source}: {_describe(errors[0])}{more}")
 
 
 def load_scenario(path: str | Path) -> Scenario:

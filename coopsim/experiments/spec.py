@@ -39,7 +39,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coopsim.model import CoopModel, sized
-from coopsim.scenario import Scenario, ScenarioError, _describe, load_scenario
+from coopsim.scenario import Scenario, ScenarioError, load_scenario, one_line_error
 
 MAX_RUNS = 1_000_000
 """Largest number of runs (design points × replications) an experiment may ask for."""
@@ -182,9 +182,7 @@ def load_experiment(path: str | Path) -> Experiment:
     try:
         spec = ExperimentSpec.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ScenarioError(f"{path}: {_describe(errors[0])}{more}") from None
+        raise one_line_error(exc, str(path)) from None
     _check_design(path, spec)
     scenario = _base_scenario(path, spec)
     factors = [_checked_factor(path, i, f, spec, scenario) for i, f in enumerate(spec.factors)]
