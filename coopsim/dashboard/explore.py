@@ -7,6 +7,7 @@ show always follows from the settings on the left.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import solara
 
@@ -23,7 +24,7 @@ from coopsim.dashboard.components import (
 )
 from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.lever_panel import ChangesEditor, LeverGroups
-from coopsim.dashboard.state import LIMITS, SessionState, Settings, View
+from coopsim.dashboard.state import LIMITS, SessionState, View
 
 
 @solara.component
@@ -60,7 +61,7 @@ def RunSettings(state: SessionState, tr: Translator):
     scenario = state.run.scenario
 
     def set_(**change: object) -> None:
-        state.apply(Settings(**{**settings.__dict__, **change}))
+        state.apply(replace(settings, **change))
 
     named = bool(scenario.population.named_farms)
     low, high = LIMITS.farms
