@@ -90,7 +90,8 @@ def decide_per_farm(model: CoopModel, terms: DecisionTerms, draw: np.ndarray) ->
     for village in sorted(by_village):
         members = by_village[village]
         for _ in range(FOUNDING_ROUNDS):
-            gaining = [i for i in members if _founding_gain(model, terms, choices, members, i) > 0]
+            gains = _founding_gains(model, terms, choices, members)
+            gaining = [i for i, gain in zip(members, gains, strict=True) if gain > 0]
             if len(gaining) == len(members):  # everyone asked gains: the group is settled
                 if len(members) >= behaviour.min_founders:
                     choices.founds[members] = True
@@ -101,20 +102,23 @@ def decide_per_farm(model: CoopModel, terms: DecisionTerms, draw: np.ndarray) ->
     return choices
 
 
-def _founding_gain(
-    model: CoopModel, terms: DecisionTerms, choices: FarmChoices, members: list[int], i: int
-) -> float:
-    """Farm ``i``'s gain from a coop of ``members`` (rule R1); keeps its best offer."""
+def _founding_gains(
+    model: CoopModel, terms: DecisionTerms, choices: FarmChoices, members: list[int]
+) -> list[float]:
+    """Each member's gain from a coop of ``members`` (rule R1); keeps its best offer."""
     economy, farms = model.economy, model.farms
     group = economy.farm_group(np.array(members[:1]))
     for j in members[1:]:
         group = group + economy.farm_group(np.array([j]))
     price = economy.new_coop_price(group, np.array([farms.region[members[0]]], dtype=np.int64))
-    offer = economy.payoff_in(np.array([i]), group, price)
-    gain = terms.gain(economy, farms, i, offer.payoff[0], len(members))
-    if np.isnan(choices.gain[i]) or gain > choices.gain[i]:
-        choices.gain[i] = gain
-        choices.option[i] = NO_COOP
-        choices.option_payoff[i] = offer.payoff[0]
-        choices.option_machinery[i] = offer.machinery_share[0]
-    return gain
+    gains = []
+    for i in members:
+        offer = economy.payoff_in(np.array([i]), group, price)
+        gain = terms.gain(economy, farms, i, offer.payoff[0], len(members))
+        if np.isnan(choices.gain[i]) or gain > choices.gain[i]:
+            choices.gain[i] = gain
+            choices.option[i] = NO_COOP
+            choices.option_payoff[i] = offer.payoff[0]
+            choices.option_machinery[i] = offer.machinery_share[0]
+        gains.append(gain)
+    return gains
