@@ -22,23 +22,36 @@ def _money(x: float, currency: str) -> str:
 
 
 def _pct_change(new: float, old: float) -> float | None:
+    """Change from ``old`` to ``new`` in %, or None when undefined or under half a percent."""
     if not (math.isfinite(new) and math.isfinite(old)) or old == 0:
         return None
-    return (new - old) / abs(old) * 100
+    change = (new - old) / abs(old) * 100
+    return change if abs(change) >= 0.5 else None
+
+
+def differences(row: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    """What an offer changes for the farm, in %: machinery cost and price against alone.
+
+    Each is None when it cannot be told or is under half a percent. Shared by every
+    language the decisions are told in.
+    """
+    return (
+        _pct_change(row["machinery_option"], row["machinery_alone"]),
+        _pct_change(row["price_option"], row["price_alone"]),
+    )
 
 
 def _comparison(row: Mapping[str, Any], currency: str) -> list[str]:
     parts = []
-    saving = _pct_change(row["machinery_option"], row["machinery_alone"])
-    if saving is not None and abs(saving) >= 0.5:
+    saving, price = differences(row)
+    if saving is not None:
         word = "less" if saving < 0 else "more"
         parts.append(
             f"machinery through the coop costs {abs(saving):.0f} % {word} than alone "
             f"({_money(row['machinery_option'], currency)} against "
             f"{_money(row['machinery_alone'], currency)} a year)"
         )
-    price = _pct_change(row["price_option"], row["price_alone"])
-    if price is not None and abs(price) >= 0.5:
+    if price is not None:
         word = "higher" if price > 0 else "lower"
         parts.append(f"the coop's price is {abs(price):.0f} % {word}")
     return parts

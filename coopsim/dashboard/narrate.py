@@ -7,7 +7,6 @@ grant, trust and the autonomy premium) fill the templates of the locale files.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +14,7 @@ import numpy as np
 
 from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.state import Run, View
-from coopsim.explain import explain
+from coopsim.explain import differences, explain
 from coopsim.scenario import ASSETS
 from coopsim.state import NO_COOP, NOMINAL
 
@@ -29,16 +28,10 @@ ACTIONS = {
 }
 
 
-def _change(new: float, old: float) -> float | None:
-    if not (math.isfinite(new) and math.isfinite(old)) or old == 0:
-        return None
-    return (new - old) / abs(old) * 100
-
-
 def _reasons(row: Mapping[str, Any], tr: Translator, currency: str) -> list[str]:
     parts = []
-    saving = _change(row["machinery_option"], row["machinery_alone"])
-    if saving is not None and abs(saving) >= 0.5:
+    saving, price = differences(row)
+    if saving is not None:
         parts.append(
             tr(
                 "decision.machinery_less" if saving < 0 else "decision.machinery_more",
@@ -47,8 +40,7 @@ def _reasons(row: Mapping[str, Any], tr: Translator, currency: str) -> list[str]
                 alone=tr.money(row["machinery_alone"], currency),
             )
         )
-    price = _change(row["price_option"], row["price_alone"])
-    if price is not None and abs(price) >= 0.5:
+    if price is not None:
         key = "decision.price_higher" if price > 0 else "decision.price_lower"
         parts.append(tr(key, pct=tr.number(abs(price))))
     if row.get("grant", 0) > 0:
