@@ -68,6 +68,19 @@ def _load(path: Path) -> Scenario:
         raise  # unreachable: _fail exits
 
 
+def _check_writable(out: Path) -> None:
+    """Fail now, before a long run, if the tables could not be written to ``out``."""
+    if out.exists() and not out.is_dir():
+        _fail(f"{out}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".coopsim-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        _fail(f"{out}: cannot write here ({exc.strerror or exc})")
+
+
 def summary_table(table: pd.DataFrame, currency: str) -> Table:
     """A short table of the run: first years, then every few, and the last."""
     out = Table(title=None, show_edge=False, header_style="bold")
@@ -127,8 +140,8 @@ def run(
             spec = spec.with_values({"years": years})
     except ScenarioError as exc:
         _fail(f"{scenario}: {exc}")
-    if out is not None and out.exists() and not out.is_dir():
-        _fail(f"{out}: exists and is not a folder")
+    if out is not None:
+        _check_writable(out)
 
     started = time.perf_counter()
     model = CoopModel(spec, seed=seed, log_decisions=decisions)
@@ -158,7 +171,10 @@ def run(
         }
         if decisions:
             tables["decisions"] = model.decision_table()
-        written = write_tables(out, tables)
+        try:
+            written = write_tables(out, tables)
+        except OSError as exc:
+            _fail(f"{out}: cannot write the tables ({exc.strerror or exc})")
         meta = {
             "coopsim_version": __version__,
             "scenario_file": str(scenario),

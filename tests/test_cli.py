@@ -202,3 +202,13 @@ def test_validate_accepts_a_good_scenario_file(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "valid" in proc.stdout
     assert proc.stderr == ""
+
+
+def test_run_into_a_folder_that_cannot_be_written_fails_before_simulating(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    out = blocker / "results"
+    proc = coopsim("run", VILLAGE, "--out", out, cwd=tmp_path)
+    _assert_one_error_line(proc, str(out), "cannot write")
+    assert proc.stdout == ""  # nothing was simulated or summarised
+    assert blocker.read_text() == "not a folder"
