@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from coopsim.scenario import ASSETS, FARM_TYPES, FarmType, Population
-from coopsim.state import NO_COOP, Farms
+from coopsim.state import NO_COOP, Farms, runs
 
 
 def village_sizes(farms: int, mean_size: int, rng: np.random.Generator) -> np.ndarray:
@@ -129,8 +129,11 @@ def initial_memberships(
 ) -> np.ndarray:
     """Group farms into the coops that exist at the start.
 
-    In each village, farms join with probability ``membership_rate`` and are split,
-    in a random order, into coops of about ``coop_size`` members (never fewer than two).
+    In each village, farms join with probability ``membership_rate``; those of one farm
+    type are split, in a random order, into coops of about ``coop_size`` members. The
+    coops a scenario starts with grew among similar farms: coops mixing household plots
+    with commercial farms are the unstable ones (rule R2), and would split at once. A
+    farm left alone in its chunk joins no coop.
 
     Returns:
         For each farm, the number of its initial coop (0, 1, …) or -1.
@@ -140,21 +143,10 @@ def initial_memberships(
     if membership_rate <= 0:
         return label
     joins = np.flatnonzero(rng.random(n) < membership_rate)
-    joins = joins[np.lexsort((rng.random(len(joins)), farms.village[joins]))]
-    village = farms.village[joins]
-    first = np.r_[0, np.flatnonzero(np.diff(village)) + 1]
-    position = np.arange(len(joins)) - np.repeat(first, np.diff(np.r_[first, len(joins)]))
-    chunk = position // coop_size
-    # a last chunk of one member goes to the chunk before it
-    count = np.repeat(np.diff(np.r_[first, len(joins)]), np.diff(np.r_[first, len(joins)]))
-    lone = (chunk > 0) & (position == count - 1) & (position % coop_size == 0)
-    chunk[lone] -= 1
-    keys = village.astype(np.int64) * (n + 1) + chunk
-    _, coop_number = np.unique(keys, return_inverse=True)
-    sizes = np.bincount(coop_number)
-    label[joins] = np.where(sizes[coop_number] >= 2, coop_number, NO_COOP)
-    valid = np.unique(label[label >= 0])
-    remap = np.full(len(sizes), NO_COOP, dtype=np.int64)
-    remap[valid] = np.arange(len(valid))
-    label[joins] = np.where(label[joins] >= 0, remap[np.maximum(label[joins], 0)], NO_COOP)
+    joins = joins[np.lexsort((rng.random(len(joins)), farms.kind[joins], farms.village[joins]))]
+    _, same_kind, first = runs(farms.village[joins].astype(np.int64) * 3 + farms.kind[joins])
+    chunk = (np.arange(len(joins)) - first[same_kind]) // coop_size
+    _, group, _ = runs(same_kind.astype(np.int64) * (n + 1) + chunk)
+    kept = np.bincount(group)[group] >= 2
+    label[joins[kept]] = runs(group[kept])[1]
     return label
