@@ -242,24 +242,36 @@ def decide(
         terms: the year's terms.
         draw: two uniform numbers per farm, (N, 2): revision and farm exit.
     """
-    n = len(farms)
-    choices = FarmChoices.empty(n)
+    choices = FarmChoices.empty(len(farms))
     quits_and_leaves(economy, farms, terms, draw, choices)
     eligible = revising(farms, terms.behaviour, draw) & ~choices.quits
     choices.considered[:] = eligible
+    _join(economy, farms, coops, adjacency, terms, eligible, choices)
+    _found(economy, farms, terms, draw, eligible, choices)
+    return choices
 
-    # candidate coops: the operating coops of each eligible farm's neighbours (R1)
+
+def _join(
+    economy: YearEconomy,
+    farms: Farms,
+    coops: Coops,
+    adjacency: sparse.csr_array,
+    terms: DecisionTerms,
+    eligible: np.ndarray,
+    choices: FarmChoices,
+) -> None:
+    """Step 3: each eligible farm joins the best operating coop of its neighbours (R1)."""
     rows = np.flatnonzero(eligible)
     sub = adjacency[rows]
     farm = rows[np.repeat(np.arange(len(rows)), np.diff(sub.indptr))]
     coop = farms.coop[sub.indices].astype(np.int64)
     ok = coop != NO_COOP
     ok[ok] = coops.active(PRIMARY)[coop[ok]]
-    pairs = np.unique(farm[ok] * len(coops) + coop[ok]) if len(coops) else np.zeros(0, np.int64)
-    farm, coop = pairs // max(len(coops), 1), pairs % max(len(coops), 1)
+    k = max(len(coops), 1)
+    pairs = np.unique(farm[ok] * k + coop[ok])
+    farm, coop = pairs // k, pairs % k
 
-    before = economy.coop_group.take(coop)
-    after = before + economy.farm_group(farm)
+    after = economy.coop_group.take(coop) + economy.farm_group(farm)
     offer = economy.payoff_in(farm, after, economy.coop_price[coop])
     extra_cost = coop_cost(after, economy.params).total - economy.coop_cost.total[coop]
     admitted = rules.admits(extra_cost, offer.cost_share)
@@ -276,23 +288,33 @@ def decide(
     joins = gain[first] > 0
     choices.join[best_farm[joins]] = coop[first[joins]]
 
-    # founding, village by village, in two rounds of sounding out
-    proposing = np.zeros(farms.village.max() + 1 if n else 0, bool)
+
+def _found(
+    economy: YearEconomy,
+    farms: Farms,
+    terms: DecisionTerms,
+    draw: np.ndarray,
+    eligible: np.ndarray,
+    choices: FarmChoices,
+) -> None:
+    """Step 4: founding, village by village, in rounds of sounding out."""
+    villages = farms.village.max() + 1 if len(farms) else 0
+    proposing = np.zeros(villages, bool)
     proposing[farms.village[eligible & (choices.join == NO_COOP)]] = True
     asked = listening(farms, draw) & ~choices.quits & (choices.join == NO_COOP)
     founders = np.flatnonzero(asked & proposing[farms.village])
     # villages where nobody dropped out are settled and need not be asked again
     settled = []
     for _ in range(FOUNDING_ROUNDS):
-        gain_f, payoff_f, machinery_f = founding_gain(economy, founders, farms, terms)
-        better = np.isnan(choices.gain[founders]) | (gain_f > choices.gain[founders])
+        gain, payoff, machinery = founding_gain(economy, founders, farms, terms)
+        better = np.isnan(choices.gain[founders]) | (gain > choices.gain[founders])
         upd = founders[better]
-        choices.gain[upd] = gain_f[better]
+        choices.gain[upd] = gain[better]
         choices.option[upd] = NO_COOP
-        choices.option_payoff[upd] = payoff_f[better]
-        choices.option_machinery[upd] = machinery_f[better]
-        keep = gain_f > 0
-        dropped = np.zeros(len(proposing), bool)
+        choices.option_payoff[upd] = payoff[better]
+        choices.option_machinery[upd] = machinery[better]
+        keep = gain > 0
+        dropped = np.zeros(villages, bool)
         dropped[farms.village[founders[~keep]]] = True
         still = dropped[farms.village[founders]]
         settled.append(founders[keep & ~still])
@@ -300,6 +322,5 @@ def decide(
         if len(founders) == 0:
             break
     founders = np.sort(np.concatenate(settled))  # villages still unsettled found nothing
-    size = np.bincount(farms.village[founders], minlength=farms.village.max() + 1 if n else 0)
+    size = np.bincount(farms.village[founders], minlength=villages)
     choices.founds[founders[size[farms.village[founders]] >= terms.behaviour.min_founders]] = True
-    return choices
