@@ -175,11 +175,14 @@ class CoopModel(mesa.Model):
             self._simulate_year()
 
     def _simulate_year(self) -> None:
+        """The yearly schedule of the module docstring, steps 1 to 7."""
         scenario, year = self.spec, self.year
+        # 1. the policy of the year takes effect
         policy, market = scenario.policy_in(year), scenario.market_in(year)
         budget = None if policy.budget is None else policy.budget / self.scale
         payout_ratio = self.treasury.open_year(year, budget)
 
+        # 2–3. production, marketing and cost sharing
         n_regions = int(self.farms.region.max()) + 1
         sigma = market.price_volatility
         shock = np.exp(sigma * self.rng.standard_normal((n_regions, 2)) - sigma**2 / 2)
@@ -204,10 +207,12 @@ class CoopModel(mesa.Model):
             self.scale,
             payout_ratio,
         )
+        # 4. recurring subsidies, within the budget
         coop_processes.pay_recurring_subsidies(y)
         y.operating_income = self.farms.income.copy()
         self._judge_membership(economy)
 
+        # 5. decisions of farms, then of coops
         terms = DecisionTerms.of_year(
             scenario.behaviour, scenario.costs, market, policy, payout_ratio
         )
@@ -229,6 +234,7 @@ class CoopModel(mesa.Model):
         self.farms.member_years[self.farms.coop != NO_COOP] += 1
         self.farms.cash += self.farms.income * economy.farming
 
+        # 6. awareness and trust spread; 7. the year is recorded
         self._spread(economy, policy.campaign)
         self.rows.append(model_row(self, events))
         self.lineage.extend(events.lineage)
