@@ -320,7 +320,11 @@ def price_year(
     price_alone = nonmember_price(
         base, region_coop_share[:, None], market.bargaining_premium, market.yardstick, ceiling
     )
-    revenue_alone = row_sum(output * price_alone[farms.region])
+    # by product, from the region's price: cheaper than gathering an (N, 2) price table
+    revenue_alone = (
+        output[:, 0] * price_alone[:, 0][farms.region]
+        + output[:, 1] * price_alone[:, 1][farms.region]
+    )
     payoff_alone = revenue_alone - production_cost - machinery_alone
 
     economy = YearEconomy(
