@@ -87,6 +87,10 @@ def charge(
     return row_sum(member_need * per_work), member_value * per_value
 
 
+_MASK_CELLS = 4_000_000
+"""Largest coalition mask (cells) built at once when Shapley orders are sampled."""
+
+
 def _coalitions(members: Group, masks: np.ndarray, coop: Group) -> Group:
     """Sums over the members selected by each row of ``masks`` (0/1, shape (K, M))."""
     counts = masks.sum(axis=1)
@@ -141,10 +145,15 @@ def shapley_shares(
             shares[i] = (weight[sizes[without]] * (value[with_i] - value[without])).sum()
         return shares
     orders = np.argsort(rng.random((permutations, m)), axis=1)
-    shares = np.zeros(m)
-    for order in orders:
-        masks = np.tril(np.ones((m, m)))[:, np.argsort(order)]  # row j: first j+1 in order
+    rank = np.argsort(orders, axis=1)  # rank[p, i]: where member i comes in order p
+    marginal = np.empty((permutations, m))
+    block = max(1, _MASK_CELLS // (m * m))  # orders costed at once, bounding memory
+    for start in range(0, permutations, block):
+        ranks = rank[start : start + block]
+        # row (p, j): the first j + 1 members of order p
+        masks = (ranks[:, None, :] <= np.arange(m)[None, :, None]).reshape(-1, m).astype(float)
         value = coop_cost(_coalitions(members, masks, coop_assets), params).total
-        marginal = np.diff(value, prepend=0.0)
-        shares[order] += marginal
+        marginal[start : start + block] = np.diff(value.reshape(-1, m), axis=1, prepend=0.0)
+    # marginal[p, j] is what member orders[p, j] adds; summed per member in order p
+    shares = np.bincount(orders.ravel(), weights=marginal.ravel(), minlength=m)
     return shares / permutations
