@@ -120,7 +120,11 @@ class CoopModel(mesa.Model):
         """Coops that exist at the start (e.g. Germany 1950), operating and growing."""
         pop = self.spec.population
         label = initial_memberships(
-            self.farms, pop.initial_membership_rate, pop.initial_coop_size, self.rng
+            self.farms,
+            pop.initial_membership_rate,
+            pop.initial_coop_size,
+            self.rng,
+            by_farm_type=pop.initial_coops_by_farm_type,
         )
         members = np.flatnonzero(label >= 0)
         if len(members) == 0:

@@ -125,15 +125,21 @@ def _draw_farms(pop: Population, rng: np.random.Generator) -> Farms:
 
 
 def initial_memberships(
-    farms: Farms, membership_rate: float, coop_size: int, rng: np.random.Generator
+    farms: Farms,
+    membership_rate: float,
+    coop_size: int,
+    rng: np.random.Generator,
+    by_farm_type: bool = True,
 ) -> np.ndarray:
     """Group farms into the coops that exist at the start.
 
     In each village, farms join with probability ``membership_rate``; those of one farm
     type are split, in a random order, into coops of about ``coop_size`` members. The
     coops a scenario starts with grew among similar farms: coops mixing household plots
-    with commercial farms are the unstable ones (rule R2), and would split at once. A
-    farm left alone in its chunk joins no coop.
+    with commercial farms are the unstable ones (rule R2), and would split at once.
+    With ``by_farm_type`` False the members of a village are split regardless of type,
+    as in the old village cooperatives of Germany or Japan. A farm left alone in its
+    chunk joins no coop.
 
     Returns:
         For each farm, the number of its initial coop (0, 1, …) or -1.
@@ -143,8 +149,10 @@ def initial_memberships(
     if membership_rate <= 0:
         return label
     joins = np.flatnonzero(rng.random(n) < membership_rate)
-    joins = joins[np.lexsort((rng.random(len(joins)), farms.kind[joins], farms.village[joins]))]
-    _, same_kind, first = runs(farms.village[joins].astype(np.int64) * 3 + farms.kind[joins])
+    kind = farms.kind[joins] if by_farm_type else np.zeros(len(joins), dtype=np.int64)
+    joins = joins[np.lexsort((rng.random(len(joins)), kind, farms.village[joins]))]
+    kind = farms.kind[joins] if by_farm_type else kind
+    _, same_kind, first = runs(farms.village[joins].astype(np.int64) * 3 + kind)
     chunk = (np.arange(len(joins)) - first[same_kind]) // coop_size
     _, group, _ = runs(same_kind.astype(np.int64) * (n + 1) + chunk)
     kept = np.bincount(group)[group] >= 2

@@ -114,7 +114,7 @@ class Population(_Section):
     """The farms: how many, where, of which types."""
 
     farms: int = _field(
-        500_000, "farms", "Real number of farms the scenario stands for.", ge=2, le=5_000_000
+        500_000, "farms", "Real number of farms the scenario stands for.", ge=2, le=20_000_000
     )
     simulated_farms: int | None = _field(
         None,
@@ -147,6 +147,12 @@ class Population(_Section):
     )
     initial_coop_size: int = _field(
         20, "members", "Mean members per cooperative existing at the start.", ge=2, le=10_000
+    )
+    initial_coops_by_farm_type: bool = _field(
+        True,
+        "on/off",
+        "Coops existing at the start hold one farm type each (off: a village's members "
+        "form mixed coops, as in old village cooperatives).",
     )
     named_farms: list[NamedFarm] = _field(
         [], "", "Farms given one by one (then farms must equal their number)."
