@@ -23,7 +23,7 @@ from rich.text import Text
 
 from coopsim import __version__
 from coopsim.dashboard.cli import dashboard
-from coopsim.experiments.cli import analyze, sweep
+from coopsim.experiments.cli import analyze, calibrate, sweep
 from coopsim.explain import farm_history
 from coopsim.model import CoopModel, sized
 from coopsim.records import write_tables
@@ -241,6 +241,7 @@ def explain(
 
 app.command()(sweep)
 app.command()(analyze)
+app.command()(calibrate)
 app.command()(dashboard)
 
 

@@ -1,4 +1,4 @@
-"""The ``coopsim sweep`` and ``coopsim analyze`` commands (registered in :mod:`coopsim.cli`).
+"""The ``coopsim sweep``, ``analyze`` and ``calibrate`` commands (registered in :mod:`coopsim.cli`).
 
 A thin layer over :func:`~coopsim.experiments.sweep.run_sweep` and
 :func:`~coopsim.experiments.analysis.analyze`. This module is imported whenever the
@@ -242,3 +242,71 @@ def analyze(
     if result.files:
         folder = result.files[0].parent
         console.print(f"wrote {len(result.files)} files to {folder}", highlight=False)
+
+
+def calibrate(
+    spec: Annotated[Path, typer.Argument(help="Calibration TOML file.")],
+    out: Annotated[Path, typer.Option(help="Folder for points.csv, errors.csv and best.toml.")],
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Local worker processes (default: one per CPU; 1 runs in this process).", min=1
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress or summary.")] = False,
+) -> None:
+    """Fit the shared behavioural parameters to every country's reported figures."""
+    from coopsim.experiments.calibration import calibrate as run_calibration
+    from coopsim.experiments.calibration import load_calibration, write_results
+    from coopsim.experiments.executor import ExecutorError, executor_for
+    from coopsim.scenario import ScenarioError
+
+    if workers is not None and scheduler is not None:
+        _fail("give either --workers or --scheduler, not both")
+    if out.exists() and not out.is_dir():
+        _fail(f"{out}: exists and is not a folder")
+    try:
+        calibration = load_calibration(spec)
+    except ScenarioError as exc:
+        _fail(str(exc))
+    console = _console()
+    c = calibration.spec
+    runs = c.samples * len(c.countries) * c.replications
+    if not quiet:
+        console.print(
+            f"[bold]{c.name}[/]: {c.samples} points × {len(c.countries)} countries × "
+            f"{c.replications} replications = {runs:,} runs",
+            highlight=False,
+        )
+
+    def progress(done: int, total: int) -> None:
+        if not quiet and (done % max(1, total // 20) == 0 or done == total):
+            console.print(f"  {done:,} / {total:,} runs", highlight=False)
+
+    try:
+        executor = executor_for(
+            workers=_cpus() if workers is None else workers, scheduler=scheduler
+        )
+        ranked, errors = run_calibration(calibration, executor, progress)
+    except ExecutorError as exc:
+        _fail(str(exc))
+    except RuntimeError as exc:
+        _fail(f"calibration stopped: {exc}")
+    except KeyboardInterrupt:
+        _fail("interrupted; nothing was written")
+    written = write_results(calibration, ranked, errors, out)
+    if not quiet:
+        best = int(ranked.index[0])
+        top = ranked.head(5).reset_index()
+        console.print(_table(top, {c: c for c in top.columns}, title="best points"))
+        fit = errors.loc[
+            errors.point == best, ["scenario", "column", "year", "reported", "simulated"]
+        ]
+        console.print(
+            _table(fit, {c: c for c in fit.columns}, title=f"point {best} against the figures")
+        )
+        console.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
