@@ -342,6 +342,12 @@ class Costs(_Section):
     founding_cost: float = _field(
         1_000_000, "currency", "One-off cost of registering a new cooperative.", ge=0
     )
+    secession_setup_cost: float = _field(
+        2_000_000,
+        "currency",
+        "Set-up cost a seceding group must cover (rule R2): registering a new coop.",
+        ge=0,
+    )
     merger_cost: float = _field(
         3_000_000, "currency", "One-off cost of merging two cooperatives.", ge=0
     )
@@ -396,9 +402,6 @@ class Behaviour(_Section):
         "Sub-groups tested for secession each year (rule R2).",
         ge=0,
         le=100,
-    )
-    secession_setup_cost: float = _field(
-        2_000_000, "currency", "Set-up cost a seceding group must cover (rule R2).", ge=0
     )
     merger_search_probability: Share = _field(
         0.2, "per year", "Chance that a coop looks for a merger partner (rule R7)."

@@ -87,7 +87,7 @@ def secede(y: Year) -> None:
         go = rules.secedes(
             paid,
             coop_cost(group, e.params).total,
-            behaviour.secession_setup_cost,
+            y.scenario.costs.secession_setup_cost,
             behaviour.planning_horizon_years,
         )
         go &= (group.members >= 2) & (group.members < coops.members) & ~done
@@ -108,7 +108,7 @@ def secede(y: Year) -> None:
             y, leavers[big], group_of, ACTIVE, "seceded_from", parent=np.unique(origin[big])
         )
         y.events.count("foundings", len(new))
-        y.income[leavers[big]] -= behaviour.secession_setup_cost / size[origin[big]]
+        y.income[leavers[big]] -= y.scenario.costs.secession_setup_cost / size[origin[big]]
     for i in leavers.tolist():
         y.events.decision(farm=i, action="seceded", coop=int(farms.coop[i]))
 
