@@ -106,6 +106,43 @@ def _coalitions(members: Group, masks: np.ndarray, coop: Group) -> Group:
     )
 
 
+def _order_coalitions(members: Group, orders: np.ndarray, coop: Group) -> Group:
+    """Sums over the first j + 1 members of each order, for every order and j.
+
+    Member and machine counts are whole numbers, so they are running sums along each
+    order. Value, its square, work needed and holding cost are fractional: they are
+    summed by matrix products with 0/1 masks, as :func:`_coalitions` does. Running
+    sums along the order would round differently and change the last digits of the
+    shares, and so of a run's results.
+
+    Args:
+        members: one row per member, each a group of one farm.
+        orders: orders in which the coop is assembled, (P, M) of member indices.
+        coop: a single-row group holding what the coop itself owns.
+
+    Returns:
+        The coalitions' sums, row p·M + j for the first j + 1 members of order p.
+    """
+    n_orders, m = orders.shape
+    position = np.arange(m, dtype=np.min_scalar_type(m))  # small integers compare faster
+    rank = np.empty_like(orders, dtype=position.dtype)  # rank[p, i]: where member i comes
+    np.put_along_axis(rank, orders, position[None, :], axis=1)
+    masks = np.empty((n_orders, m, m))  # masks[p, j, i]: member i is among the first j + 1
+    np.less_equal(rank[:, None, :], position[None, :, None], out=masks)
+    masks = masks.reshape(n_orders * m, m)
+    machines = np.cumsum(members.machines[orders], axis=1, dtype=float)
+    machines = machines.reshape(n_orders * m, -1)
+    return Group(
+        members=np.tile(np.arange(1.0, m + 1.0), n_orders),
+        value=masks @ members.value,
+        value_sq=masks @ members.value_sq,
+        need=masks @ members.need,
+        machines=machines + coop.machines,
+        holding_cost=masks @ members.holding_cost + coop.holding_cost,
+        extra_fixed=coop.extra_fixed.repeat(n_orders * m),
+    )
+
+
 def shapley_shares(
     members: Group,
     coop_assets: Group,
@@ -145,14 +182,12 @@ def shapley_shares(
             shares[i] = (weight[sizes[without]] * (value[with_i] - value[without])).sum()
         return shares
     orders = np.argsort(rng.random((permutations, m)), axis=1)
-    rank = np.argsort(orders, axis=1)  # rank[p, i]: where member i comes in order p
     marginal = np.empty((permutations, m))
     block = max(1, _MASK_CELLS // (m * m))  # orders costed at once, bounding memory
     for start in range(0, permutations, block):
-        ranks = rank[start : start + block]
         # row (p, j): the first j + 1 members of order p
-        masks = (ranks[:, None, :] <= np.arange(m)[None, :, None]).reshape(-1, m).astype(float)
-        value = coop_cost(_coalitions(members, masks, coop_assets), params).total
+        coalitions = _order_coalitions(members, orders[start : start + block], coop_assets)
+        value = coop_cost(coalitions, params).total
         marginal[start : start + block] = np.diff(value.reshape(-1, m), axis=1, prepend=0.0)
     # marginal[p, j] is what member orders[p, j] adds; summed per member in order p
     shares = np.bincount(orders.ravel(), weights=marginal.ravel(), minlength=m)

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coopsim.economics import sharing
 from coopsim.economics.coop_costs import CoopCostParams, Group, coop_cost
 from coopsim.economics.machinery import machinery_cost, row_sum
 from coopsim.economics.sharing import patronage_shares, patronage_split, shapley_shares
@@ -231,6 +232,33 @@ def test_exact_shapley_of_twelve_farms_sharing_three_tractors(twelve_params, far
     # which add up to 6: room half the time → 1,000 + ½·7,500 + ½·25,000 = 17,250.
     # Owners pay the rest: (162,000 − 9·17,250) / 3 = 2,250.
     np.testing.assert_allclose(shares, [2_250.0] * 3 + [17_250.0] * 9)
+
+
+def test_sampled_shapley_costs_each_order_as_its_coalitions_one_by_one(params, farms, monkeypatch):
+    # 30 members, some owning machines; the coop owns a tractor and a barn and has an
+    # extra fixed cost. Each order is costed here coalition by coalition, and the orders
+    # are split into several blocks in shapley_shares.
+    monkeypatch.setattr(sharing, "_MASK_CELLS", 2_000)
+    rng = np.random.default_rng(5)
+    m, n_orders = 30, 7
+    owned = (rng.random((m, 4)) < 0.2).tolist()
+    members = farms(rng.uniform(1_000, 50_000, m), rng.uniform(0, 50, (m, 4)), owned)
+    own = Group.of_assets(
+        np.array([[1.0, 0, 0, 1]]), np.array([[900.0, 0, 0, 700]]), np.array([250.0])
+    )
+    shares = shapley_shares(
+        members, own, params, np.random.default_rng(3), exact_max=1, permutations=n_orders
+    )
+    orders = np.argsort(np.random.default_rng(3).random((n_orders, m)), axis=1)
+    expected = np.zeros(m)
+    for order in orders:
+        before = 0.0
+        for j, member in enumerate(order):
+            first = members.take(order[: j + 1]).sum_by(np.zeros(j + 1, int), 1) + own
+            cost = coop_cost(first, params).total[0]
+            expected[member] += (cost - before) / n_orders
+            before = cost
+    np.testing.assert_allclose(shares, expected, rtol=1e-9)
 
 
 def test_sampled_shapley_is_close_to_exact_for_twelve_members(twelve_params, farms):
