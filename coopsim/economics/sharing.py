@@ -87,10 +87,6 @@ def charge(
     return row_sum(member_need * per_work), member_value * per_value
 
 
-_MASK_CELLS = 4_000_000
-"""Largest coalition mask (cells) built at once when Shapley orders are sampled."""
-
-
 def _coalitions(members: Group, masks: np.ndarray, coop: Group) -> Group:
     """Sums over the members selected by each row of ``masks`` (0/1, shape (K, M))."""
     counts = masks.sum(axis=1)
@@ -109,11 +105,8 @@ def _coalitions(members: Group, masks: np.ndarray, coop: Group) -> Group:
 def _order_coalitions(members: Group, orders: np.ndarray, coop: Group) -> Group:
     """Sums over the first j + 1 members of each order, for every order and j.
 
-    Member and machine counts are whole numbers, so they are running sums along each
-    order. Value, its square, work needed and holding cost are fractional: they are
-    summed by matrix products with 0/1 masks, as :func:`_coalitions` does. Running
-    sums along the order would round differently and change the last digits of the
-    shares, and so of a run's results.
+    Each sum is a running sum along the order: O(P·M) work for P orders of M members,
+    where masks over all coalitions would take O(P·M²).
 
     Args:
         members: one row per member, each a group of one farm.
@@ -124,21 +117,18 @@ def _order_coalitions(members: Group, orders: np.ndarray, coop: Group) -> Group:
         The coalitions' sums, row p·M + j for the first j + 1 members of order p.
     """
     n_orders, m = orders.shape
-    position = np.arange(m, dtype=np.min_scalar_type(m))  # small integers compare faster
-    rank = np.empty_like(orders, dtype=position.dtype)  # rank[p, i]: where member i comes
-    np.put_along_axis(rank, orders, position[None, :], axis=1)
-    masks = np.empty((n_orders, m, m))  # masks[p, j, i]: member i is among the first j + 1
-    np.less_equal(rank[:, None, :], position[None, :, None], out=masks)
-    masks = masks.reshape(n_orders * m, m)
-    machines = np.cumsum(members.machines[orders], axis=1, dtype=float)
-    machines = machines.reshape(n_orders * m, -1)
+
+    def running(column: np.ndarray) -> np.ndarray:
+        sums = np.cumsum(column[orders], axis=1, dtype=float)
+        return sums.reshape(n_orders * m, *column.shape[1:])
+
     return Group(
         members=np.tile(np.arange(1.0, m + 1.0), n_orders),
-        value=masks @ members.value,
-        value_sq=masks @ members.value_sq,
-        need=masks @ members.need,
-        machines=machines + coop.machines,
-        holding_cost=masks @ members.holding_cost + coop.holding_cost,
+        value=running(members.value),
+        value_sq=running(members.value_sq),
+        need=running(members.need),
+        machines=running(members.machines) + coop.machines,
+        holding_cost=running(members.holding_cost) + coop.holding_cost,
         extra_fixed=coop.extra_fixed.repeat(n_orders * m),
     )
 
@@ -182,13 +172,8 @@ def shapley_shares(
             shares[i] = (weight[sizes[without]] * (value[with_i] - value[without])).sum()
         return shares
     orders = np.argsort(rng.random((permutations, m)), axis=1)
-    marginal = np.empty((permutations, m))
-    block = max(1, _MASK_CELLS // (m * m))  # orders costed at once, bounding memory
-    for start in range(0, permutations, block):
-        # row (p, j): the first j + 1 members of order p
-        coalitions = _order_coalitions(members, orders[start : start + block], coop_assets)
-        value = coop_cost(coalitions, params).total
-        marginal[start : start + block] = np.diff(value.reshape(-1, m), axis=1, prepend=0.0)
+    value = coop_cost(_order_coalitions(members, orders, coop_assets), params).total
     # marginal[p, j] is what member orders[p, j] adds; summed per member in order p
+    marginal = np.diff(value.reshape(permutations, m), axis=1, prepend=0.0)
     shares = np.bincount(orders.ravel(), weights=marginal.ravel(), minlength=m)
     return shares / permutations

@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopsim.economics import sharing
 from coopsim.economics.coop_costs import CoopCostParams, Group, coop_cost
 from coopsim.economics.machinery import machinery_cost, row_sum
 from coopsim.economics.sharing import patronage_shares, patronage_split, shapley_shares
@@ -234,11 +233,9 @@ def test_exact_shapley_of_twelve_farms_sharing_three_tractors(twelve_params, far
     np.testing.assert_allclose(shares, [2_250.0] * 3 + [17_250.0] * 9)
 
 
-def test_sampled_shapley_costs_each_order_as_its_coalitions_one_by_one(params, farms, monkeypatch):
+def test_sampled_shapley_costs_each_order_as_its_coalitions_one_by_one(params, farms):
     # 30 members, some owning machines; the coop owns a tractor and a barn and has an
-    # extra fixed cost. Each order is costed here coalition by coalition, and the orders
-    # are split into several blocks in shapley_shares.
-    monkeypatch.setattr(sharing, "_MASK_CELLS", 2_000)
+    # extra fixed cost. Each order is costed here coalition by coalition.
     rng = np.random.default_rng(5)
     m, n_orders = 30, 7
     owned = (rng.random((m, 4)) < 0.2).tolist()
