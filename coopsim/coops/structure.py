@@ -120,7 +120,8 @@ def merge(y: Year) -> None:
     transition in its life cycle) proposes to a random active coop of its region. Pairs
     are settled in a random order, each coop in at most one merger a year. A pair merges
     when C_A + C_B − C_AB exceeds the merger cost the coops bear, and more than half of
-    the members of each would pay less. The smaller coop's members join the larger; with
+    the members of each would pay less under patronage than they would under patronage
+    in their coop now. The smaller coop's members join the larger; with
     probability 1 − ``merger_success_probability`` the savings do not materialise and
     the merged coop keeps a second fixed cost.
     """
@@ -171,10 +172,15 @@ def merge(y: Year) -> None:
     in_pair = pair_of[c] >= 0
     idx, c = idx[in_pair], c[in_pair]
     p = pair_of[c]
+    # like with like: patronage in the merged coop against patronage in their coop now,
+    # so that a coop sharing by the Shapley value judges the merger, not the rule
     after = patronage_shares(
         e.value[idx], e.need[idx], merged_group.value[p], merged_group.need[p], merged_cost.take(p)
     )
-    majority = rules.majority_gains(e.cost_share[idx], after, c, len(coops))
+    now = patronage_shares(
+        e.value[idx], e.need[idx], e.coop_group.value[c], e.coop_group.need[c], e.coop_cost.take(c)
+    )
+    majority = rules.majority_gains(now, after, c, len(coops))
     go = (saving > 0) & majority[a] & majority[b]
     if not go.any():
         return
