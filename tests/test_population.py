@@ -30,3 +30,25 @@ def test_no_initial_coops_without_initial_membership() -> None:
     rng = np.random.default_rng(0)
     farms = make_farms(Scenario().with_values({"population.farms": 500}).population, rng)
     assert (initial_memberships(farms, 0.0, 20, rng) == -1).all()
+
+
+def test_mixed_initial_coops_hold_several_farm_types_of_one_village() -> None:
+    rng = np.random.default_rng(3)
+    farms = make_farms(Scenario().with_values({"population.farms": 5_000}).population, rng)
+    label = initial_memberships(
+        farms, membership_rate=0.9, coop_size=40, rng=rng, by_farm_type=False
+    )
+    members = pd.DataFrame({"coop": label, "village": farms.village, "kind": farms.kind}).query(
+        "coop >= 0"
+    )
+    per_coop = members.groupby("coop").agg(
+        villages=("village", "nunique"), kinds=("kind", "nunique"), size=("village", "size")
+    )
+    assert (per_coop.villages == 1).all()
+    assert per_coop["size"].between(2, 40).all()
+    # villages of ~80 farms, 90 % of them members: most coops mix plots and peasant farms
+    assert (per_coop.kinds >= 2).mean() > 0.9
+    # each village's members in chunks of 40 whatever their type (a chunk of one stays out)
+    asked = pd.Series(farms.village[label >= 0]).value_counts()
+    chunks = (asked // 40) + (asked % 40 >= 2)
+    assert len(per_coop) == chunks.sum()

@@ -39,7 +39,7 @@ class Limits:
 
     farms: tuple[int, int] = (100, 50_000)
     compare_farms: tuple[int, int] = (100, 20_000)
-    years: tuple[int, int] = (1, 60)
+    years: tuple[int, int] = (1, 80)
     replicates: tuple[int, int] = (1, 8)
     arms: tuple[int, int] = (2, 3)
     upload_bytes: int = 200_000

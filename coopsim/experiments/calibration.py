@@ -9,7 +9,8 @@ A calibration file (``experiments/calibration.toml``) names
   a year (e.g. Germany's cooperatives in 2010).
 
 Every point of a Latin hypercube over the parameters runs every scenario
-``replications`` times, with the same seeds at every point (common random numbers).
+``replications`` times, with the same seeds at every point (common random numbers);
+later rounds search smaller boxes around the best point so far.
 A target's error is the log ratio of the simulated replicate mean to the reported
 figure; a point's loss is the weighted mean of the squared errors. The point with
 the lowest loss is the calibration; :func:`write_results` writes every point and the
@@ -40,6 +41,7 @@ from coopsim.experiments.seeds import design_seed, replicate_seeds
 from coopsim.experiments.spec import Factor, scenario_value
 from coopsim.experiments.store import atomic_write
 from coopsim.model import sized
+from coopsim.records import MODEL_COLUMNS
 from coopsim.scenario import Scenario, ScenarioError, load_scenario, one_line_error
 
 
@@ -58,15 +60,35 @@ class Parameter(_Strict):
 
 
 class Target(_Strict):
-    """A reported figure a scenario's runs are scored against."""
+    """A reported figure a scenario's runs are scored against.
+
+    The figure is a model column in one ``year``, or its mean over the years
+    ``first_year`` to ``year``; with ``per`` it is the column divided by another, year
+    by year (e.g. ``mergers`` per ``coops_registered``: a yearly merger rate).
+    """
 
     column: str = Field(min_length=1, description="Model table column.")
-    year: int = Field(description="Calendar year of the figure.")
+    year: int = Field(description="Calendar year of the figure (the last, for a mean).")
+    first_year: int | None = Field(None, description="First year of a mean over years.")
+    per: str | None = Field(None, description="Column the figure is divided by, year by year.")
     value: Annotated[float, Field(gt=0)] = Field(
         description="Reported figure, in the column's unit."
     )
     weight: float = Field(1.0, gt=0, description="Weight in the loss.")
     source: str = Field("", description="Where the figure comes from.")
+
+    @property
+    def label(self) -> str:
+        """The figure in words: ``mergers per coops_registered, 1951–1980``."""
+        what = f"{self.column} per {self.per}" if self.per else self.column
+        years = f"{self.first_year}–{self.year}" if self.first_year else str(self.year)
+        return f"{what}, {years}"
+
+    def simulated(self, table: pd.DataFrame) -> float:
+        """The figure in one run's model table (indexed by year)."""
+        years = table.loc[self.first_year or self.year : self.year]
+        figure = years[self.column] / years[self.per] if self.per else years[self.column]
+        return float(figure.mean())
 
 
 class Country(_Strict):
@@ -82,7 +104,11 @@ class CalibrationSpec(_Strict):
 
     name: str = "calibration"
     description: str = ""
-    samples: int = Field(ge=1, le=10_000, description="Latin hypercube points.")
+    samples: int = Field(ge=1, le=10_000, description="Latin hypercube points per round.")
+    rounds: int = Field(1, ge=1, le=10, description="Rounds of search, each in a smaller box.")
+    shrink: float = Field(
+        0.3, gt=0, lt=1, description="Width of a round's box against the previous round's."
+    )
     replications: int = Field(1, ge=1, le=1_000, description="Runs per point and country.")
     seed: int = Field(0, ge=0, description="Master seed (design and replicates).")
     parameters: list[Parameter] = Field(min_length=1)
@@ -97,23 +123,43 @@ class Calibration:
     spec: CalibrationSpec
     scenarios: list[Scenario]
 
-    def points(self) -> list[dict[str, float]]:
-        """The parameter points searched: a Latin hypercube, fixed by the seed."""
-        factors = [
-            Factor(key=p.key, min=p.min, max=p.max, integer=False) for p in self.spec.parameters
-        ]
-        return [
-            {k: float(v) for k, v in row.items()}
-            for row in latin(factors, self.spec.samples, design_seed(self.spec.seed))
-        ]
+    def box(self) -> dict[str, tuple[float, float]]:
+        """The whole range of every parameter: the first round's box."""
+        return {p.key: (p.min, p.max) for p in self.spec.parameters}
 
-    def tasks(self, points: list[dict[str, float]]) -> Iterator[RunTask]:
-        """Every run: each point × country × replicate, with common seeds."""
+    def points(self, round_: int, box: dict[str, tuple[float, float]]) -> list[dict[str, float]]:
+        """A round's points: a Latin hypercube over ``box``, fixed by the seed and round."""
+        factors = [Factor(key=k, min=lo, max=hi, integer=False) for k, (lo, hi) in box.items()]
+        rows = latin(factors, self.spec.samples, design_seed(self.spec.seed) + round_)
+        return [{k: float(v) for k, v in row.items()} for row in rows]
+
+    def smaller_box(
+        self, box: dict[str, tuple[float, float]], best: dict[str, float]
+    ) -> dict[str, tuple[float, float]]:
+        """The next round's box: ``shrink`` times as wide, around the best point so far.
+
+        A box that would stick out of a parameter's range is moved inside it.
+        """
+        out = {}
+        for p in self.spec.parameters:
+            width = (box[p.key][1] - box[p.key][0]) * self.spec.shrink
+            low = min(max(best[p.key] - width / 2, p.min), p.max - width)
+            out[p.key] = (low, low + width)
+        return out
+
+    def tasks(self, points: list[dict[str, float]], first: int = 0) -> Iterator[RunTask]:
+        """Every run: each point × country × replicate, with common seeds.
+
+        Points are numbered from ``first`` in the run ids (``p<point>-c<country>-r<rep>``).
+        """
         seeds = replicate_seeds(self.spec.seed, self.spec.replications)
-        for p, values in enumerate(points):
+        for p, values in enumerate(points, start=first):
             for c, scenario in enumerate(self.scenarios):
                 data = scenario.model_dump(mode="python")
-                columns = tuple(sorted({t.column for t in self.spec.countries[c].targets}))
+                targets = self.spec.countries[c].targets
+                columns = tuple(
+                    sorted({t.column for t in targets} | {t.per for t in targets if t.per})
+                )
                 for r, seed in enumerate(seeds):
                     yield RunTask(f"p{p}-c{c}-r{r}", data, values, seed, columns)
 
@@ -142,11 +188,20 @@ def load_calibration(path: str | Path) -> Calibration:
         except ScenarioError as exc:
             raise ScenarioError(f"{path}: countries.{i}.scenario: {exc}") from None
         for j, target in enumerate(country.targets):
-            if not scenario.start_year <= target.year <= scenario.end_year:
-                raise ScenarioError(
-                    f"{path}: countries.{i}.targets.{j}.year: {target.year} is outside "
-                    f"{scenario.start_year}–{scenario.end_year}"
-                )
+            where = f"{path}: countries.{i}.targets.{j}"
+            for key in ("first_year", "year"):
+                year = getattr(target, key)
+                if year is not None and not scenario.start_year <= year <= scenario.end_year:
+                    raise ScenarioError(
+                        f"{where}.{key}: {year} is outside "
+                        f"{scenario.start_year}–{scenario.end_year}"
+                    )
+            if target.first_year is not None and target.first_year > target.year:
+                raise ScenarioError(f"{where}.first_year: after year {target.year}")
+            for key in ("column", "per"):
+                name = getattr(target, key)
+                if name is not None and name not in MODEL_COLUMNS:
+                    raise ScenarioError(f"{where}.{key}: {name!r} is not a model column")
         for j, parameter in enumerate(spec.parameters):
             if not scenario_value(scenario, parameter.key)[0]:
                 raise ScenarioError(f"{path}: parameters.{j}.key: no such scenario field")
@@ -168,13 +223,12 @@ def target_errors(calibration: Calibration, results: list[RunResult]) -> pd.Data
             raise RuntimeError(f"run {result.run_id} failed: {result.error}")
         tables[result.run_id] = result.table.set_index("year")
     rows = []
-    n_points = len({rid.split("-")[0] for rid in tables})
-    for p in range(n_points):
+    for p in sorted({int(rid.split("-")[0][1:]) for rid in tables}):
         for c, country in enumerate(calibration.spec.countries):
             name = calibration.scenarios[c].name
             for target in country.targets:
                 simulated = [
-                    float(tables[f"p{p}-c{c}-r{r}"].at[target.year, target.column])
+                    target.simulated(tables[f"p{p}-c{c}-r{r}"])
                     for r in range(calibration.spec.replications)
                 ]
                 mean = float(np.mean(simulated))
@@ -183,8 +237,7 @@ def target_errors(calibration: Calibration, results: list[RunResult]) -> pd.Data
                     {
                         "point": p,
                         "scenario": name,
-                        "column": target.column,
-                        "year": target.year,
+                        "figure": target.label,
                         "reported": target.value,
                         "simulated": mean,
                         "simulated_sd": float(np.std(simulated, ddof=1))
@@ -212,21 +265,34 @@ def calibrate(
     executor: Executor,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run every point and score it.
+    """Run every round and score every point.
+
+    The first round searches the parameters' whole ranges; each later round a box
+    ``shrink`` times as wide around the best point so far.
 
     Returns:
         (losses by point, best first; errors by point and target).
     """
-    points = calibration.points()
-    tasks = list(calibration.tasks(points))
-    results = []
+    spec = calibration.spec
+    total = spec.rounds * spec.samples * len(spec.countries) * spec.replications
+    points: list[dict[str, float]] = []
+    errors = []
+    box = calibration.box()
+    done = 0
     with executor:
-        for result in executor.map(tasks):
-            results.append(result)
-            if progress is not None:
-                progress(len(results), len(tasks))
-    errors = target_errors(calibration, results)
-    return losses(errors, points), errors
+        for round_ in range(spec.rounds):
+            new = calibration.points(round_, box)
+            results = []
+            for result in executor.map(list(calibration.tasks(new, first=len(points)))):
+                results.append(result)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+            points += new
+            errors.append(target_errors(calibration, results))
+            ranked = losses(pd.concat(errors, ignore_index=True), points)
+            box = calibration.smaller_box(box, ranked.iloc[0].to_dict())
+    return ranked, pd.concat(errors, ignore_index=True)
 
 
 def best_toml(calibration: Calibration, ranked: pd.DataFrame) -> str:

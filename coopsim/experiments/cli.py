@@ -275,11 +275,11 @@ def calibrate(
         _fail(str(exc))
     console = _console()
     c = calibration.spec
-    runs = c.samples * len(c.countries) * c.replications
+    runs = c.rounds * c.samples * len(c.countries) * c.replications
     if not quiet:
         console.print(
-            f"[bold]{c.name}[/]: {c.samples} points × {len(c.countries)} countries × "
-            f"{c.replications} replications = {runs:,} runs",
+            f"[bold]{c.name}[/]: {c.rounds} rounds × {c.samples} points × "
+            f"{len(c.countries)} countries × {c.replications} replications = {runs:,} runs",
             highlight=False,
         )
 
@@ -303,9 +303,7 @@ def calibrate(
         best = int(ranked.index[0])
         top = ranked.head(5).reset_index()
         console.print(_table(top, {c: c for c in top.columns}, title="best points"))
-        fit = errors.loc[
-            errors.point == best, ["scenario", "column", "year", "reported", "simulated"]
-        ]
+        fit = errors.loc[errors.point == best, ["scenario", "figure", "reported", "simulated"]]
         console.print(
             _table(fit, {c: c for c in fit.columns}, title=f"point {best} against the figures")
         )
