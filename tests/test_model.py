@@ -129,7 +129,7 @@ def test_village_ends_with_all_ten_farms_in_one_active_coop() -> None:
 
 def test_without_any_subsidy_nothing_is_paid() -> None:
     scenario = kazakhstan(
-        years=5,
+        years=3,
         policy={},
         **{"population.initial_membership_rate": 0.3, "population.awareness": 0.6},
     )

@@ -242,9 +242,10 @@ def federate(y: Year) -> None:
         lift = np.maximum(fed.union_bargaining * union_share[region] - share, 0.0)
         inside = revenue * market.bargaining_premium * lift > fed.union_cost_per_coop
     count = np.bincount(region[inside], minlength=n_regions)
-    # enough real coops, and at least two simulated ones (a union of one is wound up)
+    # counted in real coops: a simulated coop stands for `scale` of them
+    real = count * y.scale
     new_regions = np.flatnonzero(
-        (count * y.scale >= fed.union_min_coops) & (count >= 2) & (union_of_region == NO_COOP)
+        (real >= fed.union_min_coops) & (real >= 2) & (union_of_region == NO_COOP)
     )
     if len(new_regions):
         new = coops.add(
@@ -264,7 +265,8 @@ def federate(y: Year) -> None:
     coops.union[primary[joined]] = union_of_region[region[joined]]
     unions = np.flatnonzero(coops.active(REGIONAL_UNION))
     coops.members[unions] = np.bincount(coops.union[primary[joined]], minlength=len(coops))[unions]
-    dissolve(y, unions[coops.members[unions] < 2], "union_dissolved")
+    # a union is wound up when fewer than two real coops are left in it
+    dissolve(y, unions[coops.members[unions] * y.scale < 2], "union_dissolved")
     if fed.central_tier:
         unions = np.flatnonzero(coops.active(REGIONAL_UNION))
         central = np.flatnonzero(coops.active(CENTRAL))
