@@ -131,9 +131,10 @@ class Population(_Section):
         0.2, "log-sd", "Spread of farm productivity around 1.", ge=0, le=2
     )
     autonomy_premium_mean: float = _field(
-        0.10,
+        0.1321,
         "share of income",
-        "Mean value of being one's own boss, as a share of the farm's revenue selling alone.",
+        "Mean value of being one's own boss, as a share of the farm's revenue selling alone; "
+        "calibrated.",
         ge=0,
         le=5,
     )
@@ -381,17 +382,18 @@ class Behaviour(_Section):
         0.2, "per year", "How fast trust follows what neighbours experience in coops."
     )
     farm_exit_threshold: float = _field(
-        1.0,
+        0.8962,
         "ratio",
-        "A farm quits when off-farm income plus rent exceed this times its farm income.",
+        "A farm quits when off-farm income plus rent exceed this times its farm income; "
+        "calibrated.",
         ge=0.1,
         le=10,
     )
     farm_exit_rate: Share = _field(
-        0.15,
+        0.3387,
         "per year",
         "Chance that a farm for which quitting pays does quit this year "
-        "(exits wait for a generation change or a buyer).",
+        "(exits wait for a generation change or a buyer); calibrated.",
     )
     income_memory: Share = _field(
         0.5, "weight", "Weight of this year's income in the expected income."
@@ -404,7 +406,7 @@ class Behaviour(_Section):
         le=100,
     )
     merger_search_probability: Share = _field(
-        0.2, "per year", "Chance that a coop looks for a merger partner (rule R7)."
+        0.1987, "per year", "Chance that a coop looks for a merger partner (rule R7); calibrated."
     )
     merger_success_probability: Share = _field(
         0.5, "probability", "Chance a merger realises its expected savings (Cramer 1967)."
