@@ -279,7 +279,8 @@ def table(country: Country, runs: pd.DataFrame) -> str:
 def path_table(country: Country, runs: pd.DataFrame) -> str:
     """Markdown: the medians of the plotted columns every ten years."""
     years = runs.year.unique()
-    shown = [y for y in years if (y - years.min()) % 10 == 0] + [int(years.max())]
+    step = 10 if len(years) > 30 else 2
+    shown = [y for y in years if (y - years.min()) % step == 0] + [int(years.max())]
     header = "| year | " + " | ".join(f"`{c}`" for c in country.columns) + " |"
     lines = [header, "|---:|" + "---:|" * len(country.columns)]
     for year in sorted(set(shown)):
