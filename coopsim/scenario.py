@@ -131,7 +131,7 @@ class Population(_Section):
         0.2, "log-sd", "Spread of farm productivity around 1.", ge=0, le=2
     )
     autonomy_premium_mean: float = _field(
-        0.1321,
+        0.1423,
         "share of income",
         "Mean value of being one's own boss, as a share of the farm's revenue selling alone; "
         "calibrated.",
@@ -382,7 +382,7 @@ class Behaviour(_Section):
         0.2, "per year", "How fast trust follows what neighbours experience in coops."
     )
     farm_exit_threshold: float = _field(
-        0.8962,
+        0.8899,
         "ratio",
         "A farm quits when off-farm income plus rent exceed this times its farm income; "
         "calibrated.",
@@ -390,7 +390,7 @@ class Behaviour(_Section):
         le=10,
     )
     farm_exit_rate: Share = _field(
-        0.3387,
+        0.3633,
         "per year",
         "Chance that a farm for which quitting pays does quit this year "
         "(exits wait for a generation change or a buyer); calibrated.",
@@ -406,7 +406,7 @@ class Behaviour(_Section):
         le=100,
     )
     merger_search_probability: Share = _field(
-        0.1987, "per year", "Chance that a coop looks for a merger partner (rule R7); calibrated."
+        0.1208, "per year", "Chance that a coop looks for a merger partner (rule R7); calibrated."
     )
     merger_success_probability: Share = _field(
         0.5, "probability", "Chance a merger realises its expected savings (Cramer 1967)."
