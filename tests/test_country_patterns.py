@@ -8,23 +8,32 @@ replicates.
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from coopsim.model import CoopModel, sized
 from coopsim.scenario import load_scenario
+from coopsim.state import CENTRAL
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 
-def _run(name: str, farms: int | None = None) -> tuple[pd.DataFrame, CoopModel]:
-    model = CoopModel(sized(load_scenario(SCENARIOS / name), farms=farms))
+def _run(
+    name: str, farms: int | None = None, seed: int | None = None
+) -> tuple[pd.DataFrame, CoopModel]:
+    model = CoopModel(sized(load_scenario(SCENARIOS / name), farms=farms), seed=seed)
     return model.run().set_index("year"), model
 
 
 @pytest.fixture(scope="module")
 def germany() -> pd.DataFrame:
     return _run("germany_1950.toml")[0]
+
+
+@pytest.fixture(scope="module")
+def germany_seeds() -> list[pd.DataFrame]:
+    return [_run("germany_1950.toml", seed=seed)[0] for seed in range(1, 6)]
 
 
 @pytest.fixture(scope="module")
@@ -42,16 +51,22 @@ def canada() -> tuple[pd.DataFrame, CoopModel]:
     return _run("canada_federation.toml")
 
 
-def test_germany_starts_near_26000_coops_and_ends_within_15_percent_of_7000(germany) -> None:
-    assert 22_000 <= germany.at[1950, "coops_registered"] <= 30_000
-    assert 7_000 * 0.85 <= germany.at[2010, "coops_registered"] <= 7_000 * 1.15
+def test_germany_starts_near_26000_coops_and_ends_within_15_percent_of_7000(
+    germany_seeds,
+) -> None:
+    # a single run ends anywhere in about ±8 % of the median (docs/validation.md)
+    start = [run.at[1950, "coops_registered"] for run in germany_seeds]
+    end = [run.at[2010, "coops_registered"] for run in germany_seeds]
+    assert 22_000 <= np.median(start) <= 28_000
+    assert 7_000 * 0.85 <= np.median(end) <= 7_000 * 1.15
+    assert max(end) / min(end) < 1.3
 
 
 def test_germany_coops_fall_while_they_grow_and_farms_fall(germany) -> None:
     coops = germany.coops_registered
     assert coops[1950] > coops[1960] > coops[1980] > coops[2010]
     assert coops[2010] <= coops[2000]
-    assert germany.at[2010, "mean_coop_size"] > 1.5 * germany.at[1950, "mean_coop_size"]
+    assert germany.at[2010, "mean_coop_size"] > 1.3 * germany.at[1950, "mean_coop_size"]
     assert germany.at[2010, "farms"] < 0.5 * germany.at[1950, "farms"]
     # through mergers, not through farms giving up cooperation
     assert germany.loc[1951:, "mergers"].sum() > 0.5 * (coops[1950] - coops[2010])
@@ -61,13 +76,14 @@ def test_germany_coops_fall_while_they_grow_and_farms_fall(germany) -> None:
 def test_japan_coop_count_falls_steadily_after_the_1961_merger_law(japan) -> None:
     coops = japan.coops_registered
     assert coops[1960] >= 10_000
-    five_yearly = coops.loc[[1961, 1966, 1971, 1976]]
-    assert (five_yearly.diff().dropna() < 0).all()
-    assert coops[2000] < 0.6 * coops[1961]
-    # never a rise of more than two simulated coops' worth from one year to the next
-    assert coops.loc[1961:].diff().max() <= 2 * 200
-    assert japan.loc[1961:, "mergers"].sum() > 0
+    assert coops[1961] > coops[1966] > coops[1971] > coops[1981]
+    assert coops[2000] < 0.4 * coops[1961]
+    # a few secessions at most: never more than three simulated coops (600 real) more
+    assert coops.loc[1961:].diff().max() <= 3 * 200
+    assert japan.loc[1961:1970, "mergers"].sum() > japan.loc[1951:1960, "mergers"].sum()
+    # multi-purpose coops keep nearly every farm as a member
     assert japan.at[2000, "membership_rate"] > 0.8
+    assert japan.at[2000, "mean_coop_size"] > japan.at[1960, "mean_coop_size"]
 
 
 def test_kazakhstan_registers_coops_that_never_operate(kazakhstan) -> None:
@@ -76,14 +92,17 @@ def test_kazakhstan_registers_coops_that_never_operate(kazakhstan) -> None:
     assert (programme.coops_registered > programme.coops_active).all()
     # once the KPI pressure stops (2022), nominal coops are wound up
     assert kazakhstan.loc[2025:, "coops_nominal"].eq(0).all()
-    assert kazakhstan.at[2016, "coops_registered"] == 0
     assert kazakhstan.at[2021, "membership_rate"] < 0.2  # far from the 500,000 farms aimed at
 
 
-def test_canada_coops_federate_and_win_market_share(canada) -> None:
+def test_canada_coops_federate_and_hold_their_market_share(canada) -> None:
     table, model = canada
     events = set(model.lineage_table().event)
     assert {"union_founded", "central_founded"} <= events
-    assert table.at[1995, "coop_market_share"] > table.at[1955, "coop_market_share"]
-    assert 0.3 <= table.at[1995, "coop_market_share"] <= 0.9
+    assert model.coops.active(CENTRAL).sum() == 1  # the wholesale federation lasts
+    share = table.coop_market_share
+    # after the first decade's secessions, the federated co-ops win back market share
+    assert share[1995] > share[1965]
+    assert share.loc[1960:].between(0.3, 0.6).all()
+    assert table.at[1995, "coops_registered"] < table.at[1955, "coops_registered"]
     assert table.at[1995, "farms"] < table.at[1955, "farms"]
