@@ -177,7 +177,8 @@ def test_lineage_records_a_founding_for_every_coop_founded() -> None:
 
 
 def test_lineage_records_founded_for_every_coop_farms_chose_to_found() -> None:
-    model = _run(kazakhstan(**{"population.awareness": 0.6}), log_decisions=True)
+    scenario = kazakhstan(farms=10_000, years=9, **{"population.awareness": 0.6})
+    model = _run(scenario, log_decisions=True)
     decisions = model.decision_table()
     chosen = set(decisions.loc[decisions["action"] == "founded", "coop"].tolist())
     assert chosen, "no farm founded a coop: the check would be vacuous"

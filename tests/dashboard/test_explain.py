@@ -16,7 +16,9 @@ from coopsim.explain import explain as library_explain
 
 @pytest.fixture(scope="module")
 def decisions():
-    spec = sized(load_scenario(SCENARIO_DIR / "kazakhstan_2016.toml"), farms=3_000)
+    # 10,000 farms: voluntary foundings and joins are rare in Kazakhstan, and a smaller
+    # sample may have none
+    spec = sized(load_scenario(SCENARIO_DIR / "kazakhstan_2016.toml"), farms=10_000)
     model = CoopModel(spec, log_decisions=True)
     model.run(years=9)
     return model.decision_table()
@@ -58,8 +60,8 @@ def test_a_run_made_without_the_log_explains_itself_by_replaying(state):
 
 
 def test_page_tells_the_history_of_the_chosen_farm(state):
-    assert state.apply(Settings(farms=3_000))
-    for _ in range(6):
+    assert state.apply(Settings(farms=10_000))
+    for _ in range(9):
         state.step()
     log = state.run.decisions()
     farm = int(log[log.action.isin(["joined", "founded"])].farm.iloc[0])
