@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 import sys
-from functools import cache
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
