@@ -1,7 +1,7 @@
 """docs/validation.md matches a fresh run of its scenarios.
 
 The page's generator (docs/gen_validation.py) writes the first replicate's final
-figures of every country into the page, exactly. Rerunning that replicate here and
+figures of every country into the page (six significant digits). Rerunning that replicate here and
 comparing catches a page that fell behind the scenario files, the calibrated
 defaults or the model.
 """
