@@ -656,6 +656,24 @@ def one_line_error(exc: ValidationError, source: str) -> ScenarioError:
     return ScenarioError(f"{source}: {_describe(errors[0])}{more}")
 
 
+def read_toml(path: Path, kind: str) -> dict[str, Any]:
+    """The table of a TOML input file (a scenario, experiment or calibration file).
+
+    Raises:
+        ScenarioError: one line naming the file: missing, unreadable or not TOML.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such {kind} file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario TOML file.
 
@@ -663,14 +681,4 @@ def load_scenario(path: str | Path) -> Scenario:
         ScenarioError: when the file is missing, is not TOML, or does not validate.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such scenario file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
-    return validate_scenario(data, source=str(path))
+    return validate_scenario(read_toml(path, "scenario"), source=str(path))

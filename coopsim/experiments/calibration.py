@@ -24,7 +24,6 @@ Figures kept out of the calibration (out-of-sample checks) live in
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +41,7 @@ from coopsim.experiments.spec import Factor, scenario_value
 from coopsim.experiments.store import atomic_write
 from coopsim.model import sized
 from coopsim.records import MODEL_COLUMNS
-from coopsim.scenario import Scenario, ScenarioError, load_scenario, one_line_error
+from coopsim.scenario import Scenario, ScenarioError, load_scenario, one_line_error, read_toml
 
 
 class _Strict(BaseModel):
@@ -153,13 +152,12 @@ class Calibration:
         Points are numbered from ``first`` in the run ids (``p<point>-c<country>-r<rep>``).
         """
         seeds = replicate_seeds(self.spec.seed, self.spec.replications)
+        countries = []
+        for scenario, country in zip(self.scenarios, self.spec.countries, strict=True):
+            columns = {t.column for t in country.targets} | {t.per for t in country.targets}
+            countries.append((scenario.model_dump(mode="python"), tuple(sorted(columns - {None}))))
         for p, values in enumerate(points, start=first):
-            for c, scenario in enumerate(self.scenarios):
-                data = scenario.model_dump(mode="python")
-                targets = self.spec.countries[c].targets
-                columns = tuple(
-                    sorted({t.column for t in targets} | {t.per for t in targets if t.per})
-                )
+            for c, (data, columns) in enumerate(countries):
                 for r, seed in enumerate(seeds):
                     yield RunTask(f"p{p}-c{c}-r{r}", data, values, seed, columns)
 
@@ -172,13 +170,7 @@ def load_calibration(path: str | Path) -> Calibration:
     """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such calibration file") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot be read ({exc})") from None
-    try:
-        spec = CalibrationSpec.model_validate(data)
+        spec = CalibrationSpec.model_validate(read_toml(path, "calibration"))
     except ValidationError as exc:
         raise one_line_error(exc, str(path)) from None
     scenarios = []
@@ -330,7 +322,7 @@ def write_results(
 
 def read_best(path: str | Path) -> dict[str, Any]:
     """The best point of a calibration, as written by :func:`write_results`, by dotted key."""
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    data = read_toml(Path(path), "calibration result")
     flat: dict[str, Any] = {}
 
     def walk(node: dict[str, Any], prefix: str) -> None:

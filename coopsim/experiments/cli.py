@@ -41,6 +41,26 @@ def _console() -> Console:
     return console
 
 
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        help="Local worker processes (default: one per CPU; 1 runs in this process).", min=1
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786."),
+]
+
+
+def _check_where(out: Path, workers: int | None, scheduler: str | None) -> None:
+    """Fail on an output path that is a file, or on both --workers and --scheduler."""
+    if workers is not None and scheduler is not None:
+        _fail("give either --workers or --scheduler, not both")
+    if out.exists() and not out.is_dir():
+        _fail(f"{out}: exists and is not a folder")
+
+
 def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -50,16 +70,8 @@ def sweep(
     out: Annotated[
         Path, typer.Option(help="Folder for the runs, the manifest and the merged table.")
     ],
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            help="Local worker processes (default: one per CPU; 1 runs in this process).", min=1
-        ),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786."),
-    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
 ) -> None:
     """Run an experiment's sweep, resuming in a folder that already holds some of its runs."""
@@ -78,10 +90,7 @@ def sweep(
     from coopsim.experiments.sweep import run_sweep
     from coopsim.scenario import ScenarioError
 
-    if workers is not None and scheduler is not None:
-        _fail("give either --workers or --scheduler, not both")
-    if out.exists() and not out.is_dir():
-        _fail(f"{out}: exists and is not a folder")
+    _check_where(out, workers, scheduler)
     try:
         experiment = load_experiment(spec)
     except ScenarioError as exc:
@@ -247,16 +256,8 @@ def analyze(
 def calibrate(
     spec: Annotated[Path, typer.Argument(help="Calibration TOML file.")],
     out: Annotated[Path, typer.Option(help="Folder for points.csv, errors.csv and best.toml.")],
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            help="Local worker processes (default: one per CPU; 1 runs in this process).", min=1
-        ),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786."),
-    ] = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress or summary.")] = False,
 ) -> None:
     """Fit the shared behavioural parameters to every country's reported figures."""
@@ -265,10 +266,7 @@ def calibrate(
     from coopsim.experiments.executor import ExecutorError, executor_for
     from coopsim.scenario import ScenarioError
 
-    if workers is not None and scheduler is not None:
-        _fail("give either --workers or --scheduler, not both")
-    if out.exists() and not out.is_dir():
-        _fail(f"{out}: exists and is not a folder")
+    _check_where(out, workers, scheduler)
     try:
         calibration = load_calibration(spec)
     except ScenarioError as exc:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -39,7 +38,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coopsim.model import CoopModel, sized
-from coopsim.scenario import Scenario, ScenarioError, load_scenario, one_line_error
+from coopsim.scenario import Scenario, ScenarioError, load_scenario, one_line_error, read_toml
 
 MAX_RUNS = 1_000_000
 """Largest number of runs (design points × replications) an experiment may ask for."""
@@ -172,15 +171,7 @@ def load_experiment(path: str | Path) -> Experiment:
     """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such experiment file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
-    try:
-        spec = ExperimentSpec.model_validate(data)
+        spec = ExperimentSpec.model_validate(read_toml(path, "experiment"))
     except ValidationError as exc:
         raise one_line_error(exc, str(path)) from None
     _check_design(path, spec)
