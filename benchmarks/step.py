@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from coopsim import CoopModel, load_scenario, sized
+from coopsim.tuning import tune_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,8 +51,9 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
 
     scenario = sized(load_scenario(args.scenario), farms=args.farms)
+    tune_process()
     started = time.perf_counter()
-    model = CoopModel(scenario)
+    model = CoopModel(spec=scenario)
     setup_s = time.perf_counter() - started
     for _ in range(args.warmup_years):
         model.step()
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     if not args.skip_reference:
         # the same seed and warm-up reach the very same state; then farms decide one by one
-        reference = CoopModel(scenario)
+        reference = CoopModel(spec=scenario)
         for _ in range(args.warmup_years):
             reference.step()
         reference.decision_path = "reference"

@@ -4,7 +4,7 @@ Smallholder farms decide each year whether to join, found, stay in, leave or mer
 cooperatives under subsidy and market rules. The public API:
 
 * :func:`load_scenario` / :class:`Scenario`: read and validate a scenario file;
-* :class:`CoopModel`: the Mesa model; ``CoopModel(scenario).run()`` gives the table;
+* :class:`CoopModel`: the Mesa model; ``CoopModel(spec=scenario).run()`` gives the table;
 * :func:`sized`: a scenario resized to a number of simulated farms or a scale.
 """
 

@@ -1,6 +1,6 @@
 """The model's Mesa agents: farms and cooperatives.
 
-Both are thin handles over the state arrays of :mod:`coopsim.state`: a :class:`Farm`
+Both are thin handles over the state arrays of :mod:`coopsim.entities`: a :class:`Farm`
 knows its index and reads its land, herd, machinery, coop, awareness and trust from
 the model's arrays, so that the yearly step can treat all farms at once while each
 farm stays an agent one can inspect, explain and (in :mod:`coopsim.reference`) let
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from coopsim.entities import NO_COOP, PRIMARY, RULE_NAMES, STATUS_NAMES, TIER_NAMES
 from coopsim.scenario import ASSETS, FARM_TYPES
-from coopsim.state import NO_COOP, PRIMARY, RULE_NAMES, STATUS_NAMES, TIER_NAMES
 
 if TYPE_CHECKING:
     from coopsim.model import CoopModel

@@ -28,6 +28,7 @@ from coopsim.explain import farm_history
 from coopsim.model import CoopModel, sized
 from coopsim.records import write_tables
 from coopsim.scenario import Scenario, ScenarioError, load_scenario
+from coopsim.tuning import tune_process
 
 app = typer.Typer(
     help="coopsim: agricultural cooperative consolidation under subsidy and market rules.",
@@ -143,8 +144,9 @@ def run(
     if out is not None:
         _check_writable(out)
 
+    tune_process()
     started = time.perf_counter()
-    model = CoopModel(spec, seed=seed, log_decisions=decisions)
+    model = CoopModel(spec=spec, rng=seed, log_decisions=decisions)
     setup_s = time.perf_counter() - started
     with Progress(
         TextColumn("[bold]{task.description}"),

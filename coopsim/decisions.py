@@ -36,8 +36,8 @@ from scipy import sparse
 from coopsim.economics import rules
 from coopsim.economics.coop_costs import coop_cost
 from coopsim.economy import YearEconomy
+from coopsim.entities import NO_COOP, PRIMARY, Coops, Farms, sorted_groups
 from coopsim.scenario import Behaviour, Costs, MarketLevers, PolicyLevers
-from coopsim.state import NO_COOP, PRIMARY, Coops, Farms, runs
 
 FOUNDING_ROUNDS = 10
 """Most rounds of sounding out a village before founders settle (rule R1, founding)."""
@@ -191,7 +191,7 @@ def founding_gain(
     Returns:
         Gain (currency/year), expected payoff and machinery share of each founder.
     """
-    _, group_of, first = runs(farms.village[founders])
+    _, group_of, first = sorted_groups(farms.village[founders])
     region = farms.region[founders[first]].astype(np.int64)
     group = economy.groups_of_farms(founders, group_of, len(first))
     price = economy.new_coop_price(group, region)

@@ -18,9 +18,9 @@ from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_c
 from coopsim.economics.machinery import row_sum
 from coopsim.economics.prices import coop_price, farm_gate_base, nonmember_price
 from coopsim.economics.sharing import charge, patronage_rates, patronage_split, shapley_shares
+from coopsim.entities import NO_COOP, PRIMARY, SHAPLEY, Coops, Farms
 from coopsim.production import FarmBook
 from coopsim.scenario import Behaviour, Scenario
-from coopsim.state import NO_COOP, PRIMARY, SHAPLEY, Coops, Farms
 
 
 class Offer(NamedTuple):

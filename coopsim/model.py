@@ -15,12 +15,13 @@ Each year (``docs/odd.md``, "Process overview and scheduling"):
 
 from __future__ import annotations
 
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 import mesa
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
+from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from coopsim import coops as coop_processes
 from coopsim.agents import Cooperative, Farm
@@ -28,7 +29,7 @@ from coopsim.decisions import DecisionTerms, decide
 from coopsim.economics import rules
 from coopsim.economics.rules import Phase
 from coopsim.economy import YearEconomy, price_year
-from coopsim.memory import keep_freed_memory
+from coopsim.entities import ACTIVE, DISSOLVED, NO_COOP, PATRONAGE, PRIMARY, SHAPLEY, Coops
 from coopsim.network import build_network, learn_trust, neighbour_mean, spread_awareness
 from coopsim.policy import Treasury
 from coopsim.population import initial_memberships, make_farms, named_order
@@ -40,8 +41,7 @@ from coopsim.records import (
     model_row,
 )
 from coopsim.reference import decide_per_farm
-from coopsim.scenario import Scenario
-from coopsim.state import ACTIVE, DISSOLVED, NO_COOP, PATRONAGE, PRIMARY, SHAPLEY, Coops
+from coopsim.scenario import Scenario, ScenarioError, load_scenario
 
 
 def sized(scenario: Scenario, farms: int | None = None, scale: float | None = None) -> Scenario:
@@ -63,32 +63,55 @@ class CoopModel(mesa.Model):
     """Agricultural cooperative consolidation under subsidy and market rules.
 
     Args:
-        scenario: a validated scenario.
-        seed: seed of every random draw; the scenario's own seed when None.
+        scenario_file: a scenario TOML file.
+        spec: a validated scenario, instead of a file.
+        rng: seed of every random draw (Mesa's keyword); the scenario's own seed when None.
         log_decisions: keep a log of every farm's decision with the payoffs compared.
         decisions: ``"fast"`` (vectorised, the default) or ``"reference"`` (farm by
             farm, slow; for checking).
+        **values: scenario fields by dotted key with ``__`` for the dot, e.g.
+            ``policy__member_grant=200_000`` or ``policy__changes__2017__member_grant=0``.
+
+    Raises:
+        ScenarioError: a missing or bad scenario file, an unknown key or a bad value
+            (one line naming the file, the key and what was expected).
 
     Attributes:
-        spec: the scenario being simulated.
-        farms, coops: the state arrays (:mod:`coopsim.state`).
+        parameters: the scenario being simulated (Mesa's own ``scenario`` attribute
+            holds only the seed).
+        farms, coops: the state arrays (:mod:`coopsim.entities`).
         network: the social network as a sparse adjacency matrix.
         year: the next year to simulate.
         economy: the last simulated year's prices and payoffs.
+        running: False once the scenario's last year is simulated; a step after that
+            simulates nothing.
     """
 
     def __init__(
         self,
-        scenario: Scenario,
+        scenario_file: str | Path | None = None,
         *,
-        seed: int | None = None,
+        spec: Scenario | None = None,
+        rng: int | None = None,
         log_decisions: bool = False,
         decisions: Literal["fast", "reference"] = "fast",
+        **values: Any,
     ) -> None:
-        super().__init__(rng=scenario.seed if seed is None else seed)
-        if (scenario.population.simulated_farms or scenario.population.farms) >= 50_000:
-            keep_freed_memory()
-        self.spec = scenario  # Mesa reserves `scenario` for its own scenario objects
+        # Mesa's visualisation passes its own scenario object, which carries only a seed
+        mesa_scenario = values.pop("scenario", None)
+        if mesa_scenario is not None and not isinstance(mesa_scenario, MesaScenario):
+            raise ScenarioError(
+                "CoopModel: scenario= is Mesa's own keyword; give a coopsim Scenario as spec="
+            )
+        scenario = _resolve(scenario_file, spec, values)
+        if rng is None and mesa_scenario is not None:
+            rng = mesa_scenario.rng
+        seed = scenario.seed if rng is None else rng
+        if mesa_scenario is not None:
+            mesa_scenario.rng = seed
+        super().__init__(rng=seed, scenario=mesa_scenario)
+        self.seed = seed
+        self.parameters = scenario
         self.scale = scenario.population.scale
         self.log_decisions = log_decisions
         self.decision_path = decisions
@@ -118,7 +141,7 @@ class CoopModel(mesa.Model):
 
     def _initial_coops(self) -> None:
         """Coops that exist at the start (e.g. Germany 1950), operating and growing."""
-        pop = self.spec.population
+        pop = self.parameters.population
         label = initial_memberships(
             self.farms,
             pop.initial_membership_rate,
@@ -140,11 +163,11 @@ class CoopModel(mesa.Model):
             village=self.farms.village[first],
             founded=self.year - age,
             phase=Phase.GROWTH,
-            rule=SHAPLEY if self.spec.cost_sharing == "shapley" else PATRONAGE,
+            rule=SHAPLEY if self.parameters.cost_sharing == "shapley" else PATRONAGE,
             members=count,
             members_before=count,
             active_years=age - 1,  # selling since the year after founding
-            capital=count * self.spec.costs.equity_per_member,
+            capital=count * self.parameters.costs.equity_per_member,
         )
         self.farms.coop[members] = new[label[members]]
         self.farms.awareness[members] = 1.0
@@ -172,15 +195,15 @@ class CoopModel(mesa.Model):
             self.coop_agents.pop(k).remove()
 
     def step(self) -> None:
-        """Simulate one year."""
-        # The year's matrix products are small (farms x 4 assets): BLAS threads only
-        # wait on each other there, and on a busy machine made a step twice as slow.
-        with threadpool_limits(limits=1, user_api="blas"):
-            self._simulate_year()
+        """Simulate one year; after the scenario's last year, nothing."""
+        if self.year > self.parameters.end_year:
+            return
+        self._simulate_year()
+        self.running = self.year <= self.parameters.end_year
 
     def _simulate_year(self) -> None:
         """The yearly schedule of the module docstring, steps 1 to 7."""
-        scenario, year = self.spec, self.year
+        scenario, year = self.parameters, self.year
         # 1. the policy of the year takes effect
         policy, market = scenario.policy_in(year), scenario.market_in(year)
         budget = None if policy.budget is None else policy.budget / self.scale
@@ -248,7 +271,7 @@ class CoopModel(mesa.Model):
 
     def _judge_membership(self, economy: YearEconomy) -> None:
         """R6 bookkeeping and expected income, from this year's realised incomes."""
-        farms, b = self.farms, self.spec.behaviour
+        farms, b = self.farms, self.parameters.behaviour
         tolerance = b.loyalty_threshold * np.maximum(economy.revenue_alone, 0.0)
         unhappy = rules.dissatisfied(
             farms.income, economy.payoff_alone, economy.autonomy_premium, tolerance
@@ -256,7 +279,7 @@ class CoopModel(mesa.Model):
         farms.bad_years[:] = np.where(
             economy.member, rules.bad_years_after(farms.bad_years, unhappy), 0
         )
-        first = self.year == self.spec.start_year
+        first = self.year == self.parameters.start_year
         memory = 1.0 if first else b.income_memory
         farms.expected_income[:] = np.where(
             farms.farming, memory * farms.income + (1 - memory) * farms.expected_income, 0.0
@@ -265,7 +288,7 @@ class CoopModel(mesa.Model):
 
     def _spread(self, economy: YearEconomy, campaign: float) -> None:
         """Step 6: awareness and trust spread along the network."""
-        farms, b = self.farms, self.spec.behaviour
+        farms, b = self.farms, self.parameters.behaviour
         mean, count = neighbour_mean(self.network, farms.awareness, farms.farming)
         farms.awareness[:] = spread_awareness(
             farms.awareness, mean, count, b.awareness_contagion, campaign
@@ -278,9 +301,9 @@ class CoopModel(mesa.Model):
         """Each farm's income in the last simulated year (currency/year)."""
         return self.farms.income
 
-    def run(self, years: int | None = None) -> pd.DataFrame:
-        """Simulate ``years`` years (the scenario's number by default); returns the table."""
-        for _ in range(self.spec.years if years is None else years):
+    def run(self) -> pd.DataFrame:
+        """Simulate to the scenario's last year; returns the table."""
+        while self.running:
             self.step()
         return self.table()
 
@@ -300,7 +323,7 @@ class CoopModel(mesa.Model):
         table = pd.DataFrame(self.decision_log)
         if not len(table):
             return pd.DataFrame(columns=list(DECISION_COLUMNS))
-        names = named_order(self.spec.population)
+        names = named_order(self.parameters.population)
         if names:
             table.insert(2, "name", [names[i] for i in table["farm"]])
         return table
@@ -312,3 +335,17 @@ class CoopModel(mesa.Model):
         ).astype({"year": "int64", "coop": "int64", "claimed": float, "paid": float})
         table[["claimed", "paid"]] *= self.scale
         return table
+
+
+def _resolve(scenario_file: str | Path | None, spec: Scenario | None, values: dict) -> Scenario:
+    """The scenario of a model: a file or a scenario, with keyword values applied."""
+    if (scenario_file is None) == (spec is None):
+        raise ScenarioError("CoopModel: give either scenario_file (a path) or spec (a Scenario)")
+    scenario = load_scenario(scenario_file) if spec is None else spec
+    if not values:
+        return scenario
+    source = f"{scenario_file or scenario.name} with {', '.join(values)}"
+    try:
+        return scenario.with_values({k.replace("__", "."): v for k, v in values.items()})
+    except ScenarioError as exc:
+        raise ScenarioError(f"{source}: {str(exc).removeprefix('scenario values: ')}") from None

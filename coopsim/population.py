@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from coopsim.entities import NO_COOP, Farms, sorted_groups
 from coopsim.scenario import ASSETS, FARM_TYPES, FarmType, Population
-from coopsim.state import NO_COOP, Farms, runs
 
 
 def village_sizes(farms: int, mean_size: int, rng: np.random.Generator) -> np.ndarray:
@@ -152,9 +152,9 @@ def initial_memberships(
     kind = farms.kind[joins] if by_farm_type else np.zeros(len(joins), dtype=np.int64)
     joins = joins[np.lexsort((rng.random(len(joins)), kind, farms.village[joins]))]
     kind = farms.kind[joins] if by_farm_type else kind
-    _, same_kind, first = runs(farms.village[joins].astype(np.int64) * 3 + kind)
+    _, same_kind, first = sorted_groups(farms.village[joins].astype(np.int64) * 3 + kind)
     chunk = (np.arange(len(joins)) - first[same_kind]) // coop_size
-    _, group, _ = runs(same_kind.astype(np.int64) * (n + 1) + chunk)
+    _, group, _ = sorted_groups(same_kind.astype(np.int64) * (n + 1) + chunk)
     kept = np.bincount(group)[group] >= 2
-    label[joins[kept]] = runs(group[kept])[1]
+    label[joins[kept]] = sorted_groups(group[kept])[1]
     return label

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from coopsim.economics.machinery import MachineryPrices, machinery_cost, row_sum, work_needed
+from coopsim.entities import Farms
 from coopsim.scenario import Costs, MarketLevers
-from coopsim.state import Farms
 
 
 class FarmBook:

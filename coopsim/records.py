@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coopsim.state import ACTIVE, NOMINAL, PRIMARY, REGIONAL_UNION
+from coopsim.entities import ACTIVE, NOMINAL, PRIMARY, REGIONAL_UNION
+from coopsim.tuning import blas
 
 EVENTS = ("joins", "exits", "foundings", "mergers", "dissolutions", "farm_exits")
 
@@ -122,11 +123,16 @@ def model_row(model: Any, events: YearEvents) -> dict[str, float]:
     sizes = coops.members[active]
     n_farms = int(farming.sum())
     members_active = economy.member & farming
-    revenue_coops = float(economy.revenue_member @ economy.member)
-    revenue_total = float(economy.revenue_member @ economy.farming)
-    output = economy.output_t @ np.ones(2)
-    output_members = float(output @ economy.member)
-    output_others = float(output @ (economy.farming & ~economy.member))
+    # Sums over farms as BLAS dot products on one thread: a threaded dot product adds
+    # in another order, and the table would depend on the caller's thread settings.
+    with blas().limit(limits=1, user_api="blas"):
+        revenue_coops = float(economy.revenue_member @ economy.member)
+        revenue_total = float(economy.revenue_member @ economy.farming)
+        output = economy.output_t @ np.ones(2)
+        output_members = float(output @ economy.member)
+        output_others = float(output @ (economy.farming & ~economy.member))
+        revenue_others = float(economy.revenue_alone @ (economy.farming & ~economy.member))
+        income_gini = gini(model.income[farming])
     row = {
         "year": model.year,
         "farms": n_farms * scale,
@@ -140,17 +146,13 @@ def model_row(model: Any, events: YearEvents) -> dict[str, float]:
         "coop_market_share": revenue_coops / revenue_total if revenue_total > 0 else 0.0,
         **{e: events.counts[e] * scale for e in EVENTS},
         "farm_income_mean": float(model.income[farming].mean()) if n_farms else 0.0,
-        "farm_income_gini": gini(model.income[farming]),
+        "farm_income_gini": income_gini,
         "subsidy_paid": model.treasury.paid * scale,
         "subsidy_per_active_member": (
             model.treasury.paid / members_active.sum() if members_active.any() else 0.0
         ),
         "price_member": revenue_coops / output_members if output_members > 0 else float("nan"),
-        "price_nonmember": (
-            float(economy.revenue_alone @ (economy.farming & ~economy.member)) / output_others
-            if output_others > 0
-            else float("nan")
-        ),
+        "price_nonmember": (revenue_others / output_others if output_others > 0 else float("nan")),
         # at most one union per region, and regions are not sampled: not scaled
         "coops_unions": int(coops.active(REGIONAL_UNION).sum()),
         "secessions": events.counts["secessions"] * scale,

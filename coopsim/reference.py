@@ -17,7 +17,7 @@ from coopsim.agents import Farm
 from coopsim.decisions import FOUNDING_ROUNDS, DecisionTerms, FarmChoices
 from coopsim.economics import rules
 from coopsim.economics.coop_costs import coop_cost
-from coopsim.state import ACTIVE, NO_COOP, PRIMARY
+from coopsim.entities import ACTIVE, NO_COOP, PRIMARY
 
 if TYPE_CHECKING:
     from coopsim.model import CoopModel

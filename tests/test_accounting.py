@@ -7,7 +7,7 @@ import pytest
 
 from coopsim import CoopModel, Scenario, load_scenario
 from coopsim.economy import price_year
-from coopsim.state import ACTIVE, PRIMARY
+from coopsim.entities import ACTIVE, PRIMARY
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -18,8 +18,8 @@ def village(**values: object) -> Scenario:
 
 def test_output_subsidy_paid_through_a_coop_reaches_each_member_per_tonne() -> None:
     # the village pools in its first year and sells through its coop in the second
-    plain = CoopModel(village())
-    subsidised = CoopModel(village(**{"policy.output_subsidy_livestock": 10_000.0}))
+    plain = CoopModel(spec=village())
+    subsidised = CoopModel(spec=village(**{"policy.output_subsidy_livestock": 10_000.0}))
     plain.run()
     subsidised.run()
     np.testing.assert_array_equal(plain.farms.coop, subsidised.farms.coop)
@@ -37,8 +37,8 @@ def test_output_subsidy_paid_through_a_coop_reaches_each_member_per_tonne() -> N
 
 def test_member_grant_reaches_each_founder_and_joining_costs_are_charged() -> None:
     costs = village().costs
-    plain = CoopModel(village(years=1))
-    granted = CoopModel(village(years=1, **{"policy.member_grant": 150_000.0}))
+    plain = CoopModel(spec=village(years=1))
+    granted = CoopModel(spec=village(years=1, **{"policy.member_grant": 150_000.0}))
     plain.run()
     granted.run()
     founders = granted.farms.coop >= 0
@@ -52,11 +52,11 @@ def test_member_grant_reaches_each_founder_and_joining_costs_are_charged() -> No
 
 def test_budget_cap_pays_every_claim_the_same_fraction() -> None:
     # a cap of a quarter of what the output subsidy would cost
-    full = CoopModel(village(**{"policy.output_subsidy_livestock": 10_000.0}))
+    full = CoopModel(spec=village(**{"policy.output_subsidy_livestock": 10_000.0}))
     full.run()
     claimed = full.payments_table().query("year == 2017").claimed.sum()
     capped = CoopModel(
-        village(
+        spec=village(
             **{
                 "policy.output_subsidy_livestock": 10_000.0,
                 "policy.budget": claimed / 4,
@@ -76,9 +76,9 @@ def test_a_coops_share_of_regional_volume_is_in_real_units_when_sampled() -> Non
     base = Scenario().with_values(
         {"population.farms": 2_000, "population.initial_membership_rate": 0.5}
     )
-    whole = CoopModel(base)
+    whole = CoopModel(spec=base)
     sampled = CoopModel(
-        base.with_values({"population.farms": 200_000}).with_values(
+        spec=base.with_values({"population.farms": 200_000}).with_values(
             {"population.simulated_farms": 2_000}
         )
     )

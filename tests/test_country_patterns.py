@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from coopsim.entities import CENTRAL
 from coopsim.model import CoopModel, sized
 from coopsim.scenario import load_scenario
-from coopsim.state import CENTRAL
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -22,7 +22,7 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 def _run(
     name: str, farms: int | None = None, seed: int | None = None
 ) -> tuple[pd.DataFrame, CoopModel]:
-    model = CoopModel(sized(load_scenario(SCENARIOS / name), farms=farms), seed=seed)
+    model = CoopModel(spec=sized(load_scenario(SCENARIOS / name), farms=farms), rng=seed)
     return model.run().set_index("year"), model
 
 

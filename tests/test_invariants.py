@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coopsim import CoopModel, Scenario, load_scenario, sized
+from coopsim.entities import DISSOLVED, NO_COOP, PRIMARY
 from coopsim.records import EVENTS
-from coopsim.state import DISSOLVED, NO_COOP, PRIMARY
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -115,7 +115,7 @@ def _check_table(table: pd.DataFrame, scenario: Scenario) -> None:
 @settings(max_examples=25, deadline=None)
 @given(scenario=scenarios())
 def test_memberships_counts_and_budget_hold_every_year(scenario: Scenario) -> None:
-    model = CoopModel(scenario)
+    model = CoopModel(spec=scenario)
     _check_memberships(model)
     for year in range(scenario.start_year, scenario.end_year + 1):
         model.step()
@@ -127,8 +127,8 @@ def test_memberships_counts_and_budget_hold_every_year(scenario: Scenario) -> No
 @settings(max_examples=15, deadline=None)
 @given(scenario=scenarios(max_farms=600))
 def test_fast_decisions_equal_reference_decisions(scenario: Scenario) -> None:
-    fast = CoopModel(scenario)
-    reference = CoopModel(scenario, decisions="reference")
+    fast = CoopModel(spec=scenario)
+    reference = CoopModel(spec=scenario, decisions="reference")
     pd.testing.assert_frame_equal(fast.run(), reference.run())
     pd.testing.assert_frame_equal(fast.lineage_table(), reference.lineage_table())
     np.testing.assert_array_equal(fast.farms.coop, reference.farms.coop)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from coopsim import CoopModel, Scenario, load_scenario, sized
-from coopsim.state import ACTIVE, DISSOLVED, PRIMARY, REGIONAL_UNION
+from coopsim.entities import ACTIVE, DISSOLVED, PRIMARY, REGIONAL_UNION
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -34,7 +34,7 @@ def kazakhstan(farms: int = 1_500, years: int = 6, **values: object) -> Scenario
 
 
 def _run(scenario: Scenario, **kwargs: object) -> CoopModel:
-    model = CoopModel(scenario, **kwargs)
+    model = CoopModel(spec=scenario, **kwargs)
     model.run()
     return model
 

@@ -11,7 +11,7 @@ from coopsim.coops.year import Year, dissolve
 from coopsim.economics import rules
 from coopsim.economics.rules import Choice, Phase
 from coopsim.economy import members_by_coop
-from coopsim.state import (
+from coopsim.entities import (
     ACTIVE,
     NO_COOP,
     PATRONAGE,

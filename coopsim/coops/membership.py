@@ -11,12 +11,12 @@ import numpy as np
 from coopsim.coops.year import Year, dissolve, leave, pay_member_grants, register_coops
 from coopsim.decisions import FarmChoices
 from coopsim.economics import rules
-from coopsim.state import (
+from coopsim.entities import (
     ACTIVE,
     NO_COOP,
     NOMINAL,
     PRIMARY,
-    runs,
+    sorted_groups,
 )
 
 
@@ -47,7 +47,7 @@ def apply_farm_choices(y: Year, choices: FarmChoices) -> None:
     y.income[joining] -= costs.equity_per_member + costs.switching_cost
 
     founders = np.flatnonzero(choices.founds)
-    _, group_of, _ = runs(farms.village[founders])
+    _, group_of, _ = sorted_groups(farms.village[founders])
     new, founder_grants = register_coops(y, founders, group_of, ACTIVE, "founded", equity=True)
     y.events.count("foundings", len(new))
     size = np.bincount(group_of)[group_of]
@@ -165,7 +165,7 @@ def register_under_pressure(y: Year) -> None:
     wanted = np.maximum(target - registered, 0.0) * policy.kpi_pressure
     wanted = np.floor(wanted + y.rng.random(n_regions)).astype(np.int64)
     free = farms.farming & (farms.coop == NO_COOP)
-    _, _, start = runs(farms.village)
+    _, _, start = sorted_groups(farms.village)
     end = np.r_[start[1:], len(farms)]
     enough = np.add.reduceat(free, start) >= size if len(start) else np.zeros(0, bool)
     village_region = farms.region[start]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from coopsim.coops.year import Year
-from coopsim.policy import effective_credit_rate
-from coopsim.state import (
+from coopsim.entities import (
     PRIMARY,
 )
+from coopsim.policy import effective_credit_rate
 
 
 def _pass_to_members(y: Year, coop_received: np.ndarray) -> None:

@@ -14,14 +14,14 @@ from coopsim.economics.coop_costs import Group, coop_cost
 from coopsim.economics.machinery import row_sum, worth_buying
 from coopsim.economics.rules import Phase
 from coopsim.economics.sharing import patronage_shares
-from coopsim.policy import effective_credit_rate
-from coopsim.state import (
+from coopsim.entities import (
     ACTIVE,
     CENTRAL,
     NO_COOP,
     PRIMARY,
     REGIONAL_UNION,
 )
+from coopsim.policy import effective_credit_rate
 
 
 def invest(y: Year) -> None:

@@ -12,10 +12,7 @@ import numpy as np
 
 from coopsim.economics.rules import Phase
 from coopsim.economy import YearEconomy
-from coopsim.policy import Treasury
-from coopsim.records import YearEvents
-from coopsim.scenario import MarketLevers, PolicyLevers, Scenario
-from coopsim.state import (
+from coopsim.entities import (
     ACTIVE,
     DISSOLVED,
     NO_COOP,
@@ -25,6 +22,9 @@ from coopsim.state import (
     Coops,
     Farms,
 )
+from coopsim.policy import Treasury
+from coopsim.records import YearEvents
+from coopsim.scenario import MarketLevers, PolicyLevers, Scenario
 
 
 @dataclass

@@ -15,8 +15,8 @@ from coopsim.dashboard.components import Prose, VillageImage, use_session
 from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.narrate import decision_text, pooled, short_name
 from coopsim.dashboard.state import Run, SessionState, View
+from coopsim.entities import NO_COOP
 from coopsim.scenario import ASSETS
-from coopsim.state import NO_COOP
 
 
 def farm_table(run: Run, view: View, tr: Translator) -> str:

@@ -15,6 +15,8 @@ from typing import Annotated
 
 import typer
 
+from coopsim.tuning import tune_process
+
 APP = "coopsim.dashboard.app"
 ASSET = "@widgetti/solara-vuetify-app@10.1.1"
 """The browser bundle Solara's page loads first (from ``<venv>/share/solara/cdn``)."""
@@ -49,6 +51,7 @@ def dashboard(
             "to fetch its scripts from the internet (install solara-assets, see pyproject.toml)",
             err=True,
         )
+    tune_process()
     args = ["run", APP, "--host", host, "--port", str(port), "--production"]
     args += ["--no-check-version", "--no-open", "--log-level", "warning"]
     sys.exit(solara_cli.main(args=args, standalone_mode=False))

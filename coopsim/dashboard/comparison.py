@@ -92,7 +92,7 @@ def run_arms(
         for r in range(replicates):
             if cancel is not None and cancel.is_set():
                 return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
-            table = CoopModel(spec, seed=seed + r).run()
+            table = CoopModel(spec=spec, rng=seed + r).run()
             table.insert(0, "replicate", r)
             table.insert(0, "arm", name)
             tables.append(table)

@@ -21,8 +21,8 @@ from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.narrate import history
 from coopsim.dashboard.state import Run, SessionState, View
 from coopsim.dashboard.village import farms_of
+from coopsim.entities import NO_COOP, STATUS_NAMES
 from coopsim.scenario import ASSETS, FARM_TYPES
-from coopsim.state import NO_COOP, STATUS_NAMES
 
 
 @solara.component

@@ -14,9 +14,9 @@ import numpy as np
 
 from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.state import Run, View
+from coopsim.entities import NO_COOP, NOMINAL
 from coopsim.explain import differences, explain
 from coopsim.scenario import ASSETS
-from coopsim.state import NO_COOP, NOMINAL
 
 ACTIONS = {
     "quit farming": "quit",

@@ -107,7 +107,7 @@ class View:
         table: the model table so far.
         coop: each farm's coop (−1 for none).
         farming: whether each farm still farms.
-        coop_status: each coop's status (see ``coopsim.state``).
+        coop_status: each coop's status (see ``coopsim.entities``).
         income, payoff_alone, machinery_alone, machinery_share: the last year's figures
             per farm (currency/year), empty before the first step.
     """
@@ -137,7 +137,7 @@ class Run:
         self.seed = scenario.seed if seed is None else int(seed)
         self.log_decisions = log_decisions
         self.lock = threading.RLock()
-        self.model = CoopModel(scenario, seed=self.seed, log_decisions=log_decisions)
+        self.model = CoopModel(spec=scenario, rng=self.seed, log_decisions=log_decisions)
         self.names = named_order(scenario.population)
         self.auto_village: int | None = None
         """The village shown when the user has chosen none (see ``components``)."""
@@ -191,7 +191,7 @@ class Run:
         if explained is not None and explained[0] == year:
             return explained[1]
         # the replay needs only the scenario and seed: the run may step on meanwhile
-        replay = CoopModel(self.scenario, seed=self.seed, log_decisions=True)
+        replay = CoopModel(spec=self.scenario, rng=self.seed, log_decisions=True)
         for _ in range(year - self.scenario.start_year):
             replay.step()
         self._explained = (year, replay.decision_table())

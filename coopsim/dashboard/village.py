@@ -19,8 +19,8 @@ from scipy import sparse
 from coopsim.dashboard.charts import canvas_png
 from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.state import View
+from coopsim.entities import ACTIVE, NO_COOP, NOMINAL
 from coopsim.network import village_graph
-from coopsim.state import ACTIVE, NO_COOP, NOMINAL
 
 PALETTE = [
     "#1f77b4",

@@ -5,10 +5,8 @@ on a Dask worker), so it lives in an importable module and takes and returns pla
 picklable data. It never raises: whatever goes wrong in a run is returned as its
 error, so one failed run cannot stop a sweep.
 
-A run uses one thread for BLAS (as Dask's workers do by default): the model's
-matrix-vector products are too small to gain from threads, and OpenBLAS's waiting
-threads made runs 3-4 times slower whenever another process wanted the cores (a
-second pool worker, say).
+A worker tunes its process for runs (:func:`coopsim.tuning.tune_process`): one BLAS
+thread (as Dask's workers have by default) and freed memory kept for reuse.
 """
 
 from __future__ import annotations
@@ -21,11 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from coopsim import __version__
 from coopsim.model import CoopModel
 from coopsim.scenario import validate_scenario
+from coopsim.tuning import tune_process
 
 
 @dataclass(frozen=True)
@@ -87,10 +85,10 @@ def run_one(task: RunTask) -> RunResult:
     started = time.perf_counter()
     try:
         scenario = validate_scenario(task.scenario, source="base scenario").with_values(task.values)
-        with threadpool_limits(limits=1, user_api="blas"):
-            model = CoopModel(scenario, seed=task.seed)
-            info["setup_s"] = time.perf_counter() - started
-            table = model.run()
+        tune_process()
+        model = CoopModel(spec=scenario, rng=task.seed)
+        info["setup_s"] = time.perf_counter() - started
+        table = model.run()
         info["run_s"] = time.perf_counter() - started - info["setup_s"]
         if task.outputs:
             table = table[["year", *task.outputs]]

@@ -314,7 +314,7 @@ def _check_outputs(path: Path, outputs: list[str], scenario: Scenario) -> None:
     probe = scenario.with_values({"years": 1})
     if not probe.population.named_farms:
         probe = sized(probe, farms=min(200, probe.population.farms))
-    columns = list(CoopModel(probe, seed=0).run().columns)
+    columns = list(CoopModel(spec=probe, rng=0).run().columns)
     for i, name in enumerate(outputs):
         if name not in columns:
             raise ScenarioError(

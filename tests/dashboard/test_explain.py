@@ -19,8 +19,8 @@ def decisions():
     # 10,000 farms: voluntary foundings and joins are rare in Kazakhstan, and a smaller
     # sample may have none
     spec = sized(load_scenario(SCENARIO_DIR / "kazakhstan_2016.toml"), farms=10_000)
-    model = CoopModel(spec, log_decisions=True)
-    model.run(years=9)
+    model = CoopModel(spec=spec.with_values({"years": 9}), log_decisions=True)
+    model.run()
     return model.decision_table()
 
 

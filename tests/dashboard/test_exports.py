@@ -42,7 +42,7 @@ def test_exported_scenario_reproduces_the_run(state):
     assert spec.seed == 11
     assert spec.population.simulated_farms == 2_000
     assert spec.policy.member_grant == 150_000
-    again = CoopModel(spec)
+    again = CoopModel(spec=spec)
     for _ in range(3):
         again.step()
     pd.testing.assert_frame_equal(again.table(), state.run.model.table())

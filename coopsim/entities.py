@@ -76,7 +76,7 @@ class Farms:
         return len(self.region)
 
 
-def runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sorted_groups(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Groups of equal keys in an array sorted by key (e.g. farms by village).
 
     Returns:
