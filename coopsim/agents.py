@@ -4,7 +4,9 @@ Both are thin handles over the state arrays of :mod:`coopsim.entities`: a :class
 knows its index and reads its land, herd, machinery, coop, awareness and trust from
 the model's arrays, so that the yearly step can treat all farms at once while each
 farm stays an agent one can inspect, explain and (in :mod:`coopsim.reference`) let
-decide on its own.
+decide on its own. The model makes them on demand (``model.farm(i)``,
+``model.cooperative(k)``), or all at once (``CoopModel(..., agents=True)``): making
+half a million Mesa agents takes seconds, and most runs never look at one.
 """
 
 from __future__ import annotations

@@ -1,20 +1,25 @@
 """The coopsim model: farms and cooperatives, one step a year.
 
-Each year (``docs/odd.md``, "Process overview and scheduling"):
+Each year (``docs/odd.md``, "Process overview and scheduling"), one process after the
+other, each in its own module of :mod:`coopsim.processes`:
 
-1. the policy of the year takes effect (the treasury opens the year's budget);
-2. farms produce and sell, alone or through their coop (:mod:`coopsim.economy`);
-3. coops share costs among members (rule R3);
-4. the state pays recurring subsidies within the budget (:mod:`coopsim.policy`);
-5. farms quit, leave, join and found (:mod:`coopsim.decisions`); coops are registered
-   under KPI pressure, start operating, invest, split, merge, federate, move through
-   their life cycle and dissolve (:mod:`coopsim.coops`);
-6. awareness and trust spread on the network (:mod:`coopsim.network`);
+1. the policy of the year takes effect: the treasury opens the year's budget;
+2. farms produce and sell, alone or through their coop (``production``, ``markets``);
+3. coops share their costs among members (``cost_sharing``, rule R3);
+4. the state pays the recurring subsidies within the budget (``subsidies``);
+5. decisions: members judge their year; farms quit (``farm_exit``), leave
+   (``leaving``, R6), join and found (``joining``, R1); coops are registered under KPI
+   pressure and start operating (``life_cycle``, R8), invest (``investment``, R4),
+   split (``leaving``, R2), merge (``mergers``, R7), federate (``federation``), vote
+   on their sharing rule (``cost_sharing``, R6 voice), move through their life cycle
+   and are wound up (``life_cycle``, R8);
+6. awareness and trust spread on the network (``learning``);
 7. the year's row of the model table is recorded (:mod:`coopsim.records`).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,23 +28,27 @@ import numpy as np
 import pandas as pd
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
-from coopsim import coops as coop_processes
 from coopsim.agents import Cooperative, Farm
-from coopsim.decisions import DecisionTerms, decide
-from coopsim.economics import rules
-from coopsim.economics.rules import Phase
-from coopsim.economy import YearEconomy, price_year
-from coopsim.entities import ACTIVE, DISSOLVED, NO_COOP, PATRONAGE, PRIMARY, SHAPLEY, Coops
-from coopsim.network import build_network, learn_trust, neighbour_mean, spread_awareness
-from coopsim.policy import Treasury
-from coopsim.population import initial_memberships, make_farms, named_order
-from coopsim.production import FarmBook
-from coopsim.records import (
-    DECISION_COLUMNS,
-    LINEAGE_COLUMNS,
-    YearEvents,
-    model_row,
+from coopsim.entities import DISSOLVED, Coops, Farms
+from coopsim.network import build_network
+from coopsim.population import initial_coops, make_farms, named_order
+from coopsim.processes import (
+    cost_sharing,
+    farm_exit,
+    federation,
+    investment,
+    joining,
+    learning,
+    leaving,
+    life_cycle,
+    markets,
+    mergers,
+    subsidies,
 )
+from coopsim.processes.markets import YearEconomy
+from coopsim.processes.production import FarmBook
+from coopsim.processes.year import Year
+from coopsim.records import DECISION_COLUMNS, LINEAGE_COLUMNS, TABLE_COLUMNS, YearEvents, year_row
 from coopsim.reference import decide_per_farm
 from coopsim.scenario import Scenario, ScenarioError, load_scenario
 
@@ -62,6 +71,20 @@ def sized(scenario: Scenario, farms: int | None = None, scale: float | None = No
 class CoopModel(mesa.Model):
     """Agricultural cooperative consolidation under subsidy and market rules.
 
+    A Mesa model whose farms and cooperatives live in arrays (:mod:`coopsim.entities`):
+    each process of the year treats all farms at once with numpy, which is what lets
+    half a million farms step in well under a second. :class:`~coopsim.agents.Farm` and
+    :class:`~coopsim.agents.Cooperative` are Mesa agents that read and show one entry of
+    those arrays; they are made on demand (:meth:`farm`, :meth:`cooperative`), or for
+    every farm and coop with ``agents=True`` when Mesa's agent tools (``AgentSet``, a
+    ``DataCollector``'s ``agenttype_reporters``) are to see them all. Mesa's own tools
+    work on the model: ``running`` turns False after the scenario's last year,
+    :attr:`datacollector` holds every column of the model table, ``mesa.batch_run`` and
+    ``SolaraViz`` drive it (README, "Use it from Python and with Mesa's tools").
+
+    Results depend only on the scenario and the seed, not on the caller's process
+    settings (:mod:`coopsim.tuning` only makes runs faster).
+
     Args:
         scenario_file: a scenario TOML file.
         spec: a validated scenario, instead of a file.
@@ -69,8 +92,11 @@ class CoopModel(mesa.Model):
         log_decisions: keep a log of every farm's decision with the payoffs compared.
         decisions: ``"fast"`` (vectorised, the default) or ``"reference"`` (farm by
             farm, slow; for checking).
+        agents: make a Mesa agent for every farm and coop now, and keep the coops'
+            agents up to date each year.
         **values: scenario fields by dotted key with ``__`` for the dot, e.g.
-            ``policy__member_grant=200_000`` or ``policy__changes__2017__member_grant=0``.
+            ``policy__member_grant=200_000``, ``population__simulated_farms=2_000`` or
+            ``policy__changes__2017__member_grant=0`` (the change of 2017).
 
     Raises:
         ScenarioError: a missing or bad scenario file, an unknown key or a bad value
@@ -79,12 +105,16 @@ class CoopModel(mesa.Model):
     Attributes:
         parameters: the scenario being simulated (Mesa's own ``scenario`` attribute
             holds only the seed).
-        farms, coops: the state arrays (:mod:`coopsim.entities`).
+        seed: the seed of this run.
+        farms, coops: the state arrays.
         network: the social network as a sparse adjacency matrix.
         year: the next year to simulate.
         economy: the last simulated year's prices and payoffs.
+        treasury: what the state paid, year by year.
         running: False once the scenario's last year is simulated; a step after that
-            simulates nothing.
+            simulates nothing, so the tables always end in the scenario's last year.
+        datacollector: a Mesa ``DataCollector`` whose model reporters give each column
+            of the model table, one collection a year.
     """
 
     def __init__(
@@ -95,6 +125,7 @@ class CoopModel(mesa.Model):
         rng: int | None = None,
         log_decisions: bool = False,
         decisions: Literal["fast", "reference"] = "fast",
+        agents: bool = False,
         **values: Any,
     ) -> None:
         # Mesa's visualisation passes its own scenario object, which carries only a seed
@@ -110,13 +141,12 @@ class CoopModel(mesa.Model):
         if mesa_scenario is not None:
             mesa_scenario.rng = seed
         super().__init__(rng=seed, scenario=mesa_scenario)
-        self.seed = seed
         self.parameters = scenario
+        self.seed = seed
         self.scale = scenario.population.scale
         self.log_decisions = log_decisions
         self.decision_path = decisions
-        pop = scenario.population
-        self.farms = make_farms(pop, self.rng)
+        self.farms: Farms = make_farms(scenario.population, self.rng)
         self.network = build_network(
             self.farms.village,
             self.farms.region,
@@ -124,75 +154,25 @@ class CoopModel(mesa.Model):
             scenario.network.outside_village_share,
             self.rng,
         )
-        self.coops = Coops()
+        self.coops: Coops
+        self.coops, self.lineage = initial_coops(self.farms, scenario, self.rng)
         self.year = scenario.start_year
-        self.treasury = Treasury(budget=None)
+        self.treasury = subsidies.Treasury(budget=None)
         self.tax_relief = 0.0
         self.economy: YearEconomy | None = None
         self.book = FarmBook()
         self.rows: list[dict[str, float]] = []
-        self.lineage: list[tuple] = []
         self.decision_log: list[dict] = []
-        for i in range(len(self.farms)):
-            Farm(self, i)
-        self.coop_agents: dict[int, Cooperative] = {}
-        self._coop_agents_made = 0
-        self._initial_coops()
-
-    def _initial_coops(self) -> None:
-        """Coops that exist at the start (e.g. Germany 1950), operating and growing."""
-        pop = self.parameters.population
-        label = initial_memberships(
-            self.farms,
-            pop.initial_membership_rate,
-            pop.initial_coop_size,
-            self.rng,
-            by_farm_type=pop.initial_coops_by_farm_type,
+        self._farm_agents: dict[int, Farm] = {}
+        self._coop_agents: dict[int, Cooperative] = {}
+        self._all_agents_made = False
+        self.datacollector = mesa.DataCollector(
+            model_reporters={c: partial(table_value, column=c) for c in TABLE_COLUMNS}
         )
-        members = np.flatnonzero(label >= 0)
-        if len(members) == 0:
-            return
-        count = np.bincount(label[members])
-        first = members[np.unique(label[members], return_index=True)[1]]
-        age = self.rng.integers(3, 30, size=len(count))
-        new = self.coops.add(
-            len(count),
-            status=ACTIVE,
-            tier=PRIMARY,
-            region=self.farms.region[first],
-            village=self.farms.village[first],
-            founded=self.year - age,
-            phase=Phase.GROWTH,
-            rule=SHAPLEY if self.parameters.cost_sharing == "shapley" else PATRONAGE,
-            members=count,
-            members_before=count,
-            active_years=age - 1,  # selling since the year after founding
-            capital=count * self.parameters.costs.equity_per_member,
-        )
-        self.farms.coop[members] = new[label[members]]
-        self.farms.awareness[members] = 1.0
-        for k in new:
-            self.lineage.append(
-                (
-                    self.year - 1,
-                    int(k),
-                    "existing",
-                    NO_COOP,
-                    int(count[k]),
-                    int(self.coops.region[k]),
-                    PRIMARY,
-                )
-            )
-        self._sync_coop_agents()
+        if agents:
+            self.make_agents()
 
-    def _sync_coop_agents(self) -> None:
-        """Create a Cooperative agent for each new coop; remove those dissolved."""
-        for k in range(self._coop_agents_made, len(self.coops)):
-            self.coop_agents[k] = Cooperative(self, k)
-        self._coop_agents_made = len(self.coops)
-        alive = np.fromiter(self.coop_agents, dtype=np.int64, count=len(self.coop_agents))
-        for k in alive[self.coops.status[alive] == DISSOLVED].tolist():
-            self.coop_agents.pop(k).remove()
+    # --- the year ---------------------------------------------------------------------------
 
     def step(self) -> None:
         """Simulate one year; after the scenario's last year, nothing."""
@@ -200,101 +180,95 @@ class CoopModel(mesa.Model):
             return
         self._simulate_year()
         self.running = self.year <= self.parameters.end_year
+        self.datacollector.collect(self)
 
     def _simulate_year(self) -> None:
         """The yearly schedule of the module docstring, steps 1 to 7."""
-        scenario, year = self.parameters, self.year
+        scenario, year, farms = self.parameters, self.year, self.farms
+        behaviour = scenario.behaviour
         # 1. the policy of the year takes effect
         policy, market = scenario.policy_in(year), scenario.market_in(year)
         budget = None if policy.budget is None else policy.budget / self.scale
         payout_ratio = self.treasury.open_year(year, budget)
 
-        # 2–3. production, marketing and cost sharing
-        n_regions = int(self.farms.region.max()) + 1
+        # 2. production, marketing and prices; 3. cost sharing
+        n_regions = int(farms.region.max()) + 1
         sigma = market.price_volatility
         shock = np.exp(sigma * self.rng.standard_normal((n_regions, 2)) - sigma**2 / 2)
-        economy = price_year(
-            scenario, year, self.farms, self.coops, shock, self.rng, self.book, self.scale
+        economy = markets.price_year(
+            scenario, year, farms, self.coops, shock, self.book, self.scale
         )
+        cost_sharing.share_costs(economy, self.coops, self.rng, behaviour)
         self.economy = economy
-        self.farms.income[:] = np.where(economy.member, economy.payoff_member, economy.payoff_alone)
-        self.tax_relief = float(
-            scenario.costs.coop_tax_rate * policy.tax_relief * economy.coop_group.value.sum()
-        )
-        events = YearEvents(year=year, log_decisions=self.log_decisions)
-        y = coop_processes.Year(
-            scenario,
-            year,
-            self.farms,
-            self.coops,
-            economy,
-            self.treasury,
-            events,
-            self.rng,
-            self.scale,
-            payout_ratio,
+        farms.income[:] = np.where(economy.member, economy.payoff_member, economy.payoff_alone)
+        self.tax_relief = subsidies.tax_relief(scenario.costs, policy, economy)
+        y = Year(
+            scenario=scenario,
+            year=year,
+            policy=policy,
+            market=market,
+            farms=farms,
+            coops=self.coops,
+            economy=economy,
+            treasury=self.treasury,
+            events=YearEvents(year=year, log_decisions=self.log_decisions),
+            rng=self.rng,
+            scale=self.scale,
+            payout_ratio=payout_ratio,
         )
         # 4. recurring subsidies, within the budget
-        coop_processes.pay_recurring_subsidies(y)
-        y.operating_income = self.farms.income.copy()
-        self._judge_membership(economy)
+        subsidies.pay_recurring(y)
+        operating_income = farms.income.copy()
 
-        # 5. decisions of farms, then of coops
-        terms = DecisionTerms.of_year(
-            scenario.behaviour, scenario.costs, market, policy, payout_ratio
-        )
-        draw = self.rng.random((len(self.farms), 2))
+        # 5. members judge the year; farms decide, then coops
+        satisfied = leaving.judge_members(farms, economy, behaviour)
+        memory = 1.0 if year == scenario.start_year else behaviour.income_memory
+        farm_exit.update_expected_income(farms, memory)
+        terms = joining.JoinTerms.of_year(behaviour, scenario.costs, policy, payout_ratio)
+        draw = self.rng.random((len(farms), 2))
         if self.decision_path == "reference":
-            choices = decide_per_farm(self, terms, draw)
+            quits, leaves, choices = decide_per_farm(self, market, terms, draw)
         else:
-            choices = decide(economy, self.farms, self.coops, self.network, terms, draw)
-        coop_processes.apply_farm_choices(y, choices)
-        coop_processes.register_under_pressure(y)
-        coop_processes.activate_or_drop_nominal(y)
-        coop_processes.invest(y)
-        coop_processes.secede(y)
-        coop_processes.merge(y)
-        coop_processes.federate(y)
-        coop_processes.give_voice(y)
-        coop_processes.advance_life_cycle(y)
-        coop_processes.dissolve_empty(y)
-        self.farms.member_years[self.farms.coop != NO_COOP] += 1
-        self.farms.cash += self.farms.income * economy.farming
+            quits = farm_exit.decide(farms, market, behaviour, draw[:, 1])
+            leaves = leaving.decide(economy, farms, behaviour, quits)
+            choices = joining.decide(
+                economy, farms, self.coops, self.network, terms, draw[:, 0], quits
+            )
+        farm_exit.apply(y, quits)
+        leaving.apply(y, leaves)
+        joining.apply(y, choices)
+        life_cycle.register_under_pressure(y)
+        life_cycle.activate_or_drop_nominal(y)
+        investment.invest(y)
+        leaving.secede(y)
+        mergers.merge(y)
+        federation.federate(y)
+        members, member_coop, gain, dissatisfied = leaving.member_verdicts(y, operating_income)
+        cost_sharing.give_voice(y, members, member_coop, dissatisfied)
+        life_cycle.advance_life_cycle(y, member_coop, gain, dissatisfied)
+        life_cycle.dissolve_empty(y)
+        farms.member_years[farms.coop >= 0] += 1
+        farms.cash += farms.income * economy.farming
 
         # 6. awareness and trust spread; 7. the year is recorded
-        self._spread(economy, policy.campaign)
-        self.rows.append(model_row(self, events))
-        self.lineage.extend(events.lineage)
-        self.decision_log.extend(events.decisions)
-        self._sync_coop_agents()
+        learning.spread(farms, self.network, economy.member, satisfied, behaviour, policy.campaign)
+        self.rows.append(
+            year_row(
+                year,
+                farms,
+                self.coops,
+                economy,
+                self.treasury,
+                self.tax_relief,
+                y.events,
+                self.scale,
+            )
+        )
+        self.lineage.extend(y.events.lineage)
+        self.decision_log.extend(y.events.decisions)
+        if self._all_agents_made:
+            self._sync_coop_agents()
         self.year += 1
-
-    def _judge_membership(self, economy: YearEconomy) -> None:
-        """R6 bookkeeping and expected income, from this year's realised incomes."""
-        farms, b = self.farms, self.parameters.behaviour
-        tolerance = b.loyalty_threshold * np.maximum(economy.revenue_alone, 0.0)
-        unhappy = rules.dissatisfied(
-            farms.income, economy.payoff_alone, economy.autonomy_premium, tolerance
-        )
-        farms.bad_years[:] = np.where(
-            economy.member, rules.bad_years_after(farms.bad_years, unhappy), 0
-        )
-        first = self.year == self.parameters.start_year
-        memory = 1.0 if first else b.income_memory
-        farms.expected_income[:] = np.where(
-            farms.farming, memory * farms.income + (1 - memory) * farms.expected_income, 0.0
-        )
-        self._satisfied = economy.member & ~unhappy
-
-    def _spread(self, economy: YearEconomy, campaign: float) -> None:
-        """Step 6: awareness and trust spread along the network."""
-        farms, b = self.farms, self.parameters.behaviour
-        mean, count = neighbour_mean(self.network, farms.awareness, farms.farming)
-        farms.awareness[:] = spread_awareness(
-            farms.awareness, mean, count, b.awareness_contagion, campaign
-        )
-        mean, count = neighbour_mean(self.network, self._satisfied.astype(float), economy.member)
-        farms.trust[:] = learn_trust(farms.trust, mean, count, b.trust_learning)
 
     @property
     def income(self) -> np.ndarray:
@@ -306,6 +280,50 @@ class CoopModel(mesa.Model):
         while self.running:
             self.step()
         return self.table()
+
+    # --- Mesa agents ------------------------------------------------------------------------
+
+    def farm(self, index: int) -> Farm:
+        """The Mesa agent of farm ``index`` (made and registered the first time it is asked)."""
+        agent = self._farm_agents.get(index)
+        if agent is None:
+            if not 0 <= index < len(self.farms):
+                raise IndexError(f"no farm {index}: farms are 0 to {len(self.farms) - 1}")
+            agent = self._farm_agents[index] = Farm(self, index)
+        return agent
+
+    def farm_agents(self) -> list[Farm]:
+        """Every farm's agent, in the order of the farm arrays (made where missing)."""
+        return [self.farm(i) for i in range(len(self.farms))]
+
+    def cooperative(self, index: int) -> Cooperative:
+        """The Mesa agent of coop ``index`` (made and registered the first time it is asked)."""
+        agent = self._coop_agents.get(index)
+        if agent is None:
+            if not 0 <= index < len(self.coops):
+                raise IndexError(f"no coop {index}: coops are 0 to {len(self.coops) - 1}")
+            agent = self._coop_agents[index] = Cooperative(self, index)
+        return agent
+
+    def make_agents(self) -> None:
+        """Make a Mesa agent for every farm and every coop not dissolved, and keep them.
+
+        From then on, each year's new coops get their agents and dissolved coops lose
+        theirs, so ``agents_by_type[Cooperative]`` holds the coops that exist.
+        """
+        self.farm_agents()
+        self._all_agents_made = True
+        self._sync_coop_agents()
+
+    def _sync_coop_agents(self) -> None:
+        """An agent for each coop not dissolved; agents of dissolved coops are removed."""
+        alive = np.flatnonzero(self.coops.status != DISSOLVED)
+        for k in alive.tolist():
+            self.cooperative(k)
+        for k in [k for k in self._coop_agents if self.coops.status[k] == DISSOLVED]:
+            self._coop_agents.pop(k).remove()
+
+    # --- tables -----------------------------------------------------------------------------
 
     def table(self) -> pd.DataFrame:
         """The model table so far: one row per simulated year (``docs/outputs.md``)."""
@@ -335,6 +353,11 @@ class CoopModel(mesa.Model):
         ).astype({"year": "int64", "coop": "int64", "claimed": float, "paid": float})
         table[["claimed", "paid"]] *= self.scale
         return table
+
+
+def table_value(model: CoopModel, column: str) -> float:
+    """One column of the model table in its last row: what the model reporters give."""
+    return model.rows[-1][column]
 
 
 def _resolve(scenario_file: str | Path | None, spec: Scenario | None, values: dict) -> Scenario:

@@ -3,7 +3,8 @@
 Each village is a small world (Watts & Strogatz 1998): every farm is tied to its
 ``village_ties`` nearest farms on a ring of the village, and a share of those ties
 is moved to a random farm of another village in the same region. Awareness of the
-programme and trust in cooperation spread along the ties (:func:`spread`).
+programme and trust in cooperation spread along the ties
+(:mod:`coopsim.processes.learning`).
 
 The network is held as a sparse adjacency matrix (scipy CSR): at 500,000 farms
 building it takes about half a second, where building one networkx graph per
@@ -89,40 +90,6 @@ def neighbour_mean(
         columns = np.column_stack([values * among, among]).astype(np.float32)
         total, count = (adjacency @ columns).astype(float).T
     return total / np.maximum(count, 1.0), count
-
-
-def spread_awareness(
-    awareness: np.ndarray,
-    neighbours_mean: np.ndarray,
-    neighbours_count: np.ndarray,
-    contagion: float,
-    campaign: float,
-) -> np.ndarray:
-    """One year of awareness spreading (0–1): word of mouth plus an information campaign.
-
-    Each farm closes ``contagion`` of the gap to the mean awareness of its neighbours
-    still farming (when they are more aware), then the campaign reaches ``campaign`` of
-    what is left. Awareness never falls.
-    """
-    heard = awareness + contagion * np.maximum(neighbours_mean - awareness, 0.0) * (
-        neighbours_count > 0
-    )
-    return heard + campaign * (1.0 - heard)
-
-
-def learn_trust(
-    trust: np.ndarray,
-    satisfied_share: np.ndarray,
-    members_around: np.ndarray,
-    rate: float,
-) -> np.ndarray:
-    """One year of trust learning (0–1) from what neighbours experience in coops.
-
-    A farm with neighbours in operating coops (``members_around`` > 0) moves ``rate``
-    of the way from its trust towards the share of them who were satisfied this year
-    (rule R6's test); a farm with none keeps its trust.
-    """
-    return np.where(members_around > 0, trust + rate * (satisfied_share - trust), trust)
 
 
 def village_graph(adjacency: sparse.csr_array, farms: np.ndarray) -> nx.Graph:

@@ -10,8 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from coopsim.entities import NO_COOP, Farms, sorted_groups
-from coopsim.scenario import ASSETS, FARM_TYPES, FarmType, Population
+from coopsim.economics.rules import Phase
+from coopsim.entities import (
+    ACTIVE,
+    NO_COOP,
+    PATRONAGE,
+    PRIMARY,
+    SHAPLEY,
+    Coops,
+    Farms,
+    sorted_groups,
+)
+from coopsim.scenario import ASSETS, FARM_TYPES, FarmType, Population, Scenario
 
 
 def village_sizes(farms: int, mean_size: int, rng: np.random.Generator) -> np.ndarray:
@@ -158,3 +168,53 @@ def initial_memberships(
     kept = np.bincount(group)[group] >= 2
     label[joins[kept]] = sorted_groups(group[kept])[1]
     return label
+
+
+def initial_coops(
+    farms: Farms, scenario: Scenario, rng: np.random.Generator
+) -> tuple[Coops, list[tuple]]:
+    """The coops a scenario starts with (e.g. Germany 1950), operating and growing.
+
+    Farms are grouped by :func:`initial_memberships`; each coop was founded 3 to 29
+    years before the start, has sold since the year after and holds its members'
+    share capital. The members know the programme (awareness 1).
+
+    Returns:
+        The coops and their lineage rows (``existing``, dated the year before the start).
+    """
+    pop, coops = scenario.population, Coops()
+    label = initial_memberships(
+        farms,
+        pop.initial_membership_rate,
+        pop.initial_coop_size,
+        rng,
+        by_farm_type=pop.initial_coops_by_farm_type,
+    )
+    members = np.flatnonzero(label >= 0)
+    if len(members) == 0:
+        return coops, []
+    count = np.bincount(label[members])
+    first = members[np.unique(label[members], return_index=True)[1]]
+    age = rng.integers(3, 30, size=len(count))
+    new = coops.add(
+        len(count),
+        status=ACTIVE,
+        tier=PRIMARY,
+        region=farms.region[first],
+        village=farms.village[first],
+        founded=scenario.start_year - age,
+        phase=Phase.GROWTH,
+        rule=SHAPLEY if scenario.cost_sharing == "shapley" else PATRONAGE,
+        members=count,
+        members_before=count,
+        active_years=age - 1,  # selling since the year after founding
+        capital=count * scenario.costs.equity_per_member,
+    )
+    farms.coop[members] = new[label[members]]
+    farms.awareness[members] = 1.0
+    before = scenario.start_year - 1
+    lineage = [
+        (before, int(k), "existing", NO_COOP, int(count[k]), int(coops.region[k]), PRIMARY)
+        for k in new
+    ]
+    return coops, lineage

@@ -11,13 +11,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from coopsim.entities import ACTIVE, NOMINAL, PRIMARY, REGIONAL_UNION
+from coopsim.entities import ACTIVE, NOMINAL, PRIMARY, REGIONAL_UNION, Coops, Farms
+from coopsim.processes.subsidies import INSTRUMENTS
 from coopsim.tuning import blas
+
+if TYPE_CHECKING:
+    from coopsim.processes.markets import YearEconomy
+    from coopsim.processes.subsidies import Treasury
 
 EVENTS = ("joins", "exits", "foundings", "mergers", "dissolutions", "farm_exits")
 
@@ -40,7 +45,25 @@ MODEL_COLUMNS = (
     "price_member",
     "price_nonmember",
 )
-"""Columns every model table has, in this order (more follow them)."""
+"""Columns the model brief fixes, first in every model table."""
+
+MORE_COLUMNS = (
+    "coops_unions",
+    "secessions",
+    "nominal_registrations",
+    "activations",
+    "machines_bought",
+    "rule_changes",
+    "tax_relief",
+    "awareness_mean",
+    "trust_mean",
+    "land_per_farm_ha",
+    *(f"subsidy_{instrument}" for instrument in INSTRUMENTS),
+)
+"""The columns that follow them (``docs/outputs.md``)."""
+
+TABLE_COLUMNS = (*MODEL_COLUMNS, *MORE_COLUMNS)
+"""Every column of the model table, in order."""
 
 DECISION_COLUMNS = (
     "year",
@@ -111,10 +134,29 @@ class YearEvents:
             self.decisions.append({"year": self.year, **row})
 
 
-def model_row(model: Any, events: YearEvents) -> dict[str, float]:
-    """One row of the model table for the year just simulated, in real units."""
-    farms, coops, economy = model.farms, model.coops, model.economy
-    scale = model.scale
+def year_row(
+    year: int,
+    farms: Farms,
+    coops: Coops,
+    economy: YearEconomy,
+    treasury: Treasury,
+    tax_relief: float,
+    events: YearEvents,
+    scale: float,
+) -> dict[str, float]:
+    """One row of the model table for the year just simulated, in real units.
+
+    Args:
+        year: the calendar year simulated.
+        farms: the farms at the end of the year.
+        coops: the coops at the end of the year.
+        economy: the year's prices and payoffs.
+        treasury: what was paid this year, by instrument.
+        tax_relief: turnover tax waived for coops this year (simulated currency).
+        events: the year's events.
+        scale: real farms (and coops) per simulated one.
+    """
+    income = farms.income
     farming = farms.farming
     registered = coops.registered(PRIMARY)
     in_coop = farming & (farms.coop >= 0)
@@ -132,9 +174,9 @@ def model_row(model: Any, events: YearEvents) -> dict[str, float]:
         output_members = float(output @ economy.member)
         output_others = float(output @ (economy.farming & ~economy.member))
         revenue_others = float(economy.revenue_alone @ (economy.farming & ~economy.member))
-        income_gini = gini(model.income[farming])
+        income_gini = gini(income[farming])
     row = {
-        "year": model.year,
+        "year": year,
         "farms": n_farms * scale,
         "members": int(in_coop.sum()) * scale,
         "membership_rate": in_coop.sum() / n_farms if n_farms else 0.0,
@@ -145,11 +187,11 @@ def model_row(model: Any, events: YearEvents) -> dict[str, float]:
         "median_coop_size": float(np.median(sizes)) if len(sizes) else 0.0,
         "coop_market_share": revenue_coops / revenue_total if revenue_total > 0 else 0.0,
         **{e: events.counts[e] * scale for e in EVENTS},
-        "farm_income_mean": float(model.income[farming].mean()) if n_farms else 0.0,
+        "farm_income_mean": float(income[farming].mean()) if n_farms else 0.0,
         "farm_income_gini": income_gini,
-        "subsidy_paid": model.treasury.paid * scale,
+        "subsidy_paid": treasury.paid * scale,
         "subsidy_per_active_member": (
-            model.treasury.paid / members_active.sum() if members_active.any() else 0.0
+            treasury.paid / members_active.sum() if members_active.any() else 0.0
         ),
         "price_member": revenue_coops / output_members if output_members > 0 else float("nan"),
         "price_nonmember": (revenue_others / output_others if output_others > 0 else float("nan")),
@@ -160,12 +202,12 @@ def model_row(model: Any, events: YearEvents) -> dict[str, float]:
         "activations": events.counts["activations"] * scale,
         "machines_bought": events.counts["machines_bought"] * scale,
         "rule_changes": events.counts["rule_changes"] * scale,
-        "tax_relief": model.tax_relief * scale,
+        "tax_relief": tax_relief * scale,
         "awareness_mean": float(farms.awareness[farming].mean()) if n_farms else 0.0,
         "trust_mean": float(farms.trust[farming].mean()) if n_farms else 0.0,
         "land_per_farm_ha": float(farms.land_ha[farming].mean()) if n_farms else 0.0,
     }
-    for instrument, paid in model.treasury.by_instrument.items():
+    for instrument, paid in treasury.by_instrument.items():
         row[f"subsidy_{instrument}"] = paid * scale
     return row
 

@@ -1,9 +1,10 @@
 """Farms' yearly decisions made one farm at a time: the reference implementation.
 
 Slow and plain on purpose: each :class:`~coopsim.agents.Farm` agent looks at its own
-situation with ordinary loops, exactly as :mod:`coopsim.decisions` describes, using
-the same economics. The vectorised fast path must make the same decisions; the tests
-check it, and ``benchmarks/step.py`` times both.
+situation with ordinary loops, exactly as :mod:`coopsim.processes.farm_exit`,
+:mod:`~coopsim.processes.leaving` and :mod:`~coopsim.processes.joining` describe,
+using the same economics. The vectorised processes must make the same decisions; the
+tests check it, and ``benchmarks/step.py`` times both.
 """
 
 from __future__ import annotations
@@ -13,38 +14,55 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coopsim.agents import Farm
-from coopsim.decisions import FOUNDING_ROUNDS, DecisionTerms, FarmChoices
 from coopsim.economics import rules
 from coopsim.economics.coop_costs import coop_cost
 from coopsim.entities import ACTIVE, NO_COOP, PRIMARY
+from coopsim.processes.joining import FOUNDING_ROUNDS, JoinChoices, JoinTerms
+from coopsim.scenario import MarketLevers
 
 if TYPE_CHECKING:
     from coopsim.model import CoopModel
 
 
-def decide_per_farm(model: CoopModel, terms: DecisionTerms, draw: np.ndarray) -> FarmChoices:
-    """The same decisions as :func:`coopsim.decisions.decide`, farm by farm."""
+def decide_per_farm(
+    model: CoopModel, market: MarketLevers, terms: JoinTerms, draw: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, JoinChoices]:
+    """The farms' decisions of the year, farm by farm.
+
+    Args:
+        model: the model, with this year's economy.
+        market: this year's market levers (off-farm wage, land rent).
+        terms: this year's terms for joining and founding.
+        draw: two uniform numbers per farm, (N, 2): revision and farm exit.
+
+    Returns:
+        Who quits farming, who leaves their coop, and the joining and founding choices:
+        what :mod:`~coopsim.processes.farm_exit`, :mod:`~coopsim.processes.leaving` and
+        :mod:`~coopsim.processes.joining` decide.
+    """
     economy, farms, coops = model.economy, model.farms, model.coops
     behaviour = terms.behaviour
-    choices = FarmChoices.empty(len(farms))
+    quits = np.zeros(len(farms), bool)
+    leaves = np.zeros(len(farms), bool)
+    choices = JoinChoices.empty(len(farms))
     proposing = set()
-    for farm in sorted(model.agents_by_type[Farm], key=lambda f: f.index):
+    agents = model.farm_agents()
+    for farm in agents:
         i = farm.index
         if not farm.farming:
             continue
-        outside = terms.outside_wage * farms.labour_units[i]
-        rent = terms.land_rent * farms.land_ha[i]
+        outside = market.off_farm_wage * farms.labour_units[i]
+        rent = market.land_rent * farms.land_ha[i]
         if (
             rules.quits_farming(
                 farms.expected_income[i], outside, rent, behaviour.farm_exit_threshold
             )
             and draw[i, 1] < behaviour.farm_exit_rate
         ):
-            choices.quits[i] = True
+            quits[i] = True
             continue
         if economy.member[i]:
-            choices.leaves[i] = farms.bad_years[i] >= behaviour.exit_after_bad_years
+            leaves[i] = farms.bad_years[i] >= behaviour.exit_after_bad_years
             continue
         revises = draw[i, 0] < behaviour.revision_probability * farms.awareness[i]
         if farm.coop != NO_COOP or not revises:
@@ -74,12 +92,12 @@ def decide_per_farm(model: CoopModel, terms: DecisionTerms, draw: np.ndarray) ->
             proposing.add(int(farms.village[i]))
 
     would_found = []
-    for farm in sorted(model.agents_by_type[Farm], key=lambda f: f.index):
+    for farm in agents:
         i = farm.index
         listens = farm.farming and farm.coop == NO_COOP and draw[i, 0] < farms.awareness[i]
         if (
             listens
-            and not choices.quits[i]
+            and not quits[i]
             and choices.join[i] == NO_COOP
             and int(farms.village[i]) in proposing
         ):
@@ -99,11 +117,11 @@ def decide_per_farm(model: CoopModel, terms: DecisionTerms, draw: np.ndarray) ->
             members = gaining
             if not members:
                 break
-    return choices
+    return quits, leaves, choices
 
 
 def _founding_gains(
-    model: CoopModel, terms: DecisionTerms, choices: FarmChoices, members: list[int]
+    model: CoopModel, terms: JoinTerms, choices: JoinChoices, members: list[int]
 ) -> list[float]:
     """Each member's gain from a coop of ``members`` (rule R1); keeps its best offer."""
     economy, farms = model.economy, model.farms

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from coopsim import CoopModel, Scenario, load_scenario
-from coopsim.economy import price_year
 from coopsim.entities import ACTIVE, PRIMARY
+from coopsim.processes.markets import price_year
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -84,9 +84,8 @@ def test_a_coops_share_of_regional_volume_is_in_real_units_when_sampled() -> Non
     )
     np.testing.assert_array_equal(whole.farms.coop, sampled.farms.coop)
     shock = np.ones((base.population.regions, 2))
-    rng = np.random.default_rng(0)
-    one = price_year(base, 2016, whole.farms, whole.coops, shock, rng, scale=whole.scale)
-    hundred = price_year(base, 2016, sampled.farms, sampled.coops, shock, rng, scale=sampled.scale)
+    one = price_year(base, 2016, whole.farms, whole.coops, shock, scale=whole.scale)
+    hundred = price_year(base, 2016, sampled.farms, sampled.coops, shock, scale=sampled.scale)
     active = (whole.coops.status == ACTIVE) & (whole.coops.tier == PRIMARY)
     assert active.sum() > 10
     np.testing.assert_allclose(hundred.coop_share[active], one.coop_share[active] / 100)

@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coopsim.economics import rules
+from coopsim.economics.allocation import patronage_shares
 from coopsim.economics.coop_costs import CoopCostParams, Group, coop_cost
 from coopsim.economics.rules import Choice, Phase
-from coopsim.economics.sharing import patronage_shares
 
 TRACTOR = [1.0, 0.0, 0.0, 0.0]
 NOTHING = [0.0, 0.0, 0.0, 0.0]

@@ -1,10 +1,12 @@
-"""One year's production, prices and payoffs for every farm and coop (schedule steps 2–3).
+"""Markets: the year's prices, coops' costs and everybody's payoffs (schedule step 2).
 
-:class:`YearEconomy` gathers what the rules need from the state arrays: each farm's
-output, work needed and cost of farming alone; each active coop's members, cost
-(rule R4), price (rule R5) and cost shares (rule R3); and the payoffs a farm gets
-alone or as a member. Decisions (fast and reference), subsidies and records all read
-from it, so every part of the year uses the same numbers.
+:func:`price_year` gathers what the rules need from the state arrays into a
+:class:`YearEconomy`: each farm's output, work needed and cost of farming alone
+(from :mod:`~coopsim.processes.production`); each active coop's members, cost
+(rule R4) and price (rule R5); and the payoffs a farm gets alone or would get as a
+member of a given coop. How each coop shares its cost among its members (rule R3)
+is step 3, :mod:`~coopsim.processes.cost_sharing`. Every later process of the year
+reads the same numbers from the economy.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from typing import NamedTuple
 
 import numpy as np
 
+from coopsim.economics.allocation import charge, patronage_rates
 from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_cost
 from coopsim.economics.machinery import row_sum
 from coopsim.economics.prices import coop_price, farm_gate_base, nonmember_price
-from coopsim.economics.sharing import charge, patronage_rates, patronage_split, shapley_shares
-from coopsim.entities import NO_COOP, PRIMARY, SHAPLEY, Coops, Farms
-from coopsim.production import FarmBook
-from coopsim.scenario import Behaviour, Scenario
+from coopsim.entities import NO_COOP, PRIMARY, Coops, Farms
+from coopsim.processes.federation import bargaining_share, in_central
+from coopsim.processes.production import FarmBook
+from coopsim.scenario import Scenario
 
 
 class Offer(NamedTuple):
@@ -169,40 +172,6 @@ class YearEconomy:
         )
         return Offer(payoff, machinery, machinery + overhead)
 
-    def shapley_shares(
-        self,
-        coops: Coops,
-        coop: int,
-        members: np.ndarray,
-        rng: np.random.Generator,
-        behaviour: Behaviour,
-    ) -> np.ndarray:
-        """Shapley-value cost shares of ``members`` in ``coop`` this year (rule R3)."""
-        own = Group.of_assets(
-            coops.bought[coop][None],
-            coops.bought_holding[coop][None],
-            self.coop_group.extra_fixed[coop][None],
-        )
-        return shapley_shares(
-            self.farm_group(members),
-            own,
-            self.params,
-            rng,
-            exact_max=behaviour.shapley_exact_max,
-            permutations=behaviour.shapley_permutations,
-        )
-
-    def patronage_shares(self, coop: int, members: np.ndarray) -> np.ndarray:
-        """Patronage cost shares of ``members`` in ``coop`` this year (rule R3)."""
-        machinery, overhead = patronage_split(
-            self.value[members],
-            self.need[members],
-            self.coop_group.value[coop],
-            self.coop_group.need[coop],
-            self.coop_cost.take(coop),
-        )
-        return machinery + overhead
-
     def new_coop_price(self, group: Group, region: np.ndarray) -> np.ndarray:
         """Price per product a coop of ``group`` would get in ``region`` (currency/t), (G, 2)."""
         total = self.region_value[region] * self.scale
@@ -215,42 +184,19 @@ class YearEconomy:
         )
 
 
-def _bargaining_share(
-    coops: Coops, coop_share: np.ndarray, union_bargaining: float, scale: float
-) -> np.ndarray:
-    """Share of regional volume each coop bargains with: its own or its union's (R5).
-
-    A union holds every coop its simulated members stand for, so its share is the sum
-    of its members' real-unit shares times ``scale``.
-    """
-    in_union = coops.union >= 0
-    union_share = scale * np.bincount(
-        coops.union[in_union], weights=coop_share[in_union], minlength=len(coops)
-    )
-    out = coop_share.copy()
-    out[in_union] = np.maximum(out[in_union], union_bargaining * union_share[coops.union[in_union]])
-    return out
-
-
-def _in_central(coops: Coops) -> np.ndarray:
-    """Primary coops whose union belongs to the central federation."""
-    out = np.zeros(len(coops), bool)
-    in_union = coops.union >= 0
-    out[in_union] = coops.union[coops.union[in_union]] >= 0
-    return out
-
-
 def price_year(
     scenario: Scenario,
     year: int,
     farms: Farms,
     coops: Coops,
     shock: np.ndarray,
-    rng: np.random.Generator,
     book: FarmBook | None = None,
     scale: float = 1.0,
 ) -> YearEconomy:
-    """Compute the year's economy from the state (schedule steps 2–3).
+    """Compute the year's economy from the state (schedule step 2).
+
+    Members' cost shares and payoffs are left at zero and at the payoffs alone; step 3
+    (:func:`~coopsim.processes.cost_sharing.share_costs`) fills them in.
 
     Args:
         scenario: the scenario; its levers in force in ``year`` are used.
@@ -258,7 +204,6 @@ def price_year(
         farms: the farms' state.
         coops: the coops' state.
         shock: price shock per region and product (multiplier, mean 1), (R, 2).
-        rng: random generator, used only for sampled Shapley values.
         book: the farms' production figures kept from earlier years, if any.
         scale: real farms per simulated farm. Each simulated coop stands for ``scale``
             real coops of its size, so its share of the real regional volume is its
@@ -308,12 +253,12 @@ def price_year(
     )
     base = farm_gate_base(reference, market.buyers_margin, shock)
     ceiling = reference * shock
-    bargaining = _bargaining_share(coops, coop_share, scenario.federation.union_bargaining, scale)
+    bargaining = bargaining_share(coops, coop_share, scenario.federation.union_bargaining, scale)
     price = coop_price(
         base[coop_region], bargaining[:, None], market.bargaining_premium, ceiling[coop_region]
     )
     price = np.where(
-        _in_central(coops)[:, None],
+        in_central(coops)[:, None],
         np.minimum(price * (1.0 + scenario.federation.central_premium), ceiling[coop_region]),
         price,
     )
@@ -362,48 +307,4 @@ def price_year(
         revenue_member=revenue_alone.copy(),
         payoff_member=payoff_alone.copy(),
     )
-    _share_costs(economy, coops, idx, c, rng, scenario)
     return economy
-
-
-def _share_costs(
-    economy: YearEconomy,
-    coops: Coops,
-    idx: np.ndarray,
-    c: np.ndarray,
-    rng: np.random.Generator,
-    scenario: Scenario,
-) -> None:
-    """Members' cost shares (rule R3) and payoffs as members (schedule step 3)."""
-    e = economy
-    machinery, overhead = patronage_split(
-        e.value[idx], e.need[idx], e.coop_group.value[c], e.coop_group.need[c], e.coop_cost.take(c)
-    )
-    e.cost_share[idx] = machinery + overhead
-    e.machinery_share[idx] = machinery
-    shapley = coops.active(PRIMARY) & (coops.rule == SHAPLEY)
-    for coop, mine in members_by_coop(idx, c, np.flatnonzero(shapley)):
-        shares = e.shapley_shares(coops, coop, mine, rng, scenario.behaviour)
-        # the machinery part of a Shapley share, in the proportion patronage would give
-        patronage = e.cost_share[mine]
-        e.machinery_share[mine] *= np.divide(
-            shares, patronage, out=np.ones_like(shares), where=patronage > 0
-        )
-        e.cost_share[mine] = shares
-    e.revenue_member[idx] = row_sum(e.output_t[idx] * e.coop_price[c])
-    e.payoff_member[idx] = (
-        e.revenue_member[idx] * (1.0 + e.assured_market_value)
-        - e.production_cost[idx]
-        - e.cost_share[idx]
-    )
-
-
-def members_by_coop(
-    idx: np.ndarray, c: np.ndarray, coop_ids: np.ndarray
-) -> list[tuple[int, np.ndarray]]:
-    """For each coop in ``coop_ids`` with members, the members among ``idx`` (coops ``c``)."""
-    order = np.argsort(c, kind="stable")
-    sorted_c = c[order]
-    lo = np.searchsorted(sorted_c, coop_ids, side="left")
-    hi = np.searchsorted(sorted_c, coop_ids, side="right")
-    return [(int(k), idx[order[a:b]]) for k, a, b in zip(coop_ids, lo, hi, strict=True) if b > a]

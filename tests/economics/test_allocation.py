@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coopsim.economics.allocation import patronage_shares, patronage_split, shapley_shares
 from coopsim.economics.coop_costs import CoopCostParams, Group, coop_cost
 from coopsim.economics.machinery import machinery_cost, row_sum
-from coopsim.economics.sharing import patronage_shares, patronage_split, shapley_shares
 
 TRACTOR = [1.0, 0.0, 0.0, 0.0]
 COMBINE = [0.0, 0.0, 1.0, 0.0]

@@ -1,20 +1,16 @@
-"""Farms' yearly decisions, for all farms at once (schedule step 5, the fast path).
+"""Joining and founding (rule R1): farms outside any coop weigh joining one or founding one.
 
 Every farm decides on the same information, the state at the start of the decision
 step (simultaneous revision, a documented design choice: see ``docs/odd.md``), so
-the outcome does not depend on any order of farms and the seed fixes it. In turn:
+the outcome does not depend on any order of farms and the seed fixes it.
 
-1. **Quit farming** (AgriPoliS-style exit): off-farm income plus land rent beat the
-   farm income the farm expects; such a farm quits with chance ``farm_exit_rate``
-   a year (exits wait for a generation change or a buyer).
-2. **Leave** (rule R6): a member of an operating coop leaves after ``m`` consecutive
-   dissatisfied years.
-3. **Join** (rule R1): a farm outside any coop that revises this year (chance
-   ``revision_probability`` x its awareness) looks at the operating coops its network
-   neighbours belong to, asks each what it would pay and earn there, and joins the
-   best one if the gain beats its autonomy premium and the coop admits it (a coop
-   admits a farm whose cost share covers the extra cost it brings).
-4. **Found**: a revising farm with no coop worth joining sounds out its village: every
+1. **Join** (Sexton 1986; Fulton & Adamowicz 1993): a farm outside any coop that
+   revises this year (chance ``revision_probability`` x its awareness) looks at the
+   operating coops its network neighbours belong to, asks each what it would pay and
+   earn there, and joins the best one if the gain beats its autonomy premium and the
+   coop admits it (a coop admits a farm whose cost share covers the extra cost it
+   brings).
+2. **Found**: a revising farm with no coop worth joining sounds out its village: every
    farm there outside any coop that listens this year (chance: its awareness) is asked
    whether it would gain from a coop of all who listen; those who would are asked again
    with that smaller group, and so on until everyone left gains from a coop of exactly
@@ -22,8 +18,11 @@ the outcome does not depend on any order of farms and the seed fixes it. In turn
    settled after ``FOUNDING_ROUNDS`` rounds founds nothing that year. At most one coop
    is founded per village and year.
 
+:func:`decide` makes these decisions for all farms at once; :func:`apply` enters the
+joiners, registers the new coops, has the grants paid and logs every decision.
 :mod:`coopsim.reference` makes the same decisions farm by farm, in plain loops, and
-the tests check that both agree.
+the tests check that both agree. The gain itself is
+:func:`coopsim.economics.rules.join_gain`.
 """
 
 from __future__ import annotations
@@ -35,17 +34,20 @@ from scipy import sparse
 
 from coopsim.economics import rules
 from coopsim.economics.coop_costs import coop_cost
-from coopsim.economy import YearEconomy
-from coopsim.entities import NO_COOP, PRIMARY, Coops, Farms, sorted_groups
-from coopsim.scenario import Behaviour, Costs, MarketLevers, PolicyLevers
+from coopsim.entities import ACTIVE, NO_COOP, PRIMARY, Coops, Farms, sorted_groups
+from coopsim.processes.markets import YearEconomy
+from coopsim.processes.register import enter_members, register_coops
+from coopsim.processes.subsidies import pay_founding_grants, pay_member_grants
+from coopsim.processes.year import Year
+from coopsim.scenario import Behaviour, Costs, PolicyLevers
 
 FOUNDING_ROUNDS = 10
 """Most rounds of sounding out a village before founders settle (rule R1, founding)."""
 
 
 @dataclass(frozen=True)
-class DecisionTerms:
-    """The year's terms every farm decides on.
+class JoinTerms:
+    """The year's terms every farm weighs joining or founding on.
 
     Attributes:
         behaviour: behavioural parameters.
@@ -53,8 +55,6 @@ class DecisionTerms:
         found_cost: one-off cost of founding a coop, shared by its founders (currency).
         member_grant: expected grant on joining (currency).
         start_up_grant: expected grant to a new coop, shared by its founders (currency).
-        outside_wage: off-farm wage per full-time job (currency/year).
-        land_rent: rent per ha if the farm quits (currency/ha/year).
     """
 
     behaviour: Behaviour
@@ -62,18 +62,11 @@ class DecisionTerms:
     found_cost: float
     member_grant: float
     start_up_grant: float
-    outside_wage: float
-    land_rent: float
 
     @classmethod
     def of_year(
-        cls,
-        behaviour: Behaviour,
-        costs: Costs,
-        market: MarketLevers,
-        policy: PolicyLevers,
-        payout_ratio: float,
-    ) -> DecisionTerms:
+        cls, behaviour: Behaviour, costs: Costs, policy: PolicyLevers, payout_ratio: float
+    ) -> JoinTerms:
         """Terms for a year; grants are expected at last year's payout ratio (budget)."""
         return cls(
             behaviour=behaviour,
@@ -81,8 +74,6 @@ class DecisionTerms:
             found_cost=costs.founding_cost,
             member_grant=policy.member_grant * payout_ratio,
             start_up_grant=policy.start_up_grant * payout_ratio,
-            outside_wage=market.off_farm_wage,
-            land_rent=market.land_rent,
         )
 
     def gain(
@@ -119,12 +110,10 @@ class DecisionTerms:
 
 
 @dataclass
-class FarmChoices:
-    """What each farm decided this year (arrays of length N).
+class JoinChoices:
+    """What each farm outside a coop decided this year (arrays of length N).
 
     Attributes:
-        quits: quits farming.
-        leaves: leaves its coop (rule R6).
         join: the coop it joins, or -1 (rule R1).
         founds: is among the founders of its village's new coop.
         considered: revised this year and weighed its options.
@@ -135,8 +124,6 @@ class FarmChoices:
         option_machinery: machinery cost share expected in it (currency/year).
     """
 
-    quits: np.ndarray
-    leaves: np.ndarray
     join: np.ndarray
     founds: np.ndarray
     considered: np.ndarray
@@ -146,11 +133,9 @@ class FarmChoices:
     option_machinery: np.ndarray
 
     @classmethod
-    def empty(cls, n: int) -> FarmChoices:
+    def empty(cls, n: int) -> JoinChoices:
         """No farm has decided anything yet."""
         return cls(
-            quits=np.zeros(n, bool),
-            leaves=np.zeros(n, bool),
             join=np.full(n, NO_COOP, dtype=np.int64),
             founds=np.zeros(n, bool),
             considered=np.zeros(n, bool),
@@ -164,21 +149,22 @@ class FarmChoices:
 def listening(farms: Farms, draw: np.ndarray) -> np.ndarray:
     """Farms outside any coop that would listen to an offer this year (chance: awareness).
 
-    ``draw[:, 0]`` is uniform in [0, 1); revising farms are a subset of listening ones.
+    ``draw`` is uniform in [0, 1), one per farm; revising farms are a subset of
+    listening ones.
     """
-    return farms.farming & (farms.coop == NO_COOP) & (draw[:, 0] < farms.awareness)
+    return farms.farming & (farms.coop == NO_COOP) & (draw < farms.awareness)
 
 
 def revising(farms: Farms, behaviour: Behaviour, draw: np.ndarray) -> np.ndarray:
     """Farms outside any coop that reconsider this year on their own."""
-    return listening(farms, draw) & (draw[:, 0] < behaviour.revision_probability * farms.awareness)
+    return listening(farms, draw) & (draw < behaviour.revision_probability * farms.awareness)
 
 
 def founding_gain(
     economy: YearEconomy,
     founders: np.ndarray,
     farms: Farms,
-    terms: DecisionTerms,
+    terms: JoinTerms,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gain of each would-be founder from a coop of all would-be founders of its village.
 
@@ -200,39 +186,16 @@ def founding_gain(
     return gain, offer.payoff, offer.machinery_share
 
 
-def quits_and_leaves(
-    economy: YearEconomy,
-    farms: Farms,
-    terms: DecisionTerms,
-    draw: np.ndarray,
-    choices: FarmChoices,
-) -> None:
-    """Steps 1–2: farm exit and members leaving (vectorised)."""
-    outside = terms.outside_wage * farms.labour_units
-    rent = terms.land_rent * farms.land_ha
-    choices.quits[:] = (
-        farms.farming
-        & rules.quits_farming(
-            farms.expected_income, outside, rent, terms.behaviour.farm_exit_threshold
-        )
-        & (draw[:, 1] < terms.behaviour.farm_exit_rate)
-    )
-    choices.leaves[:] = (
-        economy.member
-        & ~choices.quits
-        & rules.leaves(farms.bad_years, terms.behaviour.exit_after_bad_years)
-    )
-
-
 def decide(
     economy: YearEconomy,
     farms: Farms,
     coops: Coops,
     adjacency: sparse.csr_array,
-    terms: DecisionTerms,
+    terms: JoinTerms,
     draw: np.ndarray,
-) -> FarmChoices:
-    """All farms' decisions this year, vectorised.
+    quits: np.ndarray,
+) -> JoinChoices:
+    """All farms' joining and founding decisions this year, vectorised.
 
     Args:
         economy: the year's economy.
@@ -240,14 +203,14 @@ def decide(
         coops: the coops' state at the start of the decision step.
         adjacency: the social network.
         terms: the year's terms.
-        draw: two uniform numbers per farm, (N, 2): revision and farm exit.
+        draw: one uniform number per farm in [0, 1): who revises and who listens, (N,).
+        quits: farms that quit farming this year (they weigh nothing).
     """
-    choices = FarmChoices.empty(len(farms))
-    quits_and_leaves(economy, farms, terms, draw, choices)
-    eligible = revising(farms, terms.behaviour, draw) & ~choices.quits
+    choices = JoinChoices.empty(len(farms))
+    eligible = revising(farms, terms.behaviour, draw) & ~quits
     choices.considered[:] = eligible
     _join(economy, farms, coops, adjacency, terms, eligible, choices)
-    _found(economy, farms, terms, draw, eligible, choices)
+    _found(economy, farms, terms, draw, eligible, quits, choices)
     return choices
 
 
@@ -256,11 +219,11 @@ def _join(
     farms: Farms,
     coops: Coops,
     adjacency: sparse.csr_array,
-    terms: DecisionTerms,
+    terms: JoinTerms,
     eligible: np.ndarray,
-    choices: FarmChoices,
+    choices: JoinChoices,
 ) -> None:
-    """Step 3: each eligible farm joins the best operating coop of its neighbours (R1)."""
+    """Each eligible farm joins the best operating coop of its neighbours (R1)."""
     rows = np.flatnonzero(eligible)
     sub = adjacency[rows]
     farm = rows[np.repeat(np.arange(len(rows)), np.diff(sub.indptr))]
@@ -292,16 +255,17 @@ def _join(
 def _found(
     economy: YearEconomy,
     farms: Farms,
-    terms: DecisionTerms,
+    terms: JoinTerms,
     draw: np.ndarray,
     eligible: np.ndarray,
-    choices: FarmChoices,
+    quits: np.ndarray,
+    choices: JoinChoices,
 ) -> None:
-    """Step 4: founding, village by village, in rounds of sounding out."""
+    """Founding, village by village, in rounds of sounding out."""
     villages = farms.village.max() + 1 if len(farms) else 0
     proposing = np.zeros(villages, bool)
     proposing[farms.village[eligible & (choices.join == NO_COOP)]] = True
-    asked = listening(farms, draw) & ~choices.quits & (choices.join == NO_COOP)
+    asked = listening(farms, draw) & ~quits & (choices.join == NO_COOP)
     founders = np.flatnonzero(asked & proposing[farms.village])
     # villages where nobody dropped out are settled and need not be asked again
     settled = []
@@ -324,3 +288,47 @@ def _found(
     founders = np.sort(np.concatenate(settled))  # villages still unsettled found nothing
     size = np.bincount(farms.village[founders], minlength=villages)
     choices.founds[founders[size[farms.village[founders]] >= terms.behaviour.min_founders]] = True
+
+
+def apply(y: Year, choices: JoinChoices) -> None:
+    """Carry out the decisions: joiners enter their coops, founders register theirs.
+
+    Joiners and founders pay their equity and switching costs, founders share the
+    founding cost; the grants they are due are paid (:mod:`~coopsim.processes.subsidies`).
+    Every farm that weighed its options is logged with what it compared.
+    """
+    farms, costs = y.farms, y.scenario.costs
+    join_cost = costs.equity_per_member + costs.switching_cost
+
+    joining = np.flatnonzero(choices.join != NO_COOP)
+    enter_members(y, joining, choices.join[joining])
+    y.events.count("joins", len(joining))
+    join_grants = pay_member_grants(y, joining, operating=True)
+    y.income[joining] -= join_cost
+
+    founders = np.flatnonzero(choices.founds)
+    _, group_of, _ = sorted_groups(farms.village[founders])
+    new = register_coops(y, founders, group_of, ACTIVE, "founded", equity=True)
+    founder_grants = pay_founding_grants(y, new, founders, operating=True)
+    y.events.count("foundings", len(new))
+    founding_share = costs.founding_cost / np.bincount(group_of)[group_of]
+    y.income[founders] -= join_cost + founding_share
+
+    stayed = np.flatnonzero(choices.considered & (choices.join == NO_COOP) & ~choices.founds)
+    for action, who, grants, shares in (
+        ("joined", joining, join_grants, np.zeros(len(joining))),
+        ("founded", founders, founder_grants, founding_share),
+        ("stayed alone", stayed, np.zeros(len(stayed)), np.zeros(len(stayed))),
+    ):
+        for i, grant, share in zip(who.tolist(), grants, shares, strict=True):
+            coop = choices.option[i] if action == "stayed alone" else farms.coop[i]
+            y.log_decision(
+                i,
+                action,
+                int(coop),
+                payoff_option=choices.option_payoff[i],
+                machinery_option=choices.option_machinery[i],
+                gain=choices.gain[i],
+                grant=grant,
+                one_off_cost=join_cost + share,
+            )

@@ -1,0 +1,141 @@
+"""Cost sharing: how each coop shares its cost among members, and members' voice on it.
+
+Step 3 of the schedule (:func:`share_costs`): every active coop charges its members
+by patronage (Helmberger & Hoos 1962) or by the Shapley value (rule R3), and members'
+payoffs follow. With voice on (rule R6, Hirschman 1970), a coop where most members are
+dissatisfied votes on its rule at the end of the year (:func:`give_voice`). The
+sharing rules themselves are pure functions in :mod:`coopsim.economics.allocation`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coopsim.economics.allocation import patronage_split, shapley_shares
+from coopsim.economics.coop_costs import Group
+from coopsim.economics.machinery import row_sum
+from coopsim.entities import NO_COOP, PATRONAGE, PRIMARY, SHAPLEY, Coops
+from coopsim.processes.markets import YearEconomy
+from coopsim.processes.year import Year
+from coopsim.scenario import Behaviour
+
+
+def members_by_coop(
+    idx: np.ndarray, c: np.ndarray, coop_ids: np.ndarray
+) -> list[tuple[int, np.ndarray]]:
+    """For each coop in ``coop_ids`` with members, the members among ``idx`` (coops ``c``)."""
+    order = np.argsort(c, kind="stable")
+    sorted_c = c[order]
+    lo = np.searchsorted(sorted_c, coop_ids, side="left")
+    hi = np.searchsorted(sorted_c, coop_ids, side="right")
+    return [(int(k), idx[order[a:b]]) for k, a, b in zip(coop_ids, lo, hi, strict=True) if b > a]
+
+
+def coop_shapley_shares(
+    economy: YearEconomy,
+    coops: Coops,
+    coop: int,
+    members: np.ndarray,
+    rng: np.random.Generator,
+    behaviour: Behaviour,
+) -> np.ndarray:
+    """Shapley-value cost shares of ``members`` in ``coop`` this year (currency/year)."""
+    own = Group.of_assets(
+        coops.bought[coop][None],
+        coops.bought_holding[coop][None],
+        economy.coop_group.extra_fixed[coop][None],
+    )
+    return shapley_shares(
+        economy.farm_group(members),
+        own,
+        economy.params,
+        rng,
+        exact_max=behaviour.shapley_exact_max,
+        permutations=behaviour.shapley_permutations,
+    )
+
+
+def coop_patronage_shares(economy: YearEconomy, coop: int, members: np.ndarray) -> np.ndarray:
+    """Patronage cost shares of ``members`` in ``coop`` this year (currency/year)."""
+    machinery, overhead = patronage_split(
+        economy.value[members],
+        economy.need[members],
+        economy.coop_group.value[coop],
+        economy.coop_group.need[coop],
+        economy.coop_cost.take(coop),
+    )
+    return machinery + overhead
+
+
+def share_costs(
+    economy: YearEconomy, coops: Coops, rng: np.random.Generator, behaviour: Behaviour
+) -> None:
+    """Step 3: members' cost shares (rule R3) and their payoffs as members.
+
+    Fills in the economy's ``cost_share``, ``machinery_share``, ``revenue_member`` and
+    ``payoff_member`` for the farms that sell through an active coop.
+    """
+    e = economy
+    idx = np.flatnonzero(e.member)
+    c = e.member_coop[idx]
+    machinery, overhead = patronage_split(
+        e.value[idx], e.need[idx], e.coop_group.value[c], e.coop_group.need[c], e.coop_cost.take(c)
+    )
+    e.cost_share[idx] = machinery + overhead
+    e.machinery_share[idx] = machinery
+    shapley = coops.active(PRIMARY) & (coops.rule == SHAPLEY)
+    for coop, mine in members_by_coop(idx, c, np.flatnonzero(shapley)):
+        shares = coop_shapley_shares(e, coops, coop, mine, rng, behaviour)
+        # the machinery part of a Shapley share, in the proportion patronage would give
+        patronage = e.cost_share[mine]
+        e.machinery_share[mine] *= np.divide(
+            shares, patronage, out=np.ones_like(shares), where=patronage > 0
+        )
+        e.cost_share[mine] = shares
+    e.revenue_member[idx] = row_sum(e.output_t[idx] * e.coop_price[c])
+    e.payoff_member[idx] = (
+        e.revenue_member[idx] * (1.0 + e.assured_market_value)
+        - e.production_cost[idx]
+        - e.cost_share[idx]
+    )
+
+
+def give_voice(
+    y: Year, members: np.ndarray, member_coop: np.ndarray, dissatisfied: np.ndarray
+) -> None:
+    """R6 voice: where most members are dissatisfied, they vote on the sharing rule.
+
+    The coop switches between patronage and the Shapley value (rule R3) when more than
+    half of its members would pay less under the other rule this year.
+
+    Args:
+        y: the year.
+        members: members who stayed in their coops this year.
+        member_coop: their coops.
+        dissatisfied: whether each was dissatisfied this year (rule R6; see
+            :func:`~coopsim.processes.leaving.member_verdicts`).
+    """
+    coops, e = y.coops, y.economy
+    if not y.scenario.behaviour.voice:
+        return
+    k = len(coops)
+    share = np.bincount(member_coop, weights=dissatisfied, minlength=k) / np.maximum(
+        np.bincount(member_coop, minlength=k), 1
+    )
+    loud = np.flatnonzero(coops.active(PRIMARY) & (share > 0.5))
+    for coop, mine in members_by_coop(members, member_coop, loud):
+        if coops.rule[coop] == PATRONAGE:
+            other = coop_shapley_shares(e, coops, coop, mine, y.rng, y.scenario.behaviour)
+        else:
+            other = coop_patronage_shares(e, coop, mine)
+        if (other < e.cost_share[mine]).sum() > len(mine) / 2:
+            coops.rule[coop] = SHAPLEY if coops.rule[coop] == PATRONAGE else PATRONAGE
+            y.events.coop_event(
+                coop,
+                f"rule_changed_to_{'shapley' if coops.rule[coop] == SHAPLEY else 'patronage'}",
+                NO_COOP,
+                coops.members[coop],
+                coops.region[coop],
+                PRIMARY,
+            )
+            y.events.count("rule_changes")
