@@ -1,0 +1,65 @@
+"""Cost sharing (R3) and voice (R6) on a hand-built coop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from handmade import lineage_events, state, year_of
+
+from coopsim.entities import PATRONAGE, SHAPLEY
+from coopsim.processes.cost_sharing import give_voice, share_costs
+
+# one large farm and three small ones: patronage charges the fixed cost by value, so the
+# small ones pay little of it; the Shapley value splits it equally among the four
+FARMS = [{"land_ha": 400, "livestock_head": 0}] + [{"land_ha": 5, "livestock_head": 0}] * 3
+MEMBERS = np.arange(4)
+
+
+def coop(rule: int):
+    s = state(FARMS, coops=[[0, 1, 2, 3]])
+    s.coops.rule[0] = rule
+    return s
+
+
+@pytest.mark.parametrize("rule", [PATRONAGE, SHAPLEY])
+def test_members_shares_add_up_to_the_coops_cost_under_either_rule(rule: int) -> None:
+    s = coop(rule)
+    y = year_of(s)
+    assert y.economy.cost_share.sum() == pytest.approx(y.economy.coop_cost.total[0], rel=1e-12)
+
+
+def test_the_small_members_pay_more_of_the_fixed_cost_under_shapley() -> None:
+    patronage, shapley = year_of(coop(PATRONAGE)), year_of(coop(SHAPLEY))
+    assert (shapley.economy.cost_share[1:] > patronage.economy.cost_share[1:]).all()
+    assert shapley.economy.cost_share[0] < patronage.economy.cost_share[0]
+
+
+def test_a_dissatisfied_majority_votes_for_the_rule_under_which_it_pays_less() -> None:
+    s = coop(SHAPLEY)
+    y = year_of(s)
+    give_voice(y, MEMBERS, np.zeros(4, np.int64), np.ones(4, bool))
+    assert s.coops.rule[0] == PATRONAGE  # three of four pay less by patronage
+    assert lineage_events(y) == [("rule_changed_to_patronage", 0, -1)]
+
+
+def test_the_rule_stays_when_the_majority_would_pay_more_under_the_other() -> None:
+    s = coop(PATRONAGE)
+    y = year_of(s)
+    give_voice(y, MEMBERS, np.zeros(4, np.int64), np.ones(4, bool))
+    assert s.coops.rule[0] == PATRONAGE and y.events.counts["rule_changes"] == 0
+
+
+def test_a_satisfied_coop_does_not_vote() -> None:
+    s = coop(SHAPLEY)
+    y = year_of(s)
+    give_voice(y, MEMBERS, np.zeros(4, np.int64), np.array([True, True, False, False]))
+    assert s.coops.rule[0] == SHAPLEY  # half is not more than half
+
+
+def test_share_costs_fills_in_members_payoffs() -> None:
+    s = coop(PATRONAGE)
+    y = year_of(s)
+    e = y.economy
+    share_costs(e, s.coops, np.random.default_rng(0), s.scenario.behaviour)
+    expected = e.revenue_member * 1.05 - e.production_cost - e.cost_share  # assured market 5 %
+    np.testing.assert_allclose(e.payoff_member, expected)

@@ -1,0 +1,98 @@
+"""Mergers (R7) on hand-built coops: when two coops merge, and what merging does."""
+
+from __future__ import annotations
+
+import numpy as np
+from handmade import lineage_events, state, year_of
+
+from coopsim.entities import ACTIVE, DISSOLVED
+from coopsim.processes.mergers import merge
+
+# Four farms of 10 ha, no livestock, no machines: all their work is hired, so machinery
+# costs add up and two coops of two such farms cost exactly one fixed cost more than one
+# coop of four. Fixed cost F = coop_fixed_cost + audit_cost = 600,000 + 300,000.
+FARMS = [{"land_ha": 10, "livestock_head": 0}] * 4
+SAVING = 900_000.0  # C_A + C_B − C_AB (currency/year)
+HORIZON = 5  # planning_horizon_years: the merger cost is spread over it
+
+
+def two_coops(**values: object):
+    return state(
+        FARMS,
+        coops=[[0, 1], [2, 3]],
+        **{
+            "behaviour.merger_search_probability": 1.0,
+            "behaviour.merger_success_probability": 1.0,
+            **values,
+        },
+    )
+
+
+def merged(seed: int, **values: object) -> tuple[bool, object]:
+    s = two_coops(**values)
+    y = year_of(s, seed=seed)
+    merge(y)
+    return bool((s.coops.status == DISSOLVED).any()), y
+
+
+def test_coops_merge_only_when_the_saving_beats_the_cost_they_bear() -> None:
+    # merger cost 5,000,000 spread over 5 years is 1,000,000 a year > 900,000 saved: no
+    # merger. With half of it paid by the state, 500,000 a year < 900,000: a merger.
+    # The partner is drawn at random in the region and may be the coop itself, so whether
+    # a pair forms depends on the seed; the same seed forms the same pair in both cases.
+    assert 5_000_000 / HORIZON > SAVING > 5_000_000 * 0.5 / HORIZON
+    without = [merged(seed, **{"costs.merger_cost": 5e6})[0] for seed in range(8)]
+    subsidised = [
+        merged(seed, **{"costs.merger_cost": 5e6, "policy.merger_subsidy": 0.5})[0]
+        for seed in range(8)
+    ]
+    assert not any(without)
+    assert sum(subsidised) >= 3
+
+
+def test_the_merger_threshold_is_the_saving_itself() -> None:
+    # just below and just above 900,000 a year borne (4,500,000 over five years)
+    seed = next(s for s in range(20) if merged(s, **{"costs.merger_cost": 0.0})[0])
+    assert merged(seed, **{"costs.merger_cost": 4_400_000.0})[0]
+    assert not merged(seed, **{"costs.merger_cost": 4_600_000.0})[0]
+
+
+def test_a_merger_moves_the_members_and_charges_them_the_cost_less_the_subsidy() -> None:
+    values = {"costs.merger_cost": 3_000_000.0, "policy.merger_subsidy": 0.25}
+    seed = next(s for s in range(20) if merged(s, **values)[0])
+    s = two_coops(**values)
+    y = year_of(s, seed=seed)
+    income_before = s.farms.income.copy()
+    merge(y)
+    keep = int(np.flatnonzero(s.coops.status == ACTIVE)[0])
+    gone = 1 - keep  # of equal sizes, the coop that proposed absorbs the other
+    assert (s.farms.coop == keep).all() and s.coops.members[keep] == 4
+    assert s.coops.members[gone] == 0
+    assert ("merged_into", gone, keep) in lineage_events(y)
+    assert y.events.counts["mergers"] == 1
+    # the state pays 25 % of 3,000,000; the members bear the other 2,250,000, by value
+    # (equal farms: 562,500 each)
+    assert y.treasury.by_instrument["merger"] == 750_000.0
+    np.testing.assert_allclose(income_before - s.farms.income, 562_500.0)
+
+
+def test_a_merger_that_does_not_realise_its_savings_keeps_a_second_fixed_cost() -> None:
+    values = {"costs.merger_cost": 0.0, "behaviour.merger_success_probability": 0.0}
+    seed = next(s for s in range(20) if merged(s, **values)[0])
+    s = two_coops(**values)
+    merge(year_of(s, seed=seed))
+    keep = int(np.flatnonzero(s.coops.status == ACTIVE)[0])
+    assert s.coops.extra_fixed[keep] == 600_000.0 + 300_000.0
+
+
+def test_coops_of_different_regions_never_merge() -> None:
+    rows = [{**f, "region": r, "village": r} for f, r in zip(FARMS, [0, 0, 1, 1], strict=True)]
+    for seed in range(8):
+        s = state(
+            rows,
+            coops=[[0, 1], [2, 3]],
+            regions=2,
+            **{"behaviour.merger_search_probability": 1.0, "costs.merger_cost": 0.0},
+        )
+        merge(year_of(s, seed=seed))
+        assert (s.coops.status == ACTIVE).all()
