@@ -306,15 +306,48 @@ def first_replicates() -> dict[str, pd.DataFrame]:
     return out
 
 
+CHECK_TOLERANCE = 0.01
+"""How far a rerun of the first replicate may be from the page: 1 % of each figure, and
+for counts at least one simulated unit (the scale), so that another machine's BLAS
+rounding a last bit differently, and a decision it tips, do not fail the check."""
+
+COUNTS = ("coops_registered", "coops_active", "coops_nominal", "farms", "members", "mergers")
+
+
 def check_text(first: dict[str, pd.DataFrame]) -> str:
     """The first replicate's value of every plotted column in the last year."""
     lines = []
     for country in COUNTRIES:
         last = first[country.key].set_index("year").iloc[-1]
-        # six significant digits: a different BLAS may round the last bits differently
         cells = ", ".join(f"{c} {float(f'{last[c]:.6g}')!r}" for c in country.columns)
         lines.append(f"- {country.key}, {int(last.name)}: {cells}")
     return "\n".join(lines)
+
+
+def read_check(text: str) -> dict[tuple[str, str], float]:
+    """The figures of a check block by (country, column)."""
+    figures = {}
+    for line in text.splitlines():
+        key, _, cells = line.removeprefix("- ").partition(": ")
+        country = key.split(",")[0]
+        for cell in cells.split(", "):
+            column, value = cell.rsplit(" ", 1)
+            figures[(country, column)] = float(value)
+    return figures
+
+
+def check_misses(page: str, fresh: str) -> list[str]:
+    """Figures of a fresh check block further from the page's than :data:`CHECK_TOLERANCE`."""
+    scale = {c.key: sized_scenario(c).population.scale for c in COUNTRIES}
+    now = read_check(fresh)
+    misses = []
+    for (country, column), shown in read_check(page).items():
+        allowed = CHECK_TOLERANCE * abs(shown)
+        if column in COUNTS:
+            allowed = max(allowed, scale[country])
+        if abs(now[(country, column)] - shown) > allowed:
+            misses.append(f"{country} {column}: page {shown:g}, rerun {now[(country, column)]:g}")
+    return misses
 
 
 def replace_block(text: str, name: str, body: str) -> str:
