@@ -1,8 +1,9 @@
 """Compare: two or three policy arms on the same scenario, over several replicates.
 
 The arms share the scenario set on the Explore page and differ in the levers each arm
-holds at another value from a given year. Replicate r of every arm uses the same seed
-(common random numbers), so the table of differences compares like with like.
+holds at another value from a given year. They are run by the experiments' engine
+(:mod:`coopsim.experiments.arms`), in this process: replicate r of every arm uses the
+same seed (common random numbers), so the table of differences compares like with like.
 """
 
 from __future__ import annotations
@@ -13,21 +14,14 @@ from dataclasses import replace
 
 import solara
 
-from coopsim import ScenarioError, sized
-from coopsim.dashboard import exports, levers
+from coopsim import ScenarioError, levers, sized
+from coopsim.dashboard import exports
 from coopsim.dashboard.charts import compare_png
-from coopsim.dashboard.comparison import (
-    KEY_COLUMNS,
-    PERCENT,
-    Arm,
-    Edit,
-    horizon_differences,
-    run_arms,
-)
 from coopsim.dashboard.components import Prose, use_session
 from coopsim.dashboard.i18n import Translator, sign
 from coopsim.dashboard.lever_panel import shown
-from coopsim.dashboard.state import LIMITS, Comparison, SessionState, clamp
+from coopsim.dashboard.state import LIMITS, SessionState, clamp
+from coopsim.experiments.arms import KEY_COLUMNS, Arm, Comparison, Edit, run_arms
 
 CHARTED = (
     "coops_active",
@@ -37,6 +31,10 @@ CHARTED = (
     "farm_income_mean",
     "subsidy_paid",
 )
+"""The key numbers charted, one chart each."""
+
+PERCENT = {"membership_rate", "coop_market_share"}
+"""Key numbers that are shares, shown as percentages."""
 
 
 def default_arms(state: SessionState, tr: Translator) -> list[Arm]:
@@ -165,7 +163,7 @@ def _table_html(comparison: Comparison, tr: Translator) -> str:
 
 @solara.component
 def Results(comparison: Comparison, tr: Translator):
-    """Overlaid charts with replicate bands, the table of differences and the downloads."""
+    """Overlaid charts with replicate bands, the table of differences and the exports."""
     spec = comparison.scenario
     year = spec.end_year
     solara.Text(
@@ -174,7 +172,6 @@ def Results(comparison: Comparison, tr: Translator):
             n=len(comparison.arms),
             replicates=comparison.replicates,
             seed=comparison.seed,
-            last=comparison.seed + comparison.replicates - 1,
         ),
         style={"font-weight": "600"},
     )
@@ -256,15 +253,17 @@ def Page(state: SessionState | None = None):
             return
         n = clamp(replicates.value, LIMITS.replicates)
         try:
-            results = run_arms(base, chosen, n, run.seed, progress=progress.set, cancel=cancel)
+            comparison = run_arms(base, chosen, n, run.seed, progress=progress.set, cancel=cancel)
         except ScenarioError as exc:
             error.set(str(exc))
             return
         if cancel.is_set():
             return
-        state.comparison.set(
-            Comparison(base, names, n, run.seed, results, horizon_differences(results))
-        )
+        if comparison.errors:
+            failed = comparison.errors
+            error.set(tr("compare.failed", n=len(failed), total=len(chosen) * n, error=failed[0]))
+            return
+        state.comparison.set(comparison)
 
     task = solara.use_thread(compute, dependencies=[request.value], intrusive_cancel=False)
     running = task.state == solara.ResultState.RUNNING

@@ -1,17 +1,17 @@
 """The Explore page's lever controls: every policy and market lever, changes by year.
 
 Each control shows the lever's unit, range and one-line help as the scenario schema
-gives them (:mod:`coopsim.dashboard.levers`); a change starts the run again.
+gives them (:mod:`coopsim.levers`); a change starts the run again.
 """
 
 from __future__ import annotations
 
 import solara
 
-from coopsim.dashboard import levers
+from coopsim import levers
 from coopsim.dashboard.i18n import Translator
-from coopsim.dashboard.levers import Lever
 from coopsim.dashboard.state import SessionState
+from coopsim.levers import Lever
 
 
 def shown(value: object) -> str:

@@ -21,6 +21,7 @@ import solara
 
 from coopsim import CoopModel, Scenario, ScenarioError, load_scenario, sized
 from coopsim.dashboard.i18n import Translator
+from coopsim.experiments.arms import Arm, Comparison
 from coopsim.population import named_order
 from coopsim.scenario import validate_scenario
 
@@ -198,27 +199,6 @@ class Run:
         return self._explained[1]
 
 
-@dataclass(eq=False)
-class Comparison:
-    """A finished comparison: what was run and its results.
-
-    Attributes:
-        scenario: the base scenario (sized).
-        arms: the arms' names, in order.
-        replicates: runs per arm.
-        seed: seed of the first replicate (replicate r used ``seed + r`` in every arm).
-        results: every run's model table (``arm``, ``replicate`` first).
-        differences: key numbers at the horizon against the first arm.
-    """
-
-    scenario: Scenario
-    arms: list[str]
-    replicates: int
-    seed: int
-    results: pd.DataFrame
-    differences: pd.DataFrame
-
-
 def parse_upload(name: str, data: bytes) -> Scenario:
     """A scenario from an uploaded file's bytes: size-checked, parsed as TOML, validated.
 
@@ -269,7 +249,7 @@ class SessionState:
         self.classroom = Run(self._classroom_scenario(), log_decisions=True)
         self.classroom_view = solara.reactive(self.classroom.view())
         # the Compare page's arms (None until the page makes its defaults) and result
-        self.arms: solara.Reactive[list | None] = solara.reactive(None)
+        self.arms: solara.Reactive[list[Arm] | None] = solara.reactive(None)
         self.comparison: solara.Reactive[Comparison | None] = solara.reactive(None)
 
     # --- the scenario -----------------------------------------------------------------------

@@ -11,7 +11,9 @@ The pipeline, one module a step (``docs/experiments.md``):
 * :mod:`~coopsim.experiments.store` and :mod:`~coopsim.experiments.sweep`: each run on
   disk as it finishes, resumable, merged into one table;
 * :mod:`~coopsim.experiments.analysis` and :mod:`~coopsim.experiments.plots`: summaries
-  over replicates, Sobol and Morris indices, plots.
+  over replicates, Sobol and Morris indices, plots;
+* :mod:`~coopsim.experiments.arms`: a few policy arms compared side by side (the
+  dashboard's Compare page), with the same seeds, run ids, runner and executors.
 
 From Python::
 

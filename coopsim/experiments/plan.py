@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from coopsim.experiments.design import Row, design_rows
 from coopsim.experiments.seeds import design_seed, replicate_seeds
 from coopsim.experiments.spec import Experiment, canonical_json
+from coopsim.scenario import Scenario
 
 RUN_ID_LENGTH = 16
 """Hex digits of a run id (64 bits of SHA-256)."""
@@ -58,9 +59,14 @@ class Plan:
     runs: list[PlannedRun]
 
 
-def run_id(scenario_digest: str, values: Row, replicate: int, seed: int) -> str:
+def scenario_digest(scenario: Scenario) -> str:
+    """SHA-256 of the full scenario as plain data: what a run id says of the scenario."""
+    return hashlib.sha256(canonical_json(scenario.model_dump(mode="json")).encode()).hexdigest()
+
+
+def run_id(digest: str, values: Row, replicate: int, seed: int) -> str:
     """The id of a run: a hash of the base scenario's digest, values, replicate and seed."""
-    payload = {"scenario": scenario_digest, "values": values, "replicate": replicate, "seed": seed}
+    payload = {"scenario": digest, "values": values, "replicate": replicate, "seed": seed}
     return hashlib.sha256(canonical_json(payload).encode()).hexdigest()[:RUN_ID_LENGTH]
 
 
@@ -78,9 +84,7 @@ def make_plan(experiment: Experiment) -> Plan:
             points.append(row)
         row_points.append(index[key])
     seeds = replicate_seeds(spec.seed, spec.replications)
-    digest = hashlib.sha256(
-        canonical_json(experiment.scenario.model_dump(mode="json")).encode()
-    ).hexdigest()
+    digest = scenario_digest(experiment.scenario)
     runs = [
         PlannedRun(run_id(digest, values, r, seed), p, r, seed, values)
         for p, values in enumerate(points)

@@ -126,7 +126,7 @@ def test_good_upload_is_offered_and_run(state):
 def test_policy_changes_by_year_are_listed_and_editable(state):
     rc = render(explore.Page(state))
     assert "Policy changes by year (7)" in page_text(rc)
-    from coopsim.dashboard.levers import changes_with
+    from coopsim.levers import changes_with
 
     state.set_changes(changes_with(state.run.scenario, 2019, "member_grant", 250_000.0))
     assert "2019: Member grant → 250,000" in page_text(rc)

@@ -6,7 +6,8 @@ import string
 
 import pytest
 
-from coopsim.dashboard import i18n, levers
+from coopsim import levers
+from coopsim.dashboard import i18n
 from coopsim.dashboard.i18n import LANGUAGES, Translator, catalogue
 
 

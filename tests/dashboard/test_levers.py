@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coopsim import ScenarioError, load_scenario
-from coopsim.dashboard import levers
+from coopsim import ScenarioError, levers, load_scenario
 from coopsim.dashboard.state import SCENARIO_DIR
 from coopsim.scenario import MarketLevers, PolicyLevers
 

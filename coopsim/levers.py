@@ -1,9 +1,11 @@
-"""The policy and market levers the dashboard lets a user set, read from the scenario schema.
+"""The policy and market levers a user can set, read from the scenario schema.
 
 Every lever's unit, range and one-line help come from the scenario's field definitions
 (``coopsim.scenario``: ``description``, ``json_schema_extra["unit"]`` and the ``ge``/``le``
-bounds), so the controls can never disagree with what a scenario file accepts. This
-module only groups them for the page and edits the schedule of policy changes.
+bounds), so the controls built on them can never disagree with what a scenario file
+accepts. This module groups the levers, reads values typed as text and edits the
+schedule of policy changes; the dashboard's controls and the policy arms of
+:mod:`coopsim.experiments.arms` use it.
 """
 
 from __future__ import annotations

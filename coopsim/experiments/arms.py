@@ -1,0 +1,237 @@
+"""Policy arms compared side by side, on common random numbers.
+
+Every arm is the same base scenario with some policy levers held at other values from a
+given year (:func:`coopsim.levers.with_lever_from`). The arms run through the same
+machinery as ``coopsim sweep``: replicate *r* of every arm has the *r*-th seed spawned
+from the master seed (:func:`~coopsim.experiments.seeds.replicate_seeds`), each run has
+its id (:func:`~coopsim.experiments.plan.run_id`) and is carried out by
+:func:`~coopsim.experiments.runner.run_one` through an executor. So the arms differ by
+their policy only, not by luck: the difference between two arms is taken replicate by
+replicate (paired), and its spread over replicates is much smaller than the spread of
+either arm. Arms whose scenarios are the same share their runs, as identical design
+points of a sweep do.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from coopsim.experiments.executor import Executor, Sequential
+from coopsim.experiments.plan import run_id, scenario_digest
+from coopsim.experiments.runner import RunResult, RunTask
+from coopsim.experiments.seeds import replicate_seeds
+from coopsim.levers import with_lever_from
+from coopsim.scenario import Scenario
+
+KEY_COLUMNS = (
+    "coops_active",
+    "coops_nominal",
+    "members",
+    "membership_rate",
+    "coop_market_share",
+    "mean_coop_size",
+    "farm_income_mean",
+    "farm_income_gini",
+    "subsidy_paid",
+    "subsidy_per_active_member",
+)
+"""The model columns compared at the horizon."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A policy lever held at ``value`` from ``year`` (to the horizon)."""
+
+    lever: str
+    value: Any
+    year: int
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One policy arm: a name and its edits of the base scenario."""
+
+    name: str
+    edits: tuple[Edit, ...] = field(default_factory=tuple)
+
+    def scenario(self, base: Scenario) -> Scenario:
+        """The base scenario with this arm's edits.
+
+        Raises:
+            ScenarioError: an edit is out of its lever's range.
+        """
+        spec = base
+        for edit in self.edits:
+            spec = with_lever_from(spec, edit.lever, edit.value, edit.year)
+        return spec
+
+
+@dataclass(frozen=True)
+class ArmRun:
+    """One run of a comparison: a replicate of an arm, and the task that carries it out.
+
+    Attributes:
+        arm: the arm's name.
+        replicate: 0, 1, … (the same seed in every arm).
+        task: the arm's scenario as plain data, no further values, the replicate's seed.
+    """
+
+    arm: str
+    replicate: int
+    task: RunTask
+
+
+@dataclass(eq=False)
+class Comparison:
+    """The runs of every arm and what they found.
+
+    Attributes:
+        scenario: the base scenario.
+        arms: the arms' names, in order.
+        seed: the master seed.
+        seeds: each replicate's seed (the same in every arm).
+        results: the model table of every run that finished, with columns ``arm``,
+            ``replicate`` and ``seed`` first; runs in the order of arms and replicates.
+        errors: one line per failed run, naming its arm and replicate.
+    """
+
+    scenario: Scenario
+    arms: list[str]
+    seed: int
+    seeds: list[int]
+    results: pd.DataFrame
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def replicates(self) -> int:
+        """Runs per arm."""
+        return len(self.seeds)
+
+    @cached_property
+    def differences(self) -> pd.DataFrame:
+        """Key numbers at the horizon against the first arm (:func:`horizon_differences`)."""
+        return horizon_differences(self.results)
+
+
+def plan_arms(base: Scenario, arms: list[Arm], replicates: int, seed: int) -> list[ArmRun]:
+    """Every run of a comparison: each arm's replicates, arm after arm.
+
+    Args:
+        base: the scenario every arm edits (already sized).
+        arms: the arms (their names must differ).
+        replicates: runs per arm.
+        seed: the master seed the replicates' seeds are spawned from.
+
+    Raises:
+        ScenarioError: an arm's edit is out of its lever's range.
+    """
+    seeds = replicate_seeds(seed, replicates)
+    runs = []
+    for arm in arms:
+        scenario = arm.scenario(base)
+        digest, data = scenario_digest(scenario), scenario.model_dump()
+        for r, s in enumerate(seeds):
+            task = RunTask(run_id(digest, {}, r, s), data, {}, s)
+            runs.append(ArmRun(arm.name, r, task))
+    return runs
+
+
+def run_arms(
+    base: Scenario,
+    arms: list[Arm],
+    replicates: int,
+    seed: int,
+    *,
+    executor: Executor | None = None,
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Comparison:
+    """Run every arm for every replicate, on common random numbers.
+
+    Args:
+        base: the scenario every arm edits (already sized).
+        arms: the arms (their names must differ).
+        replicates: runs per arm.
+        seed: the master seed the replicates' seeds are spawned from.
+        executor: where the runs are carried out; in this process, one after the
+            other, when None.
+        progress: called with the share of runs done (0–1) after each run.
+        cancel: stops between runs when set (the comparison then holds the runs done).
+
+    Raises:
+        ScenarioError: an arm's edit is out of its lever's range (before any run).
+    """
+    planned = plan_arms(base, arms, replicates, seed)
+    tasks = {run.task.run_id: run.task for run in planned}  # identical arms share runs
+    executor = executor if executor is not None else Sequential()
+
+    def cancelled() -> bool:
+        return cancel is not None and cancel.is_set()
+
+    finished: dict[str, RunResult] = {}
+    with executor:
+        # tasks are handed over lazily, so the sequential executor starts none once
+        # cancelled; a pool has taken them all, and leaving the block cancels the rest
+        for result in executor.map(task for task in tasks.values() if not cancelled()):
+            finished[result.run_id] = result
+            if progress is not None:
+                progress(len(finished) / len(tasks))
+            if cancelled():
+                break
+    tables, errors = [], []
+    for run in planned:
+        result = finished.get(run.task.run_id)
+        if result is None:
+            continue
+        if result.table is None:
+            errors.append(f"{run.arm}, replicate {run.replicate}: {result.error}")
+            continue
+        table = result.table.copy()
+        table.insert(0, "seed", run.task.seed)
+        table.insert(0, "replicate", run.replicate)
+        table.insert(0, "arm", run.arm)
+        tables.append(table)
+    results = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    seeds = replicate_seeds(seed, replicates)
+    return Comparison(base, [a.name for a in arms], seed, seeds, results, errors)
+
+
+def horizon_differences(results: pd.DataFrame) -> pd.DataFrame:
+    """Key numbers in the last year: each arm's mean, and each arm against the first.
+
+    Args:
+        results: model tables with columns ``arm`` and ``replicate`` (as
+            :attr:`Comparison.results`).
+
+    Returns:
+        One row per key number and arm: ``column``, ``arm``, ``mean`` (over
+        replicates), and against the first arm, replicate by replicate, ``difference``
+        (mean), ``low`` and ``high`` (its smallest and largest); the first arm's
+        differences are 0.
+    """
+    last = results[results["year"] == results["year"].max()]
+    arms = list(dict.fromkeys(last["arm"]))
+    wide = last.set_index(["arm", "replicate"])
+    rows = []
+    for column in KEY_COLUMNS:
+        first = wide.loc[arms[0], column]
+        for arm in arms:
+            values = wide.loc[arm, column]
+            paired = (values - first).dropna()
+            rows.append(
+                {
+                    "column": column,
+                    "arm": arm,
+                    "mean": float(values.mean()),
+                    "difference": float(paired.mean()) if len(paired) else float("nan"),
+                    "low": float(paired.min()) if len(paired) else float("nan"),
+                    "high": float(paired.max()) if len(paired) else float("nan"),
+                }
+            )
+    return pd.DataFrame(rows)
