@@ -24,8 +24,9 @@ from rich.text import Text
 from coopsim import __version__
 from coopsim.dashboard.cli import dashboard
 from coopsim.experiments.cli import analyze, calibrate, sweep
-from coopsim.explain import farm_history
+from coopsim.i18n import LANGUAGES
 from coopsim.model import CoopModel, sized
+from coopsim.narration import farm_history
 from coopsim.records import write_tables
 from coopsim.scenario import Scenario, ScenarioError, load_scenario
 from coopsim.tuning import tune_process
@@ -216,8 +217,13 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file."
 def explain(
     run_dir: Annotated[Path, typer.Argument(help="Folder of a run made with --decisions.")],
     farm: Annotated[str, typer.Argument(help="Farm number, or the start of a named farm's name.")],
+    lang: Annotated[
+        str, typer.Option(help=f"Language of the sentences: {', '.join(LANGUAGES)}.")
+    ] = "en",
 ) -> None:
     """Tell one farm's decisions in words."""
+    if lang not in LANGUAGES:
+        _fail(f"--lang {lang!r}: not a language of coopsim; choose one of {', '.join(LANGUAGES)}")
     path = run_dir / "decisions.parquet"
     if not path.exists():
         _fail(f"{path}: no decision log here; run with --out {run_dir} --decisions")
@@ -232,7 +238,7 @@ def explain(
         number = int(log.loc[log["name"].str.startswith(farm), "farm"].iloc[0])
     else:
         _fail(f"no farm called {farm!r} in this run; give its number")
-    lines = farm_history(log, number, currency)
+    lines = farm_history(log, number, lang, currency)
     if not lines:
         _fail(f"farm {farm} made no logged decision in this run")
     if "name" in log.columns:

@@ -197,6 +197,23 @@ def test_explain_tells_a_founding_farms_decisions_in_sentences_starting_with_a_y
     assert any(line.startswith(f"{int(year)}: {action}") for line in lines), proc.stdout
 
 
+def test_explain_tells_the_same_decisions_in_kazakh(village_run: Path) -> None:
+    english = coopsim("explain", village_run, "0", cwd=village_run.parent)
+    kazakh = coopsim("explain", village_run, "0", "--lang", "kk", cwd=village_run.parent)
+    assert kazakh.returncode == 0, kazakh.stderr
+    pairs = list(zip(english.stdout.splitlines(), kazakh.stdout.splitlines(), strict=True))
+    assert pairs[0][0] == pairs[0][1]  # the farm's name
+    for en, kk in pairs[1:]:
+        assert en[:6] == kk[:6] and en != kk  # the same year, other words
+    assert any("кооператив" in kk for _, kk in pairs[1:])
+
+
+def test_explain_refuses_an_unknown_language(village_run: Path) -> None:
+    proc = coopsim("explain", village_run, "0", "--lang", "de", cwd=village_run.parent)
+    _assert_one_error_line(proc, "'de'", "en, kk, ru")
+    assert proc.stdout == ""
+
+
 def test_validate_accepts_a_good_scenario_file(tmp_path: Path) -> None:
     proc = coopsim("validate", KAZAKHSTAN, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

@@ -11,8 +11,8 @@ import solara
 
 from coopsim import __version__
 from coopsim.dashboard.components import Prose, use_session
-from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.state import SessionState
+from coopsim.i18n import Translator
 
 SECTIONS = ("what", "how", "use", "notice", "try", "extend", "credits")
 """The Info tab's headings, in order."""

@@ -11,8 +11,8 @@ import solara
 
 from coopsim.dashboard import about, classroom, compare, explain, explore
 from coopsim.dashboard.components import CSS, session
-from coopsim.dashboard.i18n import LANGUAGES, Translator
 from coopsim.dashboard.state import SessionState
+from coopsim.i18n import LANGUAGES, Translator
 
 PAGES = ("explore", "compare", "explain", "classroom", "about")
 """The pages in the order of the header; the first is the start page."""

@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PIL import Image
 
-from coopsim.dashboard.i18n import Translator, sign
+from coopsim.i18n import Translator, sign
 
 DPI = 80
 SIZE = (4.6, 2.5)

@@ -2,21 +2,62 @@
 
 One farm has a tractor, one a truck, one a combine, others barns. Each step shows
 who pools what in which coop, what each farm's machinery costs alone and through the
-coop, its income, and the decisions of the year in words.
+coop, its income, and the decisions of the year in words (:mod:`coopsim.narration`).
 """
 
 from __future__ import annotations
 
 import html
 
+import numpy as np
 import solara
 
 from coopsim.dashboard.components import Prose, VillageImage, use_session
-from coopsim.dashboard.i18n import Translator
-from coopsim.dashboard.narrate import decision_text, pooled, short_name
 from coopsim.dashboard.state import Run, SessionState, View
-from coopsim.entities import NO_COOP
+from coopsim.entities import NO_COOP, NOMINAL
+from coopsim.i18n import Translator
+from coopsim.narration import decision_text
 from coopsim.scenario import ASSETS
+
+
+def short_name(run: Run, farm: int) -> str:
+    """A farm's name without its description ("Aidar" of "Aidar, who has a tractor")."""
+    return run.names[farm].split(",")[0] if run.names else f"#{farm}"
+
+
+def _names(tr: Translator, names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return tr("classroom.and", first=", ".join(names[:-1]), last=names[-1])
+
+
+def pooled(run: Run, view: View, tr: Translator) -> list[str]:
+    """For each coop of the village, a sentence on who pools which machines in it."""
+    owns = run.model.farms.owns
+    coops = sorted({int(k) for k in view.coop if k != NO_COOP})
+    if not coops:
+        return [tr("classroom.nobody")]
+    lines = []
+    for k in coops:
+        members = np.flatnonzero(view.coop == k)
+        what = []
+        for a, asset in enumerate(ASSETS):
+            owners = [short_name(run, int(f)) for f in members if owns[f, a]]
+            if owners:
+                what.append(
+                    tr(f"classroom.asset_{asset}", owners=_names(tr, owners), n=len(owners))
+                )
+        nominal = view.coop_status[k] == NOMINAL
+        lines.append(
+            tr(
+                "classroom.coop_nominal" if nominal else "classroom.coop",
+                k=k,
+                n=len(members),
+                members=_names(tr, [short_name(run, int(f)) for f in members]),
+                what=_names(tr, what) if what else tr("classroom.no_machines"),
+            )
+        )
+    return lines
 
 
 def farm_table(run: Run, view: View, tr: Translator) -> str:
@@ -111,7 +152,7 @@ def Page(state: SessionState | None = None):
                     for row in now.to_dict("records"):
                         Prose(
                             f"**{short_name(run, int(row['farm']))}** · "
-                            + decision_text(row, tr, scenario.currency)
+                            + decision_text(row, tr.lang, scenario.currency)
                         )
         if started:
             solara.Text(tr("classroom.table_title", year=view.year), style={"font-weight": "600"})

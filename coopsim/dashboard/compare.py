@@ -18,10 +18,10 @@ from coopsim import ScenarioError, levers, sized
 from coopsim.dashboard import exports
 from coopsim.dashboard.charts import compare_png
 from coopsim.dashboard.components import Prose, use_session
-from coopsim.dashboard.i18n import Translator, sign
 from coopsim.dashboard.lever_panel import shown
 from coopsim.dashboard.state import LIMITS, SessionState, clamp
 from coopsim.experiments.arms import KEY_COLUMNS, Arm, Comparison, Edit, run_arms
+from coopsim.i18n import Translator, sign
 
 CHARTED = (
     "coops_active",

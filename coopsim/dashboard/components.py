@@ -8,9 +8,9 @@ from collections.abc import Callable
 import markdown
 import solara
 
-from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.state import Run, SessionState, View
 from coopsim.dashboard.village import VillageDrawing, busiest, farms_of, villages
+from coopsim.i18n import Translator
 
 session = solara.create_context(None)
 """The browser session's :class:`SessionState`, provided by the app's layout."""

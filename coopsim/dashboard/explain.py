@@ -1,8 +1,9 @@
-"""Explain: one farm of the Explore run and its decisions in words.
+"""Explain: one farm of the Explore page's simulation and its decisions in words.
 
 The farm is picked by number or in its village. Its history comes from the decision
-log of the run (the run made again with the log kept, same scenario and seed, so the
-decisions are exactly those of the run on the Explore page).
+log of the simulation (made again with the log kept, same scenario and seed, so the
+decisions are exactly those of the simulation on the Explore page), told by
+:mod:`coopsim.narration` in the page's language.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from coopsim.dashboard.components import (
     shown_village,
     use_session,
 )
-from coopsim.dashboard.i18n import Translator
-from coopsim.dashboard.narrate import history
 from coopsim.dashboard.state import Run, SessionState, View
 from coopsim.dashboard.village import farms_of
 from coopsim.entities import NO_COOP, STATUS_NAMES
+from coopsim.i18n import Translator
+from coopsim.narration import farm_history
 from coopsim.scenario import ASSETS, FARM_TYPES
 
 
@@ -78,7 +79,7 @@ def History(run: Run, view: View, tr: Translator, farm: int):
         solara.Text(tr("explain.preparing"))
         solara.ProgressLinear(True)
         return
-    lines = history(result.value, farm, tr, run.scenario.currency)
+    lines = farm_history(result.value, farm, tr.lang, run.scenario.currency)
     if view.year < run.scenario.start_year:
         solara.Info(tr("explain.not_started"))
     elif not lines:

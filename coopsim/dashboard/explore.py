@@ -22,9 +22,9 @@ from coopsim.dashboard.components import (
     shown_village,
     use_session,
 )
-from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.lever_panel import ChangesEditor, LeverGroups
 from coopsim.dashboard.state import LIMITS, SessionState, View
+from coopsim.i18n import Translator
 
 
 @solara.component

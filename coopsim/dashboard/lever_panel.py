@@ -9,8 +9,8 @@ from __future__ import annotations
 import solara
 
 from coopsim import levers
-from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.state import SessionState
+from coopsim.i18n import Translator
 from coopsim.levers import Lever
 
 

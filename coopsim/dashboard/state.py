@@ -20,8 +20,8 @@ import pandas as pd
 import solara
 
 from coopsim import CoopModel, Scenario, ScenarioError, load_scenario, sized
-from coopsim.dashboard.i18n import Translator
 from coopsim.experiments.arms import Arm, Comparison
+from coopsim.i18n import Translator
 from coopsim.population import named_order
 from coopsim.scenario import validate_scenario
 

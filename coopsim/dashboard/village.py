@@ -17,9 +17,9 @@ from matplotlib.lines import Line2D
 from scipy import sparse
 
 from coopsim.dashboard.charts import canvas_png
-from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.state import View
 from coopsim.entities import ACTIVE, NO_COOP, NOMINAL
+from coopsim.i18n import Translator
 from coopsim.network import village_graph
 
 PALETTE = [

@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 from coopsim.cli import app as cli_app
 from coopsim.dashboard import about, app, classroom
-from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.state import SessionState
+from coopsim.i18n import Translator
 
 
 def test_classroom_narrates_who_pools_what(state):

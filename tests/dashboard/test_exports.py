@@ -11,8 +11,8 @@ from pagetools import render, widgets
 from coopsim import CoopModel, __version__
 from coopsim.dashboard import explore, exports
 from coopsim.dashboard.charts import charts_png
-from coopsim.dashboard.i18n import Translator
 from coopsim.dashboard.state import Settings
+from coopsim.i18n import Translator
 from coopsim.scenario import validate_scenario
 
 PNG = b"\x89PNG\r\n\x1a\n"

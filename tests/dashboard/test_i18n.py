@@ -6,9 +6,8 @@ import string
 
 import pytest
 
-from coopsim import levers
-from coopsim.dashboard import i18n
-from coopsim.dashboard.i18n import LANGUAGES, Translator, catalogue
+from coopsim import i18n, levers
+from coopsim.i18n import LANGUAGES, Translator, catalogue
 
 
 def fields(text: object) -> set[str]:

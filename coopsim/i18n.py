@@ -1,23 +1,28 @@
-"""The dashboard's words in English, Kazakh and Russian, read from ``locales/<lang>.toml``.
+"""coopsim's words in English, Kazakh and Russian, read from ``locales/<lang>.toml``.
 
-Every piece of text the pages show is looked up here by a dotted key
-(``tr("explore.step")``); the translations live in data files, not in the code. Lever
-labels and help are keyed by the scenario field (``lever.policy.member_grant``), units by
-the unit string the schema gives (``unit."currency/coop"``). English falls back to the
+Every text the library tells and the dashboard shows is looked up here by a dotted key
+(``tr("explore.step")``): the decisions in words (:mod:`coopsim.narration`) as well as
+the pages' labels. The translations live in data files, not in the code. Lever labels
+and help are keyed by the scenario field (``lever.policy.member_grant``), units by the
+unit string the schema gives (``unit."currency/coop"``). English falls back to the
 scenario schema's own help text, so the English file need not repeat it.
 """
 
 from __future__ import annotations
 
 import functools
-import tomllib
-from importlib import resources
+from pathlib import Path
 from typing import Any
+
+from coopsim.scenario import read_toml
 
 LANGUAGES: dict[str, str] = {"en": "English", "kk": "Қазақша", "ru": "Русский"}
 """Language codes and how each language calls itself (shown in the switch)."""
 
 CURRENCY_SIGNS = {"KZT": "₸", "EUR": "€", "USD": "$", "JPY": "¥", "CAD": "C$"}
+
+LOCALES = Path(__file__).with_name("locales")
+"""The folder of the language files."""
 
 
 def sign(currency: str) -> str:
@@ -38,11 +43,14 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 @functools.cache
 def catalogue(lang: str) -> dict[str, Any]:
-    """All texts of one language by dotted key (read once per process)."""
+    """All texts of one language by dotted key (read once per process).
+
+    Raises:
+        KeyError: ``lang`` is not a key of :data:`LANGUAGES`.
+    """
     if lang not in LANGUAGES:
         raise KeyError(f"no such language: {lang!r}")
-    path = resources.files("coopsim.dashboard") / "locales" / f"{lang}.toml"
-    return _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+    return _flatten(read_toml(LOCALES / f"{lang}.toml", "language"))
 
 
 class Translator:
