@@ -26,8 +26,8 @@ import time
 import ipyvuetify as v
 import solara
 
-from coopsim.dashboard import explore
-from coopsim.dashboard.state import DEFAULT_FARMS, Run, SessionState, Settings
+from coopsim.dashboard.pages import explore
+from coopsim.dashboard.session import DEFAULT_FARMS, SessionState, Settings, Simulation
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> dict:
     _box, rc = solara.render(explore.Page(state), handle_error=False)
     step = rc.find(v.Btn, class_="coopsim-step")
     reset = rc.find(v.Btn, class_="coopsim-reset")
-    years = state.run.scenario.years
+    years = state.simulation.scenario.years
     times = []
     for _ in range(args.runs):
         reset.widget.click()
@@ -49,20 +49,20 @@ def main(argv: list[str] | None = None) -> dict:
             started = time.perf_counter()
             step.widget.click()
             times.append(time.perf_counter() - started)
-        assert len(state.view.value.table) == years
+        assert len(state.snapshot.value.table) == years
     rc.close()
 
-    run = Run(state.run.scenario, seed=state.run.seed)
+    sim = Simulation(state.simulation.scenario, seed=state.simulation.seed)
     model_times = []
     for _ in range(years):
         started = time.perf_counter()
-        run.step()
+        sim.step()
         model_times.append(time.perf_counter() - started)
 
     ms = sorted(1000 * t for t in times)
     result = {
-        "scenario": state.run.scenario.name,
-        "farms": len(state.run.model.farms),
+        "scenario": state.simulation.scenario.name,
+        "farms": len(state.simulation.model.farms),
         "steps": len(ms),
         "step_redraw_ms_median": round(statistics.median(ms), 1),
         "step_redraw_ms_p90": round(ms[int(0.9 * (len(ms) - 1))], 1),

@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from coopsim import __version__
-from coopsim.dashboard.cli import dashboard
+from coopsim.dashboard.server import dashboard
 from coopsim.experiments.cli import analyze, calibrate, sweep
 from coopsim.i18n import LANGUAGES
 from coopsim.model import CoopModel, sized

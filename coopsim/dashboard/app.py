@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import solara
 
-from coopsim.dashboard import about, classroom, compare, explain, explore
-from coopsim.dashboard.components import CSS, session
-from coopsim.dashboard.state import SessionState
+from coopsim.dashboard.pages import about, classroom, compare, explain, explore
+from coopsim.dashboard.session import SessionState
+from coopsim.dashboard.widgets.common import CSS, session_context
 from coopsim.i18n import LANGUAGES, Translator
 
 PAGES = ("explore", "compare", "explain", "classroom", "about")
@@ -67,7 +67,7 @@ def Header(state: SessionState, tr: Translator):
 def Layout(children: list | None = None):
     """Every page's frame: one session state per browser session, the header, the page."""
     state = solara.use_memo(SessionState, dependencies=[])
-    session.provide(state)
+    session_context.provide(state)
     tr = Translator(state.lang.value)
     solara.Title(tr("app.title"))
     solara.Style(CSS)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import solara.server.settings
 
-from coopsim.dashboard.state import SessionState
+from coopsim.dashboard.session import SessionState
 
 # the test server must not report usage anywhere (nothing leaves the machine)
 solara.server.settings.telemetry.mixpanel_enable = False

@@ -7,8 +7,9 @@ from pagetools import click, page_text, render
 from typer.testing import CliRunner
 
 from coopsim.cli import app as cli_app
-from coopsim.dashboard import about, app, classroom
-from coopsim.dashboard.state import SessionState
+from coopsim.dashboard import app
+from coopsim.dashboard.pages import about, classroom
+from coopsim.dashboard.session import SessionState
 from coopsim.i18n import Translator
 
 
@@ -26,7 +27,7 @@ def test_classroom_narrates_who_pools_what(state):
     text = page_text(rc)
     assert "Year 2017" in text
     assert "Nobody changed anything this year" in text
-    assert (state.classroom_view.value.machinery_share > 0).all()  # now they share machinery
+    assert (state.classroom_snapshot.value.machinery_share > 0).all()  # now they share machinery
     state.lang.set("kk")
     text = page_text(rc)
     assert "трактор (Aidar)" in text
@@ -69,7 +70,7 @@ def test_layout_gives_each_session_its_own_state_and_translates_the_tabs(monkeyp
     first = render(app.Layout(children=[]))
     second = render(app.Layout(children=[]))
     assert len(made) == 2
-    assert made[0].run.model is not made[1].run.model
+    assert made[0].simulation.model is not made[1].simulation.model
     text = page_text(first)
     assert {"Explore", "Compare", "Explain", "Classroom", "About", "Қазақша"} <= set(
         text.split("\n")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipyvuetify as v
 from pagetools import click, images, page_text, render, type_into, wait_until
 
-from coopsim.dashboard import compare
+from coopsim.dashboard.pages import compare
 from coopsim.experiments.runner import RunResult, RunTask
 from coopsim.experiments.seeds import replicate_seeds
 
@@ -22,7 +22,7 @@ def test_page_runs_a_comparison_of_two_arms(state):
     wait_until(lambda: state.comparison.value is not None)
     result = state.comparison.value
     assert result.arms == ["As set", "No KPI pressure"]
-    assert result.seeds == replicate_seeds(state.run.seed, 2)
+    assert result.seeds == replicate_seeds(state.simulation.seed, 2)
     assert set(result.results.arm) == {"As set", "No KPI pressure"}
     assert len(result.results) == 2 * 2 * 15
     wait_until(lambda: "No KPI pressure − As set" in page_text(rc))

@@ -7,8 +7,8 @@ import pytest
 from pagetools import page_text, render, wait_until
 
 from coopsim import CoopModel, load_scenario, sized
-from coopsim.dashboard import explain
-from coopsim.dashboard.state import SCENARIO_DIR, Run, Settings
+from coopsim.dashboard.pages import explain
+from coopsim.dashboard.session import SCENARIO_DIR, Settings, Simulation
 from coopsim.i18n import Translator
 from coopsim.narration import decision_text, farm_history
 
@@ -44,8 +44,8 @@ def test_every_kind_of_decision_in_a_real_log_reads_in_each_language(decisions, 
 def test_a_simulation_made_without_the_log_explains_itself_by_replaying(state):
     for _ in range(5):
         state.step()
-    replayed = state.run.decisions()
-    logged = Run(state.run.scenario, seed=state.run.seed, log_decisions=True)
+    replayed = state.simulation.decisions()
+    logged = Simulation(state.simulation.scenario, seed=state.simulation.seed, log_decisions=True)
     for _ in range(5):
         logged.step()
     pd.testing.assert_frame_equal(replayed, logged.decisions())
@@ -55,10 +55,10 @@ def test_page_tells_the_history_of_the_chosen_farm(state):
     assert state.apply(Settings(farms=10_000))
     for _ in range(9):
         state.step()
-    log = state.run.decisions()
+    log = state.simulation.decisions()
     farm = int(log[log.action.isin(["joined", "founded"])].farm.iloc[0])
     state.farm.set(farm)
-    state.village.set(int(state.run.village[farm]))
+    state.village.set(int(state.simulation.village[farm]))
     rc = render(explain.Page(state))
     first = farm_history(log, farm, "en", "KZT")[0]
     wait_until(lambda: first in page_text(rc))

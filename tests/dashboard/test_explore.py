@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pagetools import choose, click, images, page_text, render, type_into, wait_until
 
-from coopsim.dashboard import explore
-from coopsim.dashboard.state import LIMITS, SCENARIO_DIR, SessionState, Settings
+from coopsim.dashboard.pages import explore
+from coopsim.dashboard.session import LIMITS, SCENARIO_DIR, SessionState, Settings
 
 
 def test_stepping_adds_a_year_to_the_table_and_redraws_the_charts(state):
@@ -15,7 +15,7 @@ def test_stepping_adds_a_year_to_the_table_and_redraws_the_charts(state):
     assert len(before) == 9  # eight charts and the village
     click(rc, "coopsim-step")
     click(rc, "coopsim-step")
-    assert list(state.view.value.table["year"]) == [2016, 2017]
+    assert list(state.snapshot.value.table["year"]) == [2016, 2017]
     after = images(rc)
     assert sum(a != b for a, b in zip(before[:8], after[:8], strict=True)) >= 4
     assert "In 2017 (horizon 2030)" in page_text(rc)
@@ -25,11 +25,11 @@ def test_stepping_adds_a_year_to_the_table_and_redraws_the_charts(state):
 def test_to_the_horizon_then_reset(state):
     rc = render(explore.Page(state))
     click(rc, "coopsim-run-all")
-    assert len(state.view.value.table) == 15
+    assert len(state.snapshot.value.table) == 15
     assert "At the horizon, 2030" in page_text(rc)
     assert state.done.value
     click(rc, "coopsim-reset")
-    assert len(state.view.value.table) == 0
+    assert len(state.snapshot.value.table) == 0
     assert "Not started: the first step simulates 2016" in page_text(rc)
     rc.close()
 
@@ -38,13 +38,13 @@ def test_play_steps_by_itself_until_paused(state):
     state.delay.set(0.5)  # at least 7 s to the horizon: the test pauses well before
     rc = render(explore.Page(state))
     click(rc, "coopsim-play")
-    wait_until(lambda: len(state.view.value.table) >= 2)
+    wait_until(lambda: len(state.snapshot.value.table) >= 2)
     click(rc, "coopsim-pause")
     assert not state.playing.value
     assert not state.done.value
-    stopped_at = len(state.view.value.table)
+    stopped_at = len(state.snapshot.value.table)
     click(rc, "coopsim-step")  # stepping by hand works again
-    assert len(state.view.value.table) > stopped_at
+    assert len(state.snapshot.value.table) > stopped_at
     rc.close()
 
 
@@ -76,8 +76,8 @@ def test_a_lever_typed_out_of_range_is_refused_with_one_message(state):
     text = page_text(rc)
     assert "This value was not accepted: policy.investment_subsidy" in text
     assert "less than or equal to 1" in text
-    assert state.run.scenario.policy.investment_subsidy == 0.25  # the run kept its scenario
-    assert len(state.view.value.table) == 1
+    assert state.simulation.scenario.policy.investment_subsidy == 0.25  # the run kept its scenario
+    assert len(state.snapshot.value.table) == 1
     rc.close()
 
 
@@ -86,8 +86,8 @@ def test_a_lever_typed_in_range_restarts_the_run_with_it(state):
     click(rc, "coopsim-step")
     choose(rc, "Group", "Investment and credit")
     type_into(rc, "Investment subsidy", "0.5")
-    assert state.run.scenario.policy.investment_subsidy == 0.5
-    assert len(state.view.value.table) == 0
+    assert state.simulation.scenario.policy.investment_subsidy == 0.5
+    assert len(state.snapshot.value.table) == 0
     assert "not accepted" not in page_text(rc)
     type_into(rc, "Investment subsidy", "half")
     assert "is not a number of the right kind" in page_text(rc)
@@ -117,7 +117,7 @@ def test_good_upload_is_offered_and_run(state):
     data = (SCENARIO_DIR / "village_machinery.toml").read_bytes()
     assert state.upload("my village.toml", data)
     assert state.settings.value.source == "⇧ my village.toml"
-    assert len(state.run.model.farms) == 10
+    assert len(state.simulation.model.farms) == 10
     assert "⇧ my village.toml" in page_text(rc)
     assert "This file cannot be used" not in page_text(rc)
     rc.close()
@@ -128,28 +128,28 @@ def test_policy_changes_by_year_are_listed_and_editable(state):
     assert "Policy changes by year (7)" in page_text(rc)
     from coopsim.levers import changes_with
 
-    state.set_changes(changes_with(state.run.scenario, 2019, "member_grant", 250_000.0))
+    state.set_changes(changes_with(state.simulation.scenario, 2019, "member_grant", 250_000.0))
     assert "2019: Member grant → 250,000" in page_text(rc)
-    assert state.run.scenario.policy_in(2019).member_grant == 250_000
-    assert state.run.scenario.policy_in(2022).member_grant == 0
+    assert state.simulation.scenario.policy_in(2019).member_grant == 250_000
+    assert state.simulation.scenario.policy_in(2022).member_grant == 0
     rc.close()
 
 
 def test_inputs_are_bounded():
     state = SessionState()
     state.apply(Settings(farms=10**7, years=1000, seed=3))
-    assert len(state.run.model.farms) == LIMITS.farms[1]
-    assert state.run.scenario.years == LIMITS.years[1]
-    assert state.run.seed == 3
+    assert len(state.simulation.model.farms) == LIMITS.farms[1]
+    assert state.simulation.scenario.years == LIMITS.years[1]
+    assert state.simulation.seed == 3
 
 
 def test_each_session_has_its_own_model():
     first, second = SessionState(), SessionState()
-    assert first.run.model is not second.run.model
+    assert first.simulation.model is not second.simulation.model
     first.step()
-    assert len(first.view.value.table) == 1
-    assert len(second.view.value.table) == 0
-    assert second.run.model.year == 2016
+    assert len(first.snapshot.value.table) == 1
+    assert len(second.snapshot.value.table) == 0
+    assert second.simulation.model.year == 2016
 
 
 def test_the_schedule_of_changes_is_bounded(state):
@@ -159,4 +159,4 @@ def test_the_schedule_of_changes_is_bounded(state):
     state.lang.set("ru")
     assert not state.set_changes(too_many)
     assert state.error.value == f"policy.changes: не более {LIMITS.changes} изменений по годам"
-    assert len(state.run.scenario.policy.changes) == 2  # the file's schedule is kept
+    assert len(state.simulation.scenario.policy.changes) == 2  # the file's schedule is kept

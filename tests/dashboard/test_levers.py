@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coopsim import ScenarioError, levers, load_scenario
-from coopsim.dashboard.state import SCENARIO_DIR
+from coopsim.dashboard.session import SCENARIO_DIR
 from coopsim.scenario import MarketLevers, PolicyLevers
 
 

@@ -5,7 +5,7 @@ user's lever settings, the schedule of changes, the number of simulated farms an
 years) with the run's seed written into it, so ``coopsim run FILE`` gives the same
 table. The coopsim version that made the run is in the file's header comment (the
 scenario schema has no field for it). Charts are exported as PNG by
-:mod:`coopsim.dashboard.charts`.
+:mod:`coopsim.dashboard.widgets.charts`.
 """
 
 from __future__ import annotations

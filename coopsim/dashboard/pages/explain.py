@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import solara
 
-from coopsim.dashboard.components import (
+from coopsim.dashboard.session import SessionState, Simulation, Snapshot
+from coopsim.dashboard.widgets.common import (
     FarmPicker,
     Prose,
     VillageImage,
@@ -18,8 +19,7 @@ from coopsim.dashboard.components import (
     shown_village,
     use_session,
 )
-from coopsim.dashboard.state import Run, SessionState, View
-from coopsim.dashboard.village import farms_of
+from coopsim.dashboard.widgets.village_map import farms_of
 from coopsim.entities import NO_COOP, STATUS_NAMES
 from coopsim.i18n import Translator
 from coopsim.narration import farm_history
@@ -27,13 +27,13 @@ from coopsim.scenario import ASSETS, FARM_TYPES
 
 
 @solara.component
-def FarmFacts(run: Run, view: View, tr: Translator, farm: int):
+def FarmFacts(sim: Simulation, snapshot: Snapshot, tr: Translator, farm: int):
     """What the farm is: type, land, herd, machines, coop and income."""
-    farms = run.model.farms
-    currency = run.scenario.currency
+    farms = sim.model.farms
+    currency = sim.scenario.currency
     owned = [tr(f"asset.{a}") for i, a in enumerate(ASSETS) if farms.owns[farm, i]]
-    coop = int(view.coop[farm])
-    if not view.farming[farm]:
+    coop = int(snapshot.coop[farm])
+    if not snapshot.farming[farm]:
         where = tr("explain.quit")
     elif coop == NO_COOP:
         where = tr("explain.alone")
@@ -41,7 +41,7 @@ def FarmFacts(run: Run, view: View, tr: Translator, farm: int):
         where = tr(
             "explain.in_coop",
             coop=coop,
-            status=tr(f"village.{STATUS_NAMES[int(view.coop_status[coop])]}"),
+            status=tr(f"village.{STATUS_NAMES[int(snapshot.coop_status[coop])]}"),
         )
     lines = [
         tr(f"farm_type.{FARM_TYPES[int(farms.kind[farm])]}"),
@@ -53,16 +53,16 @@ def FarmFacts(run: Run, view: View, tr: Translator, farm: int):
         tr("explain.owns", assets=", ".join(owned) if owned else tr("explain.owns_nothing")),
         where,
     ]
-    if len(view.income):
+    if len(snapshot.income):
         lines.append(
             tr(
                 "explain.income",
-                year=view.year,
-                income=tr.money(view.income[farm], currency),
-                alone=tr.money(view.payoff_alone[farm], currency),
+                year=snapshot.year,
+                income=tr.money(snapshot.income[farm], currency),
+                alone=tr.money(snapshot.payoff_alone[farm], currency),
             )
         )
-    title = run.names[farm] if run.names else tr("explain.farm", farm=farm)
+    title = sim.names[farm] if sim.names else tr("explain.farm", farm=farm)
     with solara.Card(title):
         for line in lines:
             solara.Text(line)
@@ -70,17 +70,17 @@ def FarmFacts(run: Run, view: View, tr: Translator, farm: int):
 
 
 @solara.component
-def History(run: Run, view: View, tr: Translator, farm: int):
+def History(sim: Simulation, snapshot: Snapshot, tr: Translator, farm: int):
     """The farm's decisions in words (the log is made in the background)."""
     result = solara.use_thread(
-        run.decisions, dependencies=[id(run), view.year], intrusive_cancel=False
+        sim.decisions, dependencies=[id(sim), snapshot.year], intrusive_cancel=False
     )
     if result.state != solara.ResultState.FINISHED or result.value is None:
         solara.Text(tr("explain.preparing"))
         solara.ProgressLinear(True)
         return
-    lines = farm_history(result.value, farm, tr.lang, run.scenario.currency)
-    if view.year < run.scenario.start_year:
+    lines = farm_history(result.value, farm, tr.lang, sim.scenario.currency)
+    if snapshot.year < sim.scenario.start_year:
         solara.Info(tr("explain.not_started"))
     elif not lines:
         solara.Info(tr("explain.no_decisions", farm=farm))
@@ -94,33 +94,33 @@ def Page(state: SessionState | None = None):
     """The Explain page."""
     state = use_session(state)
     tr = Translator(state.lang.value)
-    view = state.view.value
-    run = state.run
-    v = shown_village(run, view, state.village.value)
+    snapshot = state.snapshot.value
+    sim = state.simulation
+    v = shown_village(sim, snapshot, state.village.value)
     farm = state.farm.value
-    if not 0 <= farm < len(run.model.farms) or run.village[farm] != v:
+    if not 0 <= farm < len(sim.model.farms) or sim.village[farm] != v:
         # none chosen in this village: a member if there is one (it has a story to tell)
-        here = farms_of(run.village, v)
-        members = here[view.coop[here] != NO_COOP]
+        here = farms_of(sim.village, v)
+        members = here[snapshot.coop[here] != NO_COOP]
         farm = int(members[0] if len(members) else here[0])
 
     def pick(f: int) -> None:
-        state.farm.set(max(0, min(len(run.model.farms) - 1, f)))
-        state.village.set(int(run.village[state.farm.value]))
+        state.farm.set(max(0, min(len(sim.model.farms) - 1, f)))
+        state.village.set(int(sim.village[state.farm.value]))
 
-    Prose(tr("explain.intro", scenario=run.scenario.name, year=view.year))
+    Prose(tr("explain.intro", scenario=sim.scenario.name, year=snapshot.year))
     with solara.Columns([2, 3]):
         with solara.Column():
             solara.InputInt(
-                tr("explain.by_number", high=len(run.model.farms) - 1),
+                tr("explain.by_number", high=len(sim.model.farms) - 1),
                 value=farm,
                 on_value=pick,
                 continuous_update=False,
             )
-            VillagePicker(run, view, tr, state.village)
-            FarmPicker(run, tr, v, farm, pick)
-            VillageImage(run, view, tr, v, highlight=farm)
+            VillagePicker(sim, snapshot, tr, state.village)
+            FarmPicker(sim, tr, v, farm, pick)
+            VillageImage(sim, snapshot, tr, v, highlight=farm)
         with solara.Column():
-            FarmFacts(run, view, tr, farm)
+            FarmFacts(sim, snapshot, tr, farm)
             solara.Text(tr("explain.history"), style={"font-weight": "600", "font-size": "1.2em"})
-            History(run, view, tr, farm)
+            History(sim, snapshot, tr, farm)

@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from scipy import sparse
 
-from coopsim.dashboard.charts import canvas_png
-from coopsim.dashboard.state import View
+from coopsim.dashboard.session import Snapshot
+from coopsim.dashboard.widgets.charts import canvas_png
 from coopsim.entities import ACTIVE, NO_COOP, NOMINAL
 from coopsim.i18n import Translator
 from coopsim.network import village_graph
@@ -47,13 +47,13 @@ def farms_of(village: np.ndarray, v: int) -> np.ndarray:
     return np.flatnonzero(village == v)
 
 
-def busiest(view: View, village: np.ndarray, previous: int | None = None) -> int:
+def busiest(snapshot: Snapshot, village: np.ndarray, previous: int | None = None) -> int:
     """The village with the most coop members (the first village when there are none).
 
     A ``previous`` choice that still has members is kept, so the view does not jump
     from village to village while a run goes on.
     """
-    member = view.coop != NO_COOP
+    member = snapshot.coop != NO_COOP
     if previous is not None and member[village == previous].any():
         return previous
     if not member.any():
@@ -97,42 +97,42 @@ class VillageDrawing:
 
     def png(
         self,
-        view: View,
+        snapshot: Snapshot,
         tr: Translator,
         names: list[str] | None = None,
         highlight: int | None = None,
     ) -> bytes:
-        """The village in the view's year, each farm coloured by its coop.
+        """The village in the snapshot's year, each farm coloured by its coop.
 
         Most years most villages do not change: the last image is given again while the
         village's memberships, its coops' status and the options are the same.
 
         Args:
-            view: the run's current view.
+            snapshot: the simulation as it is now.
             tr: the page's language.
             names: the farms' names (scenarios of named farms), else farms are numbered.
             highlight: a farm to ring in black.
         """
-        coop = view.coop[self.farms]
+        coop = snapshot.coop[self.farms]
         here = np.unique(coop[coop != NO_COOP])
         key = b"".join(
             (
                 coop.tobytes(),
-                view.farming[self.farms].tobytes(),
-                view.coop_status[here].tobytes(),
+                snapshot.farming[self.farms].tobytes(),
+                snapshot.coop_status[here].tobytes(),
                 repr((tr.lang, names is None, highlight)).encode(),
             )
         )
         if self._last is None or self._last[0] != key:
-            self._last = (key, self._draw(view, tr, names, highlight))
+            self._last = (key, self._draw(snapshot, tr, names, highlight))
         return self._last[1]
 
     def _draw(
-        self, view: View, tr: Translator, names: list[str] | None, highlight: int | None
+        self, snapshot: Snapshot, tr: Translator, names: list[str] | None, highlight: int | None
     ) -> bytes:
         ax, xy = self.ax, self.xy
-        coop = view.coop[self.farms]
-        farming = view.farming[self.farms]
+        coop = snapshot.coop[self.farms]
+        farming = snapshot.farming[self.farms]
         artists = []
         handles = []
 
@@ -140,7 +140,7 @@ class VillageDrawing:
             artists.append(ax.scatter(xy[mask, 0], xy[mask, 1], animated=True, zorder=3, **style))
 
         for i, k in enumerate(sorted({int(k) for k in coop if k != NO_COOP})):
-            status = int(view.coop_status[k])
+            status = int(snapshot.coop_status[k])
             nominal = status == NOMINAL
             colour = to_rgba(PALETTE[i % len(PALETTE)], 0.45 if nominal else 1.0)
             marker = "s" if nominal else "o"

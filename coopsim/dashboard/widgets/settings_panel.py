@@ -1,7 +1,7 @@
 """The Explore page's lever controls: every policy and market lever, changes by year.
 
 Each control shows the lever's unit, range and one-line help as the scenario schema
-gives them (:mod:`coopsim.levers`); a change starts the run again.
+gives them (:mod:`coopsim.levers`); a change starts the simulation again.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import solara
 
 from coopsim import levers
-from coopsim.dashboard.state import SessionState
+from coopsim.dashboard.session import SessionState
 from coopsim.i18n import Translator
 from coopsim.levers import Lever
 
@@ -45,7 +45,7 @@ def range_text(lever: Lever, tr: Translator) -> str:
 @solara.component
 def LeverInput(state: SessionState, lever: Lever, tr: Translator):
     """One lever: its value (at the start), unit, range, help and scheduled changes."""
-    scenario = state.run.scenario
+    scenario = state.simulation.scenario
     label, help_text = tr.lever(lever.section, lever.name, lever.help)
     value = lever.value_in(scenario)
     if lever.kind == "switch":
@@ -104,7 +104,7 @@ def LeverGroups(state: SessionState, tr: Translator):
 def ChangesEditor(state: SessionState, tr: Translator):
     """The schedule of policy changes by year: remove a change or add one."""
     _ = state.settings.value  # re-render when the scenario changes
-    scenario = state.run.scenario
+    scenario = state.simulation.scenario
     policy = levers.levers("policy")
     names = [n for n, lv in policy.items() if lv.kind in ("number", "integer", "switch")]
     labels = {n: tr.lever("policy", n, "")[0] for n in names}

@@ -11,9 +11,10 @@ from dataclasses import replace
 
 import solara
 
-from coopsim.dashboard import exports
-from coopsim.dashboard.charts import PANELS, LiveChart, charts_png
-from coopsim.dashboard.components import (
+from coopsim.dashboard.session import LIMITS, SessionState, Snapshot
+from coopsim.dashboard.widgets import downloads
+from coopsim.dashboard.widgets.charts import PANELS, LiveChart, charts_png
+from coopsim.dashboard.widgets.common import (
     BigNumber,
     FarmPicker,
     Prose,
@@ -22,8 +23,7 @@ from coopsim.dashboard.components import (
     shown_village,
     use_session,
 )
-from coopsim.dashboard.lever_panel import ChangesEditor, LeverGroups
-from coopsim.dashboard.state import LIMITS, SessionState, View
+from coopsim.dashboard.widgets.settings_panel import ChangesEditor, LeverGroups
 from coopsim.i18n import Translator
 
 
@@ -58,7 +58,7 @@ def ScenarioPicker(state: SessionState, tr: Translator):
 def RunSettings(state: SessionState, tr: Translator):
     """Farms, years and seed: bounded, applied when changed."""
     settings = state.settings.value
-    scenario = state.run.scenario
+    scenario = state.simulation.scenario
 
     def set_(**change: object) -> None:
         state.apply(replace(settings, **change))
@@ -67,7 +67,7 @@ def RunSettings(state: SessionState, tr: Translator):
     low, high = LIMITS.farms
     solara.InputInt(
         tr("explore.farms", low=f"{low:,}", high=f"{high:,}"),
-        value=len(state.run.model.farms),
+        value=len(state.simulation.model.farms),
         on_value=lambda v: set_(farms=max(low, min(high, v))),
         disabled=named,
         continuous_update=False,
@@ -88,7 +88,7 @@ def RunSettings(state: SessionState, tr: Translator):
     )
     solara.InputInt(
         tr("explore.seed"),
-        value=state.run.seed,
+        value=state.simulation.seed,
         on_value=lambda v: set_(seed=max(0, v)),
         continuous_update=False,
     )
@@ -101,7 +101,7 @@ def Controls(state: SessionState, tr: Translator):
     done = state.done.value
 
     def play(cancel: threading.Event) -> None:
-        while playing and not cancel.is_set() and not state.run.done:
+        while playing and not cancel.is_set() and not state.simulation.done:
             state.step()
             cancel.wait(state.delay.value)
 
@@ -148,15 +148,15 @@ def Controls(state: SessionState, tr: Translator):
 
 
 @solara.component
-def KeyNumbers(state: SessionState, view: View, tr: Translator):
+def KeyNumbers(state: SessionState, snapshot: Snapshot, tr: Translator):
     """The latest year's key numbers, large."""
-    scenario = state.run.scenario
-    if not len(view.table):
+    scenario = state.simulation.scenario
+    if not len(snapshot.table):
         solara.Text(tr("explore.not_started", start=scenario.start_year), classes=["coopsim-year"])
         return
-    row = view.table.iloc[-1]
+    row = snapshot.table.iloc[-1]
     currency = scenario.currency
-    title = "explore.at_horizon" if state.run.done else "explore.in_year"
+    title = "explore.at_horizon" if state.simulation.done else "explore.in_year"
     solara.Text(tr(title, year=int(row["year"]), end=scenario.end_year), classes=["coopsim-year"])
     with solara.Row(style={"flex-wrap": "wrap"}):
         BigNumber(
@@ -179,29 +179,29 @@ def KeyNumbers(state: SessionState, view: View, tr: Translator):
         BigNumber(
             tr("series.subsidy_paid"),
             tr.money(row["subsidy_paid"], currency),
-            tr("explore.total", total=tr.money(view.table["subsidy_paid"].sum(), currency)),
+            tr("explore.total", total=tr.money(snapshot.table["subsidy_paid"].sum(), currency)),
         )
 
 
 @solara.component
-def Charts(state: SessionState, view: View, tr: Translator):
+def Charts(state: SessionState, snapshot: Snapshot, tr: Translator):
     """The live charts of the model table."""
-    run = state.run
-    years = (run.scenario.start_year, run.scenario.end_year)
+    sim = state.simulation
+    years = (sim.scenario.start_year, sim.scenario.end_year)
     charts = solara.use_memo(
-        lambda: [LiveChart(p, tr, years, run.scenario.currency) for p in PANELS],
-        dependencies=[id(run), tr.lang],
+        lambda: [LiveChart(p, tr, years, sim.scenario.currency) for p in PANELS],
+        dependencies=[id(sim), tr.lang],
     )
     with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}, classes=["coopsim-chart"]):
         for chart in charts:
-            solara.Image(chart.png(view.table))
+            solara.Image(chart.png(snapshot.table))
 
 
 @solara.component
-def Village(state: SessionState, view: View, tr: Translator):
+def Village(state: SessionState, snapshot: Snapshot, tr: Translator):
     """One village's network coloured by coop, and a farm to explain."""
-    run = state.run
-    v = shown_village(run, view, state.village.value)
+    sim = state.simulation
+    v = shown_village(sim, snapshot, state.village.value)
     router = solara.use_router()
 
     def explain(farm: int) -> None:
@@ -210,40 +210,42 @@ def Village(state: SessionState, view: View, tr: Translator):
         router.push("explain")
 
     solara.Text(tr("village.title"), style={"font-weight": "600"})
-    VillagePicker(run, view, tr, state.village)
-    VillageImage(run, view, tr, v)
-    FarmPicker(run, tr, v, -1, explain)
+    VillagePicker(sim, snapshot, tr, state.village)
+    VillageImage(sim, snapshot, tr, v)
+    FarmPicker(sim, tr, v, -1, explain)
     solara.Text(tr("village.pick_to_explain"), classes=["coopsim-help"])
 
 
 @solara.component
-def Exports(state: SessionState, tr: Translator):
-    """Downloads: the tables as CSV, the charts as PNG, the scenario as TOML (made on click)."""
-    _ = state.settings.value  # the file names follow the scenario and seed; contents are made
-    stem = exports.file_stem(state.run.scenario.name)  # from the run as it is at the click
+def Downloads(state: SessionState, tr: Translator):
+    """The tables as CSV, the charts as PNG, the scenario as TOML (each made on click)."""
+    # the file names follow the scenario and seed; the contents are made from the
+    # simulation as it is at the click
+    _ = state.settings.value
+    stem = downloads.file_stem(state.simulation.scenario.name)
 
     def table(name: str) -> bytes:
-        run = state.run
-        with run.lock:
-            model = run.model
+        sim = state.simulation
+        with sim.lock:
+            model = sim.model
             tables = {
                 "model": model.table,
                 "lineage": model.lineage_table,
                 "payments": model.payments_table,
             }
-            return exports.csv_bytes(tables[name]())
+            return downloads.csv_bytes(tables[name]())
 
     def charts() -> bytes:
-        run = state.run
-        with run.lock:
-            data = run.model.table()
-        years = (run.scenario.start_year, run.scenario.end_year)
-        return charts_png(data, tr, years, run.scenario.currency)
+        sim = state.simulation
+        with sim.lock:
+            data = sim.model.table()
+        years = (sim.scenario.start_year, sim.scenario.end_year)
+        return charts_png(data, tr, years, sim.scenario.currency)
 
     def scenario() -> bytes:
-        run = state.run
-        years_run = run.model.year - run.scenario.start_year
-        return exports.scenario_toml(run.scenario, run.seed, years_run).encode("utf-8")
+        sim = state.simulation
+        years_run = sim.model.year - sim.scenario.start_year
+        return downloads.scenario_toml(sim.scenario, sim.seed, years_run).encode("utf-8")
 
     solara.Text(tr("explore.exports"), style={"font-weight": "600"})
     with solara.Column(style={"gap": "4px"}):
@@ -259,19 +261,19 @@ def Exports(state: SessionState, tr: Translator):
         )
         solara.FileDownload(
             scenario,
-            f"{stem}_seed{state.run.seed}.toml",
+            f"{stem}_seed{state.simulation.seed}.toml",
             label=tr("explore.toml"),
             mime_type="application/toml",
         )
 
 
 @solara.component
-def RunView(state: SessionState, tr: Translator):
-    """Everything that follows the run year by year (the one part redrawn after a step)."""
-    view = state.view.value
-    KeyNumbers(state, view, tr)
-    Charts(state, view, tr)
-    Village(state, view, tr)
+def SimulationPanel(state: SessionState, tr: Translator):
+    """Everything that follows the simulation year by year (the one part redrawn after a step)."""
+    snapshot = state.snapshot.value
+    KeyNumbers(state, snapshot, tr)
+    Charts(state, snapshot, tr)
+    Village(state, snapshot, tr)
 
 
 @solara.component
@@ -289,5 +291,5 @@ def Page(state: SessionState | None = None):
             ChangesEditor(state, tr)
             LeverGroups(state, tr)
         with solara.Column():
-            RunView(state, tr)
-            Exports(state, tr)
+            SimulationPanel(state, tr)
+            Downloads(state, tr)

@@ -1,4 +1,4 @@
-"""Exports: the CSV reloads to the table, the TOML reloads to the same run, PNGs are PNGs."""
+"""Downloads: the CSV reloads to the table, the TOML reloads to the same run, PNGs are PNGs."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pandas as pd
 from pagetools import render, widgets
 
 from coopsim import CoopModel, __version__
-from coopsim.dashboard import explore, exports
-from coopsim.dashboard.charts import charts_png
-from coopsim.dashboard.state import Settings
+from coopsim.dashboard.pages import explore
+from coopsim.dashboard.session import Settings
+from coopsim.dashboard.widgets import downloads
+from coopsim.dashboard.widgets.charts import charts_png
 from coopsim.i18n import Translator
 from coopsim.scenario import validate_scenario
 
@@ -21,8 +22,8 @@ PNG = b"\x89PNG\r\n\x1a\n"
 def test_model_table_csv_reloads_to_the_same_table(state):
     for _ in range(4):
         state.step()
-    table = state.run.model.table()
-    back = pd.read_csv(io.BytesIO(exports.csv_bytes(table)))
+    table = state.simulation.model.table()
+    back = pd.read_csv(io.BytesIO(downloads.csv_bytes(table)))
     pd.testing.assert_frame_equal(back, table, check_dtype=False)
 
 
@@ -35,7 +36,7 @@ def test_exported_scenario_reproduces_the_run(state):
     assert state.apply(settings)
     for _ in range(3):
         state.step()
-    text = exports.scenario_toml(state.run.scenario, state.run.seed, years_run=3)
+    text = downloads.scenario_toml(state.simulation.scenario, state.simulation.seed, years_run=3)
     assert f"coopsim {__version__}" in text.splitlines()[0]
     assert "Seed 11" in text
     spec = validate_scenario(tomllib.loads(text))
@@ -45,14 +46,14 @@ def test_exported_scenario_reproduces_the_run(state):
     again = CoopModel(spec=spec)
     for _ in range(3):
         again.step()
-    pd.testing.assert_frame_equal(again.table(), state.run.model.table())
+    pd.testing.assert_frame_equal(again.table(), state.simulation.model.table())
 
 
 def test_a_named_farm_scenario_exports_too(state):
     assert state.choose("village_machinery.toml")
-    text = exports.scenario_toml(state.run.scenario, state.run.seed)
+    text = downloads.scenario_toml(state.simulation.scenario, state.simulation.seed)
     spec = validate_scenario(tomllib.loads(text))
-    assert spec == state.run.scenario
+    assert spec == state.simulation.scenario
 
 
 def test_the_page_offers_every_download(state):
@@ -71,7 +72,7 @@ def test_the_page_offers_every_download(state):
 def test_charts_export_as_one_png_in_the_page_language(state):
     for _ in range(3):
         state.step()
-    table = state.run.model.table()
+    table = state.simulation.model.table()
     english = charts_png(table, Translator("en"), (2016, 2030), "KZT")
     kazakh = charts_png(table, Translator("kk"), (2016, 2030), "KZT")
     assert english.startswith(PNG) and kazakh.startswith(PNG)
@@ -79,7 +80,7 @@ def test_charts_export_as_one_png_in_the_page_language(state):
 
 
 def test_file_names_are_safe():
-    assert exports.file_stem("Kazakhstan 2016") == "kazakhstan_2016"
-    assert exports.file_stem("The village's machinery") == "the_village_s_machinery"
-    assert exports.file_stem("../../etc") == "etc"
-    assert exports.file_stem("???") == "scenario"
+    assert downloads.file_stem("Kazakhstan 2016") == "kazakhstan_2016"
+    assert downloads.file_stem("The village's machinery") == "the_village_s_machinery"
+    assert downloads.file_stem("../../etc") == "etc"
+    assert downloads.file_stem("???") == "scenario"

@@ -1,4 +1,4 @@
-"""Pieces several pages share: the session context, big numbers, the village view."""
+"""Widgets several pages share: the session context, prose, big numbers, the village view."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from collections.abc import Callable
 import markdown
 import solara
 
-from coopsim.dashboard.state import Run, SessionState, View
-from coopsim.dashboard.village import VillageDrawing, busiest, farms_of, villages
+from coopsim.dashboard.session import SessionState, Simulation, Snapshot
+from coopsim.dashboard.widgets.village_map import VillageDrawing, busiest, farms_of, villages
 from coopsim.i18n import Translator
 
-session = solara.create_context(None)
+session_context = solara.create_context(None)
 """The browser session's :class:`SessionState`, provided by the app's layout."""
 
 CSS = """
@@ -45,7 +45,7 @@ def Prose(text: str, classes: list[str] | None = None):
 
 def use_session(state: SessionState | None) -> SessionState:
     """The session state: the one given (tests), else the one the layout provides."""
-    provided = solara.use_context(session)
+    provided = solara.use_context(session_context)
     chosen = state if state is not None else provided
     if chosen is None:
         raise RuntimeError("no session state: render pages inside the app's Layout")
@@ -63,48 +63,55 @@ def BigNumber(label: str, value: str, note: str = ""):
 
 
 @solara.component
-def VillagePicker(run: Run, view: View, tr: Translator, village: solara.Reactive[int]):
+def VillagePicker(
+    sim: Simulation, snapshot: Snapshot, tr: Translator, village: solara.Reactive[int]
+):
     """Choose the village shown: by number, or the one with the most coop members."""
-    count = villages(run.village)
+    count = villages(sim.village)
     with solara.Row(style={"align-items": "center"}):
         solara.InputInt(
             tr("village.number", count=count - 1),
-            value=shown_village(run, view, village.value),
+            value=shown_village(sim, snapshot, village.value),
             on_value=lambda v: village.set(max(0, min(count - 1, v))),
             continuous_update=False,
         )
         solara.Button(
             tr("village.busiest"),
             text=True,
-            on_click=lambda: village.set(busiest(view, run.village)),
+            on_click=lambda: village.set(busiest(snapshot, sim.village)),
         )
 
 
-def shown_village(run: Run, view: View, village: int) -> int:
+def shown_village(sim: Simulation, snapshot: Snapshot, village: int) -> int:
     """The village to draw: the chosen one, else the busiest (kept while it has members)."""
-    if 0 <= village < villages(run.village):
+    if 0 <= village < villages(sim.village):
         return village
-    run.auto_village = busiest(view, run.village, run.auto_village)
-    return run.auto_village
+    sim.auto_village = busiest(snapshot, sim.village, sim.auto_village)
+    return sim.auto_village
 
 
 @solara.component
 def VillageImage(
-    run: Run, view: View, tr: Translator, v: int, highlight: int | None = None, size: float = 4.6
+    sim: Simulation,
+    snapshot: Snapshot,
+    tr: Translator,
+    v: int,
+    highlight: int | None = None,
+    size: float = 4.6,
 ):
     """The village's network coloured by cooperative (its layout kept while the run lasts)."""
     drawing = solara.use_memo(
-        lambda: VillageDrawing(run.model.network, run.village, v, size),
-        dependencies=[id(run), v, size],
+        lambda: VillageDrawing(sim.model.network, sim.village, v, size),
+        dependencies=[id(sim), v, size],
     )
-    solara.Image(drawing.png(view, tr, names=run.names or None, highlight=highlight))
+    solara.Image(drawing.png(snapshot, tr, names=sim.names or None, highlight=highlight))
 
 
 @solara.component
-def FarmPicker(run: Run, tr: Translator, v: int, farm: int, on_farm: Callable[[int], None]):
+def FarmPicker(sim: Simulation, tr: Translator, v: int, farm: int, on_farm: Callable[[int], None]):
     """Choose a farm of the village by its number (or name, for named farms)."""
-    farms = farms_of(run.village, v).tolist()
-    labels = {f: (f"{f} · {run.names[f]}" if run.names else str(f)) for f in farms}
+    farms = farms_of(sim.village, v).tolist()
+    labels = {f: (f"{f} · {sim.names[f]}" if sim.names else str(f)) for f in farms}
     solara.Select(
         tr("village.farm"),
         values=list(labels.values()),

@@ -15,11 +15,11 @@ from dataclasses import replace
 import solara
 
 from coopsim import ScenarioError, levers, sized
-from coopsim.dashboard import exports
-from coopsim.dashboard.charts import compare_png
-from coopsim.dashboard.components import Prose, use_session
-from coopsim.dashboard.lever_panel import shown
-from coopsim.dashboard.state import LIMITS, SessionState, clamp
+from coopsim.dashboard.session import LIMITS, SessionState, clamp
+from coopsim.dashboard.widgets import downloads
+from coopsim.dashboard.widgets.charts import compare_png
+from coopsim.dashboard.widgets.common import Prose, use_session
+from coopsim.dashboard.widgets.settings_panel import shown
 from coopsim.experiments.arms import KEY_COLUMNS, Arm, Comparison, Edit, run_arms
 from coopsim.i18n import Translator, sign
 
@@ -39,7 +39,7 @@ PERCENT = {"membership_rate", "coop_market_share"}
 
 def default_arms(state: SessionState, tr: Translator) -> list[Arm]:
     """As set; without KPI pressure; with a higher member grant from the second year."""
-    start = state.run.scenario.start_year
+    start = state.simulation.scenario.start_year
     return [
         Arm(tr("compare.arm_as_set")),
         Arm(tr("compare.arm_no_kpi"), (Edit("kpi_pressure", 0.0, start),)),
@@ -50,7 +50,7 @@ def default_arms(state: SessionState, tr: Translator) -> list[Arm]:
 @solara.component
 def ArmEditor(state: SessionState, tr: Translator, index: int, arm: Arm, on_arm):
     """One arm: its name and the levers it holds at other values, each from a year."""
-    scenario = state.run.scenario
+    scenario = state.simulation.scenario
     policy = levers.levers("policy")
     names = [n for n, lv in policy.items() if lv.kind in ("number", "integer")]
     labels = {n: tr.lever("policy", n, "")[0] for n in names}
@@ -163,7 +163,7 @@ def _table_html(comparison: Comparison, tr: Translator) -> str:
 
 @solara.component
 def Results(comparison: Comparison, tr: Translator):
-    """Overlaid charts with replicate bands, the table of differences and the exports."""
+    """Overlaid charts with replicate bands, the table of differences and the downloads."""
     spec = comparison.scenario
     year = spec.end_year
     solara.Text(
@@ -202,16 +202,16 @@ def Results(comparison: Comparison, tr: Translator):
     )
     solara.Text(tr("compare.table_note"), classes=["coopsim-help"])
     solara.HTML(tag="div", unsafe_innerHTML=_table_html(comparison, tr))
-    stem = exports.file_stem(spec.name)
+    stem = downloads.file_stem(spec.name)
     with solara.Row():
         solara.FileDownload(
-            exports.csv_bytes(comparison.results),
+            downloads.csv_bytes(comparison.results),
             f"{stem}_comparison_runs.csv",
             label=tr("compare.csv_runs"),
             mime_type="text/csv",
         )
         solara.FileDownload(
-            exports.csv_bytes(comparison.differences),
+            downloads.csv_bytes(comparison.differences),
             f"{stem}_comparison_horizon.csv",
             label=tr("compare.csv_table"),
             mime_type="text/csv",
@@ -224,11 +224,11 @@ def Page(state: SessionState | None = None):
     state = use_session(state)
     tr = Translator(state.lang.value)
     _ = state.settings.value  # the base scenario is the one set on Explore
-    run = state.run
+    sim = state.simulation
     arms = state.arms.value if state.arms.value is not None else default_arms(state, tr)
     count = solara.use_reactive(2)
     replicates = solara.use_reactive(3)
-    farms = solara.use_reactive(min(5_000, len(run.model.farms)))
+    farms = solara.use_reactive(min(5_000, len(sim.model.farms)))
     request = solara.use_reactive(0)
     progress = solara.use_reactive(0.0)
     error = solara.use_reactive("")
@@ -241,7 +241,7 @@ def Page(state: SessionState | None = None):
     def compute(cancel: threading.Event) -> None:
         if request.value == 0:
             return
-        base = run.scenario
+        base = sim.scenario
         if not base.population.named_farms:
             base = sized(
                 base, farms=min(clamp(farms.value, LIMITS.compare_farms), base.population.farms)
@@ -253,7 +253,7 @@ def Page(state: SessionState | None = None):
             return
         n = clamp(replicates.value, LIMITS.replicates)
         try:
-            comparison = run_arms(base, chosen, n, run.seed, progress=progress.set, cancel=cancel)
+            comparison = run_arms(base, chosen, n, sim.seed, progress=progress.set, cancel=cancel)
         except ScenarioError as exc:
             error.set(str(exc))
             return
@@ -273,7 +273,7 @@ def Page(state: SessionState | None = None):
         progress.set(0.0)
         request.set(request.value + 1)
 
-    Prose(tr("compare.intro", scenario=run.scenario.name, seed=run.seed))
+    Prose(tr("compare.intro", scenario=sim.scenario.name, seed=sim.seed))
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
         solara.ToggleButtonsSingle(value=count.value, values=[2, 3], on_value=count.set)
         solara.Text(tr("compare.arms"))
@@ -282,7 +282,7 @@ def Page(state: SessionState | None = None):
             value=replicates,
             continuous_update=False,
         )
-        if not run.scenario.population.named_farms:
+        if not sim.scenario.population.named_farms:
             low, high = LIMITS.compare_farms
             solara.InputInt(
                 tr("compare.farms", low=f"{low:,}", high=f"{high:,}"),

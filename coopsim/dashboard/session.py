@@ -1,4 +1,4 @@
-"""Per-session state: the scenario being edited, its run, and what the pages show of it.
+"""Per-session state: the scenario being edited, its simulation, and what the pages show of it.
 
 Each browser session gets its own :class:`SessionState` (made once by the app's layout),
 and with it its own model: nothing here is shared between sessions except the scenario
@@ -100,8 +100,8 @@ def build_scenario(base: Scenario, settings: Settings) -> Scenario:
 
 
 @dataclass(eq=False)
-class View:
-    """What the pages show of a run after a step: copies, safe to read while it steps on.
+class Snapshot:
+    """A simulation as the pages show it after a step: copies, safe to read while it steps on.
 
     Attributes:
         year: the last simulated year (the start year − 1 before the first step).
@@ -124,8 +124,8 @@ class View:
     machinery_share: np.ndarray
 
 
-class Run:
-    """One simulation: the scenario as run, its seed and its model, stepped under a lock.
+class Simulation:
+    """One run of a scenario: the scenario as run, its seed and its model, stepped under a lock.
 
     Args:
         scenario: the validated scenario (already sized).
@@ -141,7 +141,7 @@ class Run:
         self.model = CoopModel(spec=scenario, rng=self.seed, log_decisions=log_decisions)
         self.names = named_order(scenario.population)
         self.auto_village: int | None = None
-        """The village shown when the user has chosen none (see ``components``)."""
+        """The village shown when the user has chosen none (see ``widgets.common``)."""
         self._explained: tuple[int, pd.DataFrame] | None = None
 
     @property
@@ -154,19 +154,19 @@ class Run:
         """Each farm's village."""
         return self.model.farms.village
 
-    def step(self) -> View:
-        """Simulate one more year (nothing at the horizon) and return the new view."""
+    def step(self) -> Snapshot:
+        """Simulate one more year (nothing at the horizon) and return the new snapshot."""
         with self.lock:
             if not self.done:
                 self.model.step()
-            return self.view()
+            return self.snapshot()
 
-    def view(self) -> View:
-        """The current view of the run."""
+    def snapshot(self) -> Snapshot:
+        """The simulation as it is now."""
         with self.lock:
             model, economy = self.model, self.model.economy
             empty = np.zeros(0)
-            return View(
+            return Snapshot(
                 year=model.year - 1,
                 table=model.table(),
                 coop=model.farms.coop.copy(),
@@ -181,9 +181,9 @@ class Run:
     def decisions(self) -> pd.DataFrame:
         """The decision log up to the current year.
 
-        A run made without the log is run again with it, with the same scenario and seed,
-        to the same year: the log does not change any draw, so the decisions are those
-        of this run. The result is kept until the run steps on.
+        A simulation made without the log is run again with it, with the same scenario and
+        seed, to the same year: the log does not change any draw, so the decisions are
+        those of this simulation. The result is kept until it steps on.
         """
         with self.lock:
             if self.log_decisions:
@@ -191,7 +191,7 @@ class Run:
             year, explained = self.model.year, self._explained
         if explained is not None and explained[0] == year:
             return explained[1]
-        # the replay needs only the scenario and seed: the run may step on meanwhile
+        # the replay needs only the scenario and seed: the simulation may step on meanwhile
         replay = CoopModel(spec=self.scenario, rng=self.seed, log_decisions=True)
         for _ in range(year - self.scenario.start_year):
             replay.step()
@@ -239,15 +239,15 @@ class SessionState:
         self.settings = solara.reactive(Settings(source=source))
         self.error = solara.reactive("")
         self.upload_error = solara.reactive("")
-        self.run = Run(build_scenario(catalogue[source], self.settings.value))
-        self.view = solara.reactive(self.run.view())
+        self.simulation = Simulation(build_scenario(catalogue[source], self.settings.value))
+        self.snapshot = solara.reactive(self.simulation.snapshot())
         self.playing = solara.reactive(False)
-        self.done = solara.reactive(self.run.done)
+        self.done = solara.reactive(self.simulation.done)
         self.delay = solara.reactive(0.2)
         self.village = solara.reactive(-1)
         self.farm = solara.reactive(-1)
-        self.classroom = Run(self._classroom_scenario(), log_decisions=True)
-        self.classroom_view = solara.reactive(self.classroom.view())
+        self.classroom = Simulation(self._classroom_scenario(), log_decisions=True)
+        self.classroom_snapshot = solara.reactive(self.classroom.snapshot())
         # the Compare page's arms (None until the page makes its defaults) and result
         self.arms: solara.Reactive[list[Arm] | None] = solara.reactive(None)
         self.comparison: solara.Reactive[Comparison | None] = solara.reactive(None)
@@ -270,11 +270,11 @@ class SessionState:
         except ScenarioError as exc:
             self.error.set(str(exc).removeprefix("scenario values: "))
             return False
-        # the new run first: setting a reactive value re-renders what reads it at once
-        self.run = Run(scenario, seed=settings.seed)
+        # the new simulation first: setting a reactive value re-renders what reads it at once
+        self.simulation = Simulation(scenario, seed=settings.seed)
         self.error.set("")
         self.settings.set(settings)
-        self._show_new_run()
+        self._show_new_simulation()
         return True
 
     def choose(self, source: str) -> bool:
@@ -322,34 +322,34 @@ class SessionState:
         self.catalogue.set(catalogue)
         return self.choose(key)
 
-    # --- the run ----------------------------------------------------------------------------
+    # --- the simulation ---------------------------------------------------------------------
 
-    def _show_new_run(self) -> None:
+    def _show_new_simulation(self) -> None:
         self.playing.set(False)
-        self.done.set(self.run.done)
+        self.done.set(self.simulation.done)
         self.village.set(-1)
         self.farm.set(-1)
-        self.view.set(self.run.view())
+        self.snapshot.set(self.simulation.snapshot())
 
     def reset(self) -> None:
         """Start the current scenario again from its first year."""
-        self.run = Run(self.run.scenario, seed=self.run.seed)
-        self._show_new_run()
+        self.simulation = Simulation(self.simulation.scenario, seed=self.simulation.seed)
+        self._show_new_simulation()
 
     def step(self) -> None:
         """Simulate one year and show it."""
-        self.view.set(self.run.step())
-        if self.run.done:
+        self.snapshot.set(self.simulation.step())
+        if self.simulation.done:
             self.playing.set(False)
             self.done.set(True)
 
     def run_to_end(self) -> None:
         """Simulate every year left to the horizon."""
-        while not self.run.done:
-            self.run.step()
+        while not self.simulation.done:
+            self.simulation.step()
         self.playing.set(False)
         self.done.set(True)
-        self.view.set(self.run.view())
+        self.snapshot.set(self.simulation.snapshot())
 
     # --- the classroom ----------------------------------------------------------------------
 
@@ -362,9 +362,9 @@ class SessionState:
 
     def classroom_step(self) -> None:
         """One more year of the classroom's village."""
-        self.classroom_view.set(self.classroom.step())
+        self.classroom_snapshot.set(self.classroom.step())
 
     def classroom_reset(self) -> None:
         """The classroom's village from its first year again."""
-        self.classroom = Run(self.classroom.scenario, log_decisions=True)
-        self.classroom_view.set(self.classroom.view())
+        self.classroom = Simulation(self.classroom.scenario, log_decisions=True)
+        self.classroom_snapshot.set(self.classroom.snapshot())

@@ -10,8 +10,8 @@ from __future__ import annotations
 import solara
 
 from coopsim import __version__
-from coopsim.dashboard.components import Prose, use_session
-from coopsim.dashboard.state import SessionState
+from coopsim.dashboard.session import SessionState
+from coopsim.dashboard.widgets.common import Prose, use_session
 from coopsim.i18n import Translator
 
 SECTIONS = ("what", "how", "use", "notice", "try", "extend", "credits")
