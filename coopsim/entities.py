@@ -38,9 +38,15 @@ class Farms:
         land_ha, livestock_head: land (ha) and herd (head).
         owns: machinery and buildings owned, (N, 4) of 0/1: tractor, truck, combine, barn.
         productivity: output multiplier around 1.
-        labour_units: full-time jobs the farm takes.
-        cash: savings: the start value plus every year's income (currency); reported,
-            no rule uses it yet.
+        labour_units: full-time jobs the farm needs at the start technology (it grows
+            with the land the farm takes over; market.labour_index scales it by year).
+        household_labour: full-time jobs the household can work, on or off the farm.
+        cash: savings (currency): the start value, plus each year's saved income, less
+            losses; with its credit it limits what the farm can pay in (equity, joining).
+        rented_ha: land rented from farms that quit (ha), part of ``land_ha``; the farm
+            pays rent on it.
+        delivery: share of its output a member delivers to its coop (1, or less when it
+            sells some outside: side-selling).
         autonomy_share: autonomy premium as a share of revenue selling alone.
         awareness: 0–1, awareness of the cooperative programme.
         trust: 0–1, trust in cooperation.
@@ -61,7 +67,10 @@ class Farms:
     owns: np.ndarray
     productivity: np.ndarray
     labour_units: np.ndarray
+    household_labour: np.ndarray
     cash: np.ndarray
+    rented_ha: np.ndarray
+    delivery: np.ndarray
     autonomy_share: np.ndarray
     awareness: np.ndarray
     trust: np.ndarray
@@ -119,6 +128,8 @@ class Coops:
         loan: outstanding concessional loan for bought machines (currency).
         capital: members' equity paid in (currency).
         extra_fixed: fixed cost a failed merger left behind (currency/year).
+        villages: villages the coop spans (1 when founded; a merger adds the partner's).
+        grants: start-up and member grants received (currency), what an audit claws back.
         union: regional union a primary coop belongs to, or -1.
         active_years: years operating, for degressive start-up aid.
         nominal_years: consecutive years registered but not operating.
@@ -140,6 +151,8 @@ class Coops:
     loan: np.ndarray = field(default_factory=lambda: np.zeros(0))
     capital: np.ndarray = field(default_factory=lambda: np.zeros(0))
     extra_fixed: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    villages: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    grants: np.ndarray = field(default_factory=lambda: np.zeros(0))
     union: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     active_years: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
     nominal_years: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))

@@ -146,7 +146,7 @@ class CoopModel(mesa.Model):
         self.scale = scenario.population.scale
         self.log_decisions = log_decisions
         self.decision_path = decisions
-        self.farms: Farms = make_farms(scenario.population, self.rng)
+        self.farms: Farms = make_farms(scenario.population, scenario.behaviour, self.rng)
         self.network = build_network(
             self.farms.village,
             self.farms.region,
@@ -226,29 +226,38 @@ class CoopModel(mesa.Model):
         farm_exit.update_expected_income(farms, memory)
         terms = joining.JoinTerms.of_year(behaviour, scenario.costs, policy, payout_ratio)
         draw = self.rng.random((len(farms), 2))
+        funds = (
+            np.maximum(farms.cash, 0.0)
+            + farm_exit.credit_limit(farms, market)
+            + policy.member_credit
+        )
         if self.decision_path == "reference":
-            quits, leaves, choices = decide_per_farm(self, market, terms, draw)
+            quits, leaves, choices = decide_per_farm(self, market, terms, draw, funds)
         else:
-            quits = farm_exit.decide(farms, market, behaviour, draw[:, 1])
+            quits = farm_exit.decide(farms, economy, market, behaviour, draw[:, 1])
             leaves = leaving.decide(economy, farms, behaviour, quits)
             choices = joining.decide(
-                economy, farms, self.coops, self.network, terms, draw[:, 0], quits
+                economy, farms, self.coops, self.network, terms, draw[:, 0], quits, funds
             )
         farm_exit.apply(y, quits)
         leaving.apply(y, leaves)
         joining.apply(y, choices)
-        life_cycle.register_under_pressure(y)
+        life_cycle.register_paper_coops(y)
         life_cycle.activate_or_drop_nominal(y)
+        life_cycle.audit(y)
         investment.invest(y)
         leaving.secede(y)
         mergers.merge(y)
         federation.federate(y)
         members, member_coop, gain, dissatisfied = leaving.member_verdicts(y, operating_income)
         cost_sharing.give_voice(y, members, member_coop, dissatisfied)
+        cost_sharing.decide_deliveries(y)
+        investment.default_on_loans(y, member_coop, gain)
         life_cycle.advance_life_cycle(y, member_coop, gain, dissatisfied)
         life_cycle.dissolve_empty(y)
         farms.member_years[farms.coop >= 0] += 1
-        farms.cash += farms.income * economy.farming
+        off_farm = farm_exit.off_farm_income(farms, market)
+        farm_exit.save(farms, behaviour, farms.income * economy.farming + off_farm)
 
         # 6. awareness and trust spread; 7. the year is recorded
         learning.spread(farms, self.network, economy.member, satisfied, behaviour, policy.campaign)
@@ -262,6 +271,7 @@ class CoopModel(mesa.Model):
                 self.tax_relief,
                 y.events,
                 self.scale,
+                off_farm,
             )
         )
         self.lineage.extend(y.events.lineage)

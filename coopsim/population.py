@@ -21,7 +21,7 @@ from coopsim.entities import (
     Farms,
     sorted_groups,
 )
-from coopsim.scenario import ASSETS, FARM_TYPES, FarmType, Population, Scenario
+from coopsim.scenario import ASSETS, FARM_TYPES, Behaviour, FarmType, Population, Scenario
 
 
 def village_sizes(farms: int, mean_size: int, rng: np.random.Generator) -> np.ndarray:
@@ -47,13 +47,14 @@ def _lognormal(median: float, sigma: float, n: int, rng: np.random.Generator) ->
     return median * np.exp(sigma * rng.standard_normal(n))
 
 
-def make_farms(pop: Population, rng: np.random.Generator) -> Farms:
+def make_farms(pop: Population, behaviour: Behaviour, rng: np.random.Generator) -> Farms:
     """Draw every simulated farm, sorted by village (farms of a village are contiguous).
 
     With ``named_farms`` the farms are exactly those (in village order), and only the
-    values they leave empty are drawn.
+    values they leave empty are drawn. Each farm's autonomy premium is drawn around its
+    type's mean (shared behaviour).
     """
-    farms = _draw_farms(pop, rng)
+    farms = _draw_farms(pop, behaviour, rng)
     if pop.named_farms:
         _set_named(farms, pop)
     return farms
@@ -74,6 +75,7 @@ def _set_named(farms: Farms, pop: Population) -> None:
         farms.labour_units[i] = (
             getattr(pop, f.kind).labour_units if f.labour_units is None else f.labour_units
         )
+        farms.household_labour[i] = getattr(pop, f.kind).household_labour
         if f.autonomy_premium is not None:
             farms.autonomy_share[i] = f.autonomy_premium
         if f.awareness is not None:
@@ -87,7 +89,7 @@ def named_order(pop: Population) -> list[str]:
     return [f.name for f in sorted(pop.named_farms, key=lambda f: f.village)]
 
 
-def _draw_farms(pop: Population, rng: np.random.Generator) -> Farms:
+def _draw_farms(pop: Population, behaviour: Behaviour, rng: np.random.Generator) -> Farms:
     n = pop.simulated_farms or pop.farms
     sizes = village_sizes(n, pop.village_size, rng)
     village = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
@@ -99,7 +101,9 @@ def _draw_farms(pop: Population, rng: np.random.Generator) -> Farms:
     livestock = np.empty(n)
     owns = np.empty((n, len(ASSETS)))
     labour = np.empty(n)
+    household_labour = np.empty(n)
     cash = np.empty(n)
+    premium = np.empty(n)
     for k, t in enumerate(types):
         idx = np.flatnonzero(kind == k)
         land[idx] = _lognormal(t.land_ha_median, t.land_sigma, len(idx), rng)
@@ -107,7 +111,9 @@ def _draw_farms(pop: Population, rng: np.random.Generator) -> Farms:
         chance = np.array([getattr(t, f"owns_{a}") for a in ASSETS])
         owns[idx] = rng.random((len(idx), len(ASSETS))) < chance
         labour[idx] = t.labour_units
+        household_labour[idx] = t.household_labour
         cash[idx] = t.cash
+        premium[idx] = getattr(behaviour, f"autonomy_premium_{FARM_TYPES[k]}")
 
     sigma = pop.productivity_sigma
     return Farms(
@@ -119,9 +125,12 @@ def _draw_farms(pop: Population, rng: np.random.Generator) -> Farms:
         owns=owns,
         productivity=np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2),
         labour_units=labour,
+        household_labour=household_labour,
         cash=cash,
+        rented_ha=np.zeros(n),
+        delivery=np.ones(n),
         autonomy_share=np.maximum(
-            pop.autonomy_premium_mean + pop.autonomy_premium_sd * rng.standard_normal(n), 0.0
+            premium + behaviour.autonomy_premium_sd * rng.standard_normal(n), 0.0
         ),
         awareness=_around(pop.awareness, n, rng),
         trust=_around(pop.trust, n, rng),
@@ -207,6 +216,7 @@ def initial_coops(
         rule=SHAPLEY if scenario.cost_sharing == "shapley" else PATRONAGE,
         members=count,
         members_before=count,
+        villages=1,
         active_years=age - 1,  # selling since the year after founding
         capital=count * scenario.costs.equity_per_member,
     )

@@ -58,6 +58,14 @@ MORE_COLUMNS = (
     "awareness_mean",
     "trust_mean",
     "land_per_farm_ha",
+    "land_rented_ha",
+    "part_time_farms",
+    "side_selling_members",
+    "audits",
+    "paper_coops_exposed",
+    "loan_defaults",
+    "loans_written_off",
+    "cash_mean",
     *(f"subsidy_{instrument}" for instrument in INSTRUMENTS),
 )
 """The columns that follow them (``docs/outputs.md``)."""
@@ -143,6 +151,7 @@ def year_row(
     tax_relief: float,
     events: YearEvents,
     scale: float,
+    off_farm_income: np.ndarray,
 ) -> dict[str, float]:
     """One row of the model table for the year just simulated, in real units.
 
@@ -155,9 +164,11 @@ def year_row(
         tax_relief: turnover tax waived for coops this year (simulated currency).
         events: the year's events.
         scale: real farms (and coops) per simulated one.
+        off_farm_income: what each farming household earns off its farm (currency/year).
     """
     income = farms.income
     farming = farms.farming
+    net_paid = treasury.paid + treasury.by_instrument.get("clawback", 0.0)
     registered = coops.registered(PRIMARY)
     in_coop = farming & (farms.coop >= 0)
     in_coop[in_coop] = registered[farms.coop[in_coop]]
@@ -189,9 +200,9 @@ def year_row(
         **{e: events.counts[e] * scale for e in EVENTS},
         "farm_income_mean": float(income[farming].mean()) if n_farms else 0.0,
         "farm_income_gini": income_gini,
-        "subsidy_paid": treasury.paid * scale,
+        "subsidy_paid": net_paid * scale,
         "subsidy_per_active_member": (
-            treasury.paid / members_active.sum() if members_active.any() else 0.0
+            net_paid / members_active.sum() if members_active.any() else 0.0
         ),
         "price_member": revenue_coops / output_members if output_members > 0 else float("nan"),
         "price_nonmember": (revenue_others / output_others if output_others > 0 else float("nan")),
@@ -206,6 +217,15 @@ def year_row(
         "awareness_mean": float(farms.awareness[farming].mean()) if n_farms else 0.0,
         "trust_mean": float(farms.trust[farming].mean()) if n_farms else 0.0,
         "land_per_farm_ha": float(farms.land_ha[farming].mean()) if n_farms else 0.0,
+        "land_rented_ha": events.counts["land_rented_ha"] * scale,
+        # part-time: the household earns more off its farm than on it
+        "part_time_farms": int((farming & (off_farm_income > income)).sum()) * scale,
+        "side_selling_members": int((in_coop & (farms.delivery < 1)).sum()) * scale,
+        "audits": events.counts["audits"] * scale,
+        "paper_coops_exposed": events.counts["paper_coops_exposed"] * scale,
+        "loan_defaults": events.counts["loan_defaults"] * scale,
+        "loans_written_off": events.counts["loans_written_off"] * scale,
+        "cash_mean": float(farms.cash[farming].mean()) if n_farms else 0.0,
     }
     for instrument, paid in treasury.by_instrument.items():
         row[f"subsidy_{instrument}"] = paid * scale

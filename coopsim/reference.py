@@ -25,15 +25,20 @@ if TYPE_CHECKING:
 
 
 def decide_per_farm(
-    model: CoopModel, market: MarketLevers, terms: JoinTerms, draw: np.ndarray
+    model: CoopModel,
+    market: MarketLevers,
+    terms: JoinTerms,
+    draw: np.ndarray,
+    funds: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, JoinChoices]:
     """The farms' decisions of the year, farm by farm.
 
     Args:
         model: the model, with this year's economy.
-        market: this year's market levers (off-farm wage, land rent).
+        market: this year's market levers (off-farm wage, land rent, technology, credit).
         terms: this year's terms for joining and founding.
-        draw: two uniform numbers per farm, (N, 2): revision and farm exit.
+        draw: two uniform numbers per farm, (N, 2): revision and succession.
+        funds: what each farm could pay in: savings and credit (currency).
 
     Returns:
         Who quits farming, who leaves their coop, and the joining and founding choices:
@@ -51,13 +56,17 @@ def decide_per_farm(
         i = farm.index
         if not farm.farming:
             continue
-        outside = market.off_farm_wage * farms.labour_units[i]
-        rent = market.land_rent * farms.land_ha[i]
-        if (
-            rules.quits_farming(
-                farms.expected_income[i], outside, rent, behaviour.farm_exit_threshold
-            )
-            and draw[i, 1] < behaviour.farm_exit_rate
+        own_land = max(farms.land_ha[i] - farms.rented_ha[i], 0.0)
+        farm_labour = min(farms.labour_units[i] * market.labour_index, farms.household_labour[i])
+        succession = draw[i, 1] < 1.0 / behaviour.generation_years
+        leaves_farming = rules.quits_farming(
+            farms.expected_income[i],
+            economy.autonomy_premium[i],
+            market.off_farm_wage * farm_labour,
+            market.land_rent * own_land,
+        )
+        if (succession and leaves_farming) or rules.insolvent(
+            farms.cash[i], market.credit_per_ha * own_land
         ):
             quits[i] = True
             continue
@@ -65,7 +74,7 @@ def decide_per_farm(
             leaves[i] = farms.bad_years[i] >= behaviour.exit_after_bad_years
             continue
         revises = draw[i, 0] < behaviour.revision_probability * farms.awareness[i]
-        if farm.coop != NO_COOP or not revises:
+        if farm.coop != NO_COOP or not revises or funds[i] < terms.join_cost:
             continue
         choices.considered[i] = True
         known = set()
@@ -78,13 +87,13 @@ def decide_per_farm(
             after = economy.coop_group.take(np.array([k])) + economy.farm_group(one)
             offer = economy.payoff_in(one, after, economy.coop_price[[k]])
             extra = coop_cost(after, economy.params).total[0] - economy.coop_cost.total[k]
-            gain = terms.gain(economy, farms, i, offer.payoff[0])
+            gain = terms.gain(economy, farms, i, offer.benefit[0])
             if not rules.admits(extra, offer.cost_share[0]):
                 gain = -np.inf
             if np.isnan(choices.gain[i]) or gain > choices.gain[i]:
                 choices.gain[i] = gain
                 choices.option[i] = k
-                choices.option_payoff[i] = offer.payoff[0]
+                choices.option_payoff[i] = offer.benefit[0]
                 choices.option_machinery[i] = offer.machinery_share[0]
         if choices.gain[i] > 0:
             choices.join[i] = choices.option[i]
@@ -95,8 +104,10 @@ def decide_per_farm(
     for farm in agents:
         i = farm.index
         listens = farm.farming and farm.coop == NO_COOP and draw[i, 0] < farms.awareness[i]
+        can_pay = funds[i] >= terms.join_cost + terms.found_cost / behaviour.min_founders
         if (
             listens
+            and can_pay
             and not quits[i]
             and choices.join[i] == NO_COOP
             and int(farms.village[i]) in proposing
@@ -132,11 +143,11 @@ def _founding_gains(
     gains = []
     for i in members:
         offer = economy.payoff_in(np.array([i]), group, price)
-        gain = terms.gain(economy, farms, i, offer.payoff[0], len(members))
+        gain = terms.gain(economy, farms, i, offer.benefit[0], len(members))
         if np.isnan(choices.gain[i]) or gain > choices.gain[i]:
             choices.gain[i] = gain
             choices.option[i] = NO_COOP
-            choices.option_payoff[i] = offer.payoff[0]
+            choices.option_payoff[i] = offer.benefit[0]
             choices.option_machinery[i] = offer.machinery_share[0]
         gains.append(gain)
     return gains

@@ -74,7 +74,20 @@ class FarmType(_Section):
         0.3, "probability", "Chance that it owns a barn fit for a larger herd."
     )
     labour_units: float = _field(
-        0.3, "full-time jobs", "Labour the farm takes, valued at the off-farm wage.", ge=0, le=100
+        0.3,
+        "full-time jobs",
+        "Labour the farm needs at the start; it grows with the land taken over and falls "
+        "with labour-saving technology (market.labour_index).",
+        ge=0,
+        le=100,
+    )
+    household_labour: float = _field(
+        1.0,
+        "full-time jobs",
+        "Labour the household can work, on its farm or off it: what the farm does not need "
+        "works off-farm (part-time farming).",
+        ge=0,
+        le=100,
     )
     cash: float = _field(0.0, "currency", "Cash at the start.", ge=0)
 
@@ -129,17 +142,6 @@ class Population(_Section):
     village_size: int = _field(80, "farms", "Mean number of farms in a village.", ge=2, le=5_000)
     productivity_sigma: float = _field(
         0.2, "log-sd", "Spread of farm productivity around 1.", ge=0, le=2
-    )
-    autonomy_premium_mean: float = _field(
-        0.1423,
-        "share of income",
-        "Mean value of being one's own boss, as a share of the farm's revenue selling alone; "
-        "calibrated.",
-        ge=0,
-        le=5,
-    )
-    autonomy_premium_sd: float = _field(
-        0.05, "share of income", "Spread of the autonomy premium between farms.", ge=0, le=5
     )
     awareness: Share = _field(0.05, "share", "Mean awareness of the programme at the start.")
     trust: Share = _field(0.4, "0–1", "Mean trust in cooperation at the start.")
@@ -283,6 +285,50 @@ class MarketLevers(_Section):
     interest_rate: float = _field(
         0.14, "per year", "Commercial interest rate on loans.", ge=0, le=1
     )
+    crop_yield_index: float = _field(
+        1.0,
+        "multiplier",
+        "Crop yields against costs.crop_yield_t_per_ha: technical progress (2 = twice the yield).",
+        gt=0,
+        le=20,
+    )
+    livestock_yield_index: float = _field(
+        1.0,
+        "multiplier",
+        "Output per animal against costs.livestock_yield_t_per_head (e.g. milk per cow).",
+        gt=0,
+        le=20,
+    )
+    input_cost_index: float = _field(
+        1.0,
+        "multiplier",
+        "Seed, fertiliser, feed and other costs per hectare and per animal against "
+        "costs.crop_cost_per_ha and livestock_cost_per_head (real input prices by year).",
+        gt=0,
+        le=20,
+    )
+    labour_index: float = _field(
+        1.0,
+        "multiplier",
+        "Labour a farm needs against what it needed at the start: labour-saving technology "
+        "(0.5 = half the labour).",
+        gt=0,
+        le=10,
+    )
+    credit_per_ha: float = _field(
+        0,
+        "currency/ha",
+        "Commercial credit a farm can raise per hectare it owns (its land as collateral).",
+        ge=0,
+    )
+    coop_leverage: float = _field(
+        2.0,
+        "times equity",
+        "Loans a cooperative can raise at the commercial rate, as a multiple of its members' "
+        "equity.",
+        ge=0,
+        le=100,
+    )
 
 
 class Costs(_Section):
@@ -352,6 +398,13 @@ class Costs(_Section):
     merger_cost: float = _field(
         3_000_000, "currency", "One-off cost of merging two cooperatives.", ge=0
     )
+    distance_cost: float = _field(
+        0,
+        "currency/member/year",
+        "Cost of collecting from and governing one more village, per member a year: what makes "
+        "a coop spanning many villages costlier (a diseconomy of size).",
+        ge=0,
+    )
 
 
 class Behaviour(_Section):
@@ -381,19 +434,55 @@ class Behaviour(_Section):
     trust_learning: Share = _field(
         0.2, "per year", "How fast trust follows what neighbours experience in coops."
     )
-    farm_exit_threshold: float = _field(
-        0.8899,
-        "ratio",
-        "A farm quits when off-farm income plus rent exceed this times its farm income; "
-        "calibrated.",
-        ge=0.1,
-        le=10,
+    autonomy_premium_household_plot: float = _field(
+        0.14,
+        "share of revenue",
+        "Value of being one's own boss to a household plot, as a share of its revenue selling "
+        "alone; calibrated.",
+        ge=0,
+        le=1,
     )
-    farm_exit_rate: Share = _field(
-        0.3633,
-        "per year",
-        "Chance that a farm for which quitting pays does quit this year "
-        "(exits wait for a generation change or a buyer); calibrated.",
+    autonomy_premium_peasant_farm: float = _field(
+        0.14,
+        "share of revenue",
+        "The same for a peasant (family) farm; calibrated.",
+        ge=0,
+        le=1,
+    )
+    autonomy_premium_commercial_farm: float = _field(
+        0.14,
+        "share of revenue",
+        "The same for a commercial farm; calibrated.",
+        ge=0,
+        le=1,
+    )
+    autonomy_premium_sd: float = _field(
+        0.05, "share of revenue", "Spread of the autonomy premium between farms.", ge=0, le=1
+    )
+    generation_years: float = _field(
+        30,
+        "years",
+        "Years between successions on a farm: each year a farm comes to a succession with "
+        "chance 1/generation_years, and the successor weighs farming against leaving.",
+        ge=5,
+        le=100,
+    )
+    savings_rate: Share = _field(
+        0.2,
+        "share of income",
+        "Share of a year's positive income a farm saves; losses are paid from savings.",
+    )
+    side_selling_share: Share = _field(
+        0.3,
+        "share of output",
+        "Share of its output a member sells outside its coop when outside buyers pay more than "
+        "the coop does after its charges (side-selling).",
+    )
+    paper_coop_trust_loss: Share = _field(
+        0.3,
+        "share of trust",
+        "Share of their trust that farms of a village lose when an audit exposes a paper coop "
+        "there.",
     )
     income_memory: Share = _field(
         0.5, "weight", "Weight of this year's income in the expected income."
@@ -437,6 +526,9 @@ class Federation(_Section):
     central_tier: bool = _field(False, "on/off", "Unions may join one central federation.")
     central_premium: float = _field(
         0.02, "share of price", "Price gain from a central federation.", ge=0, le=1
+    )
+    merge_across_regions: bool = _field(
+        False, "on/off", "Coops may merge with coops of other regions, not only their own."
     )
 
 
@@ -488,7 +580,54 @@ class PolicyLevers(_Section):
         0, "coops", "Registered coops each region is told to reach (real count).", ge=0
     )
     kpi_pressure: Share = _field(
-        0, "0–1", "How hard administrations push farms to register coops to meet the KPI."
+        0,
+        "0–1",
+        "How hard administrations push to meet the KPI: the chance a village of a region short "
+        "of its target is approached in a year, and the share of the registration cost the "
+        "administration takes on.",
+    )
+    audit_probability: Share = _field(
+        0,
+        "per coop and year",
+        "Chance that a registered coop is audited in a year; an audit exposes a coop that "
+        "exists only on paper.",
+    )
+    clawback_share: Share = _field(
+        1.0, "share of grants", "Share of its grants an exposed paper coop must pay back."
+    )
+    member_credit: float = _field(
+        0,
+        "currency/member",
+        "Concessional credit each farm can get to pay its equity and joining costs.",
+        ge=0,
+    )
+    credit_leverage: float = _field(
+        4.0,
+        "times equity",
+        "Loans a coop can raise under concessional credit, as a multiple of its members' equity "
+        "(with a credit_rate set).",
+        ge=0,
+        le=100,
+    )
+    merger_plan_coops_per_region: float = _field(
+        0,
+        "coops",
+        "Coops per region a national merger plan aims at (real count; 0 = no plan).",
+        ge=0,
+    )
+    merger_plan_pressure: Share = _field(
+        0,
+        "0–1",
+        "How hard the plan is pushed where a region has more coops than it aims at: the share "
+        "of merger costs its organisers bear; such coops look for a partner every year.",
+    )
+    min_coop_members: int = _field(
+        0,
+        "members",
+        "Legal minimum size of a coop (0 = none): smaller coops look for a partner every year "
+        "and merge whenever it saves cost, without a vote.",
+        ge=0,
+        le=100_000,
     )
     campaign: Share = _field(
         0, "share per year", "Information campaign: share of unaware farms it reaches each year."

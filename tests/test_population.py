@@ -7,9 +7,14 @@ from coopsim import Scenario
 from coopsim.population import initial_memberships, make_farms
 
 
+def _population(values: dict):
+    scenario = Scenario().with_values(values)
+    return scenario.population, scenario.behaviour
+
+
 def test_initial_coops_are_of_one_village_and_one_farm_type_and_the_asked_size() -> None:
     rng = np.random.default_rng(3)
-    farms = make_farms(Scenario().with_values({"population.farms": 5_000}).population, rng)
+    farms = make_farms(*_population({"population.farms": 5_000}), rng)
     label = initial_memberships(farms, membership_rate=0.6, coop_size=7, rng=rng)
     members = pd.DataFrame({"coop": label, "village": farms.village, "kind": farms.kind}).query(
         "coop >= 0"
@@ -28,13 +33,13 @@ def test_initial_coops_are_of_one_village_and_one_farm_type_and_the_asked_size()
 
 def test_no_initial_coops_without_initial_membership() -> None:
     rng = np.random.default_rng(0)
-    farms = make_farms(Scenario().with_values({"population.farms": 500}).population, rng)
+    farms = make_farms(*_population({"population.farms": 500}), rng)
     assert (initial_memberships(farms, 0.0, 20, rng) == -1).all()
 
 
 def test_mixed_initial_coops_hold_several_farm_types_of_one_village() -> None:
     rng = np.random.default_rng(3)
-    farms = make_farms(Scenario().with_values({"population.farms": 5_000}).population, rng)
+    farms = make_farms(*_population({"population.farms": 5_000}), rng)
     label = initial_memberships(
         farms, membership_rate=0.9, coop_size=40, rng=rng, by_farm_type=False
     )

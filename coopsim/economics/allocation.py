@@ -8,8 +8,8 @@
   the cost game. Exact (all 2^N coalitions) for small coops, estimated from
   sampled orders for larger ones. Both allocate exactly C(N).
 
-Purchased machines and any extra fixed cost belong to the coop as a whole: in the
-cost game every non-empty coalition has them, like F.
+Purchased machines, any extra fixed cost and the villages the coop spans belong to the
+coop as a whole: in the cost game every non-empty coalition has them, like F.
 """
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ def _coalitions(members: Group, masks: np.ndarray, coop: Group) -> Group:
         machines=masks @ members.machines + present[:, None] * coop.machines,
         holding_cost=masks @ members.holding_cost + present[:, None] * coop.holding_cost,
         extra_fixed=present * coop.extra_fixed,
+        extra_villages=present * coop.extra_villages,
     )
 
 
@@ -130,6 +131,7 @@ def _order_coalitions(members: Group, orders: np.ndarray, coop: Group) -> Group:
         machines=running(members.machines) + coop.machines,
         holding_cost=running(members.holding_cost) + coop.holding_cost,
         extra_fixed=coop.extra_fixed.repeat(n_orders * m),
+        extra_villages=coop.extra_villages.repeat(n_orders * m),
     )
 
 

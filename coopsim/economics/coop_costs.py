@@ -1,13 +1,15 @@
 """A cooperative's yearly cost from the farms in it (rule R4).
 
-    C(S) = F + c·Q + γ·H·N + machinery(S)
+    C(S) = F + c·Q + γ·H·N + δ·N·(V − 1) + machinery(S)
 
 F is the fixed cost of running a cooperative (administration, audit), c the
 handling and turnover-tax rate on the value marketed Q, H the members'
 heterogeneity (coefficient of variation of the value they market), N the member
-count, and machinery(S) the cost of covering the members' work with the machines
-they pool plus those the coop bought (Cook 1995; Iliopoulos 2013: scale lowers
-unit cost, heterogeneity and size raise governance cost).
+count, V the villages the coop spans and δ the cost of collecting from and governing
+one more village per member, and machinery(S) the cost of covering the members' work
+with the machines they pool plus those the coop bought (Cook 1995; Iliopoulos 2013:
+scale lowers unit cost, heterogeneity, size and distance raise governance cost, so
+that merging stops paying beyond some size).
 
 A group of farms is described only by sums over its members (:class:`Group`), so
 the same function prices a whole coop, a sub-group thinking of seceding (R2), a
@@ -37,6 +39,8 @@ class Group:
         holding_cost: annual fixed cost of those machines (currency/year), (G, 4).
         extra_fixed: fixed cost on top of F, e.g. from a merger whose savings did not
             materialise (currency/year).
+        extra_villages: villages spanned beyond the first (V − 1): 0 for a group of one
+            village; merging coops of different villages adds one.
     """
 
     members: np.ndarray
@@ -46,6 +50,7 @@ class Group:
     machines: np.ndarray
     holding_cost: np.ndarray
     extra_fixed: np.ndarray
+    extra_villages: np.ndarray
 
     @classmethod
     def of_farms(
@@ -53,16 +58,28 @@ class Group:
     ) -> Group:
         """Each farm as a group of one: what it brings to a coop."""
         zeros = np.zeros(len(value))
-        return cls(zeros + 1, value, value**2, need, machines, holding_cost, zeros)
+        return cls(zeros + 1, value, value**2, need, machines, holding_cost, zeros, zeros)
 
     @classmethod
     def of_assets(
-        cls, machines: np.ndarray, holding_cost: np.ndarray, extra_fixed: np.ndarray
+        cls,
+        machines: np.ndarray,
+        holding_cost: np.ndarray,
+        extra_fixed: np.ndarray,
+        extra_villages: np.ndarray | None = None,
     ) -> Group:
-        """What coops own themselves, without members (one row per coop)."""
+        """What coops are without members: their own machines, fixed costs and villages."""
         zeros = np.zeros(len(extra_fixed))
+        villages = zeros if extra_villages is None else np.asarray(extra_villages, dtype=float)
         return cls(
-            zeros, zeros, zeros, np.zeros_like(machines), machines, holding_cost, extra_fixed
+            zeros,
+            zeros,
+            zeros,
+            np.zeros_like(machines),
+            machines,
+            holding_cost,
+            extra_fixed,
+            villages,
         )
 
     def sum_by(self, index: np.ndarray, size: int) -> Group:
@@ -104,12 +121,14 @@ class CoopCostParams:
         handling_rate: c, handling plus turnover tax (share of value marketed).
         governance: γ (currency per member per unit of heterogeneity, per year).
         machinery: the year's machinery prices.
+        distance: δ (currency per member per village beyond the first, per year).
     """
 
     fixed: float
     handling_rate: float
     governance: float
     machinery: MachineryPrices
+    distance: float = 0.0
 
 
 def heterogeneity(members: np.ndarray, value: np.ndarray, value_sq: np.ndarray) -> np.ndarray:
@@ -151,6 +170,7 @@ def coop_cost(group: Group, params: CoopCostParams) -> CoopCost:
         + group.extra_fixed
         + params.handling_rate * group.value
         + params.governance * h * group.members
+        + params.distance * group.members * group.extra_villages
     )
     machinery = machinery_cost(group.need, group.machines, group.holding_cost, params.machinery)
     return CoopCost(machinery=machinery, overhead=overhead)

@@ -129,17 +129,31 @@ def worth_buying(
     need: np.ndarray,
     machines: np.ndarray,
     prices: MachineryPrices,
-    annual_cost_of_new: np.ndarray,
+    net_price: np.ndarray,
+    interest_rate: float,
+    horizon_years: float,
 ) -> np.ndarray:
-    """Whether one more machine of each asset pays for itself in a year.
+    """Whether one more machine of each asset pays for itself within the members' horizon.
 
     A new machine saves the contractor's price less the running cost on the work it
-    takes over from contractors (up to its capacity), and costs its annual fixed cost
-    after subsidies (``annual_cost_of_new``, currency/year, shape (4,)).
+    takes over from contractors (up to its capacity). Members whose claims on the coop
+    cannot be sold weigh only what it saves within their planning horizon, against what
+    it costs them: its price after subsidies plus the interest on it over that horizon
+    (the horizon problem, Cook 1995). With a horizon shorter than the machine's life they
+    turn down investments that would pay over it.
+
+    Args:
+        need: work needed (ha, t, head), shape (..., 4).
+        machines: machines held, shape (..., 4).
+        prices: the year's machinery prices.
+        net_price: price of a new machine after subsidies (currency), shape (4,).
+        interest_rate: yearly interest on the money it ties up.
+        horizon_years: the members' planning horizon (years).
 
     Returns:
         Boolean array of the same shape as ``need``.
     """
     hired_work = np.maximum(need - machines * prices.capacity, 0.0)
     taken_over = np.minimum(hired_work, prices.capacity)
-    return (prices.hire - prices.operating) * taken_over > annual_cost_of_new
+    saving = (prices.hire - prices.operating) * taken_over
+    return saving * horizon_years > net_price * (1.0 + interest_rate * horizon_years)

@@ -30,24 +30,45 @@ def join_gain(
     """R1: how much better than staying alone joining a coop looks (currency/year).
 
     The farm joins when this is positive: the yearly payoff it expects as a member,
-    less what it expects alone, weighted by its trust in cooperation, plus one-off
-    grants less one-off costs (equity, switching, founding) spread over its horizon,
-    must exceed its autonomy premium.
+    less what it expects alone, plus one-off grants less one-off costs (equity,
+    switching, founding) spread over its horizon, must exceed its autonomy premium.
+    Trust weighs what cooperation promises: a farm believes ``trust`` of a promised
+    gain, but a loss it can see counts in full (distrust never makes a bad offer look
+    better).
 
     Args:
         payoff_member: expected yearly payoff as a member (currency/year).
         payoff_alone: yearly payoff alone (currency/year).
         autonomy_premium: a_i, the value of being one's own boss (currency/year).
-        trust: 0–1, how much of the promised gain the farm believes.
+        trust: 0–1, how much of a promised gain the farm believes.
         one_off_cost: equity contribution, switching and founding costs (currency).
         one_off_grant: member and start-up grants expected (currency).
         horizon_years: years over which one-off amounts are spread.
     """
+    difference = payoff_member - payoff_alone
     return (
-        trust * (payoff_member - payoff_alone)
+        np.where(difference > 0, trust * difference, difference)
         + (np.asarray(one_off_grant) - one_off_cost) / horizon_years
         - autonomy_premium
     )
+
+
+def paper_coop_gain(
+    grants: np.ndarray | float,
+    registration_cost: np.ndarray | float,
+    audit_probability: float,
+    clawback_share: float,
+    horizon_years: float,
+) -> np.ndarray:
+    """R8 capture: what registering a coop that will exist only on paper brings a founder.
+
+    The grants it captures (currency), less its part of the registration cost, less the
+    grants it expects to pay back: the chance that an audit finds the coop within its
+    planning horizon, 1 − (1 − a)^H, times the share clawed back. Founders register when
+    this is positive. Without grants it never is; enforcement and clawback shrink it.
+    """
+    exposed = 1.0 - (1.0 - audit_probability) ** horizon_years
+    return np.asarray(grants) * (1.0 - clawback_share * exposed) - registration_cost
 
 
 def admits(extra_cost: np.ndarray, cost_share: np.ndarray) -> np.ndarray:
@@ -105,15 +126,17 @@ def merger_saving(
     cost_b: np.ndarray,
     cost_merged: np.ndarray,
     merger_cost: float,
-    merger_subsidy: float,
+    borne_by_others: np.ndarray | float,
     horizon_years: float = 1.0,
 ) -> np.ndarray:
     """R7: C_A + C_B − C_AB less the merger cost the coops bear (currency/year).
 
-    A merger subsidy pays ``merger_subsidy`` (0–1) of the merger cost; what is left is
-    spread over ``horizon_years``, as farms spread one-off costs (rule R1).
+    Others may bear ``borne_by_others`` (0–1) of the merger cost: the state's merger
+    subsidy, a merger plan's organisers. What is left is spread over ``horizon_years``,
+    as farms spread one-off costs (rule R1).
     """
-    return cost_a + cost_b - cost_merged - merger_cost * (1.0 - merger_subsidy) / horizon_years
+    borne = merger_cost * (1.0 - np.asarray(borne_by_others))
+    return cost_a + cost_b - cost_merged - borne / horizon_years
 
 
 def majority_gains(
@@ -134,17 +157,23 @@ def majority_gains(
 
 def quits_farming(
     expected_farm_income: np.ndarray,
-    off_farm_income: np.ndarray,
-    land_rent_income: np.ndarray,
-    threshold: float,
+    autonomy_premium: np.ndarray,
+    wage_for_farm_labour: np.ndarray,
+    rent_for_own_land: np.ndarray,
 ) -> np.ndarray:
-    """Farm exit: whether farming no longer pays.
+    """Farm exit at a succession (AgriPoliS-style opportunity costs; Happe et al. 2006).
 
-    A farm quits when off-farm income plus renting out its land beats ``threshold``
-    times the income it expects from farming (all currency/year).
+    The successor leaves farming when what the farm's own labour would earn off the farm
+    plus the rent its own land would fetch beats the income it expects from farming
+    plus the value of being its own boss (all currency/year). A farm expecting a loss
+    leaves even with nothing outside, unless being its own boss is worth the loss.
     """
-    # a farm expecting a loss quits even with nothing outside: 0 beats a negative income
-    return off_farm_income + land_rent_income > threshold * expected_farm_income
+    return wage_for_farm_labour + rent_for_own_land > expected_farm_income + autonomy_premium
+
+
+def insolvent(cash: np.ndarray, credit_limit: np.ndarray) -> np.ndarray:
+    """A farm whose losses have used up its savings and its credit must give up (currency)."""
+    return cash < -credit_limit
 
 
 class Phase(IntEnum):

@@ -3,8 +3,11 @@
 Step 3 of the schedule (:func:`share_costs`): every active coop charges its members
 by patronage (Helmberger & Hoos 1962) or by the Shapley value (rule R3), and members'
 payoffs follow. With voice on (rule R6, Hirschman 1970), a coop where most members are
-dissatisfied votes on its rule at the end of the year (:func:`give_voice`). The
-sharing rules themselves are pure functions in :mod:`coopsim.economics.allocation`.
+dissatisfied votes on its rule at the end of the year (:func:`give_voice`). Members
+whose outside buyers pay more than the coop does after its charges sell part of their
+output outside next year (side-selling, :func:`decide_deliveries`; Cook 1995's free
+riding), which leaves the coop's overhead to fewer tonnes. The sharing rules
+themselves are pure functions in :mod:`coopsim.economics.allocation`.
 """
 
 from __future__ import annotations
@@ -72,8 +75,10 @@ def share_costs(
 ) -> None:
     """Step 3: members' cost shares (rule R3) and their payoffs as members.
 
-    Fills in the economy's ``cost_share``, ``machinery_share``, ``revenue_member`` and
-    ``payoff_member`` for the farms that sell through an active coop.
+    Fills in the economy's ``cost_share``, ``machinery_share``, ``revenue_member``,
+    ``payoff_member`` and ``assured_value`` for the farms that sell through an active
+    coop. A member that side-sells gets the coop's price on what it delivers and the
+    outside price on the rest.
     """
     e = economy
     idx = np.flatnonzero(e.member)
@@ -92,12 +97,11 @@ def share_costs(
             shares, patronage, out=np.ones_like(shares), where=patronage > 0
         )
         e.cost_share[mine] = shares
-    e.revenue_member[idx] = row_sum(e.output_t[idx] * e.coop_price[c])
-    e.payoff_member[idx] = (
-        e.revenue_member[idx] * (1.0 + e.assured_market_value)
-        - e.production_cost[idx]
-        - e.cost_share[idx]
-    )
+    delivered = e.delivery[idx]
+    through_coop = delivered * row_sum(e.output_t[idx] * e.coop_price[c])
+    e.revenue_member[idx] = through_coop + (1.0 - delivered) * e.revenue_alone[idx]
+    e.payoff_member[idx] = e.revenue_member[idx] - e.production_cost[idx] - e.cost_share[idx]
+    e.assured_value[idx] = through_coop * e.assured_market_value
 
 
 def give_voice(
@@ -139,3 +143,27 @@ def give_voice(
                 PRIMARY,
             )
             y.events.count("rule_changes")
+
+
+def decide_deliveries(y: Year) -> None:
+    """Members decide how much of next year's output to deliver to their coop.
+
+    A member compares what a unit of its produce fetches through the coop, after the
+    coop's overhead charge per unit delivered, with what outside buyers pay it; when
+    outside pays more it sells ``side_selling_share`` of its output outside next year
+    (its machinery use through the coop goes on). Everyone else delivers everything.
+    """
+    farms, e = y.farms, y.economy
+    idx, c = e.still_members(farms.coop)
+    farms.delivery[:] = 1.0
+    if len(idx) == 0:
+        return
+    value = np.maximum(e.value[idx], 1e-12)  # what the member delivered, at reference prices
+    coop_revenue = row_sum(e.output_t[idx] * e.coop_price[c]) * e.delivery[idx]
+    overhead = e.cost_share[idx] - e.machinery_share[idx]
+    through_coop = (coop_revenue - overhead) / value
+    full_value = value / np.maximum(e.delivery[idx], 1e-12)
+    outside = e.revenue_alone[idx] / full_value
+    farms.delivery[idx] = np.where(
+        through_coop < outside, 1.0 - y.scenario.behaviour.side_selling_share, 1.0
+    )

@@ -1,13 +1,21 @@
-"""Farm exit and land: farms quit farming, and their land passes to farms that stay.
+"""Farm exit and land: farms leave farming, and their land goes to farms that bid for it.
 
-As in AgriPoliS (Happe et al. 2006), a farm quits when off-farm work plus renting out
-its land beats ``farm_exit_threshold`` times the farm income it expects; since exits
-wait for a generation change or a buyer, such a farm quits with chance
-``farm_exit_rate`` a year (:func:`decide`). The income it expects is smoothed over
-the years (:func:`update_expected_income`). A farm that quits leaves its coop, and
-its land is rented by a random farm still farming in the village (:func:`apply`).
-
-The rule itself is :func:`coopsim.economics.rules.quits_farming`.
+* **Succession** (AgriPoliS-style opportunity costs; Happe et al. 2006): each year a farm
+  comes to a succession with chance 1/``generation_years``; the successor leaves farming
+  when what the farm's own labour would earn off the farm plus the rent its own land
+  would fetch beats the income it expects from farming plus the value of being its own
+  boss (:func:`coopsim.economics.rules.quits_farming`). Labour-saving technology
+  (``market.labour_index``) lowers what a farm's labour is worth off it: a farm that
+  needs little labour keeps farming part-time while its household works off the farm.
+* **Insolvency**: a farm whose losses, beyond what its household earns off the farm,
+  have used up its savings and credit gives up in any year
+  (:func:`coopsim.economics.rules.insolvent`).
+* **Land market**: the land of a farm that quits is rented by a farm of its village that
+  bids for it: a farm bids when a hectare more would earn it more than the going rent,
+  and one of the bidders gets the land with a chance in proportion to its surplus per
+  hectare. It pays the rent from then on, and takes on the labour and the herd the land
+  carries on its own farm. Land nobody bids for lies idle; the herds of farms that quit
+  are sold off.
 """
 
 from __future__ import annotations
@@ -16,9 +24,38 @@ import numpy as np
 
 from coopsim.economics import rules
 from coopsim.entities import Farms
+from coopsim.processes.markets import YearEconomy
 from coopsim.processes.register import strike_off
 from coopsim.processes.year import Year
-from coopsim.scenario import Behaviour, MarketLevers
+from coopsim.scenario import Behaviour, Costs, MarketLevers
+
+
+def labour_need(farms: Farms, market: MarketLevers) -> np.ndarray:
+    """Full-time jobs each farm needs this year, with the year's technology."""
+    return farms.labour_units * market.labour_index
+
+
+def credit_limit(farms: Farms, market: MarketLevers) -> np.ndarray:
+    """Commercial credit each farm can raise on the land it owns (currency)."""
+    return market.credit_per_ha * np.maximum(farms.land_ha - farms.rented_ha, 0.0)
+
+
+def outside_options(farms: Farms, market: MarketLevers) -> tuple[np.ndarray, np.ndarray]:
+    """What leaving farming would bring a farm (currency/year).
+
+    Returns:
+        The wage its farm labour would earn off the farm (the household's other labour
+        earns it either way) and the rent of the land it owns.
+    """
+    farm_labour = np.minimum(labour_need(farms, market), farms.household_labour)
+    own_land = np.maximum(farms.land_ha - farms.rented_ha, 0.0)
+    return market.off_farm_wage * farm_labour, market.land_rent * own_land
+
+
+def off_farm_income(farms: Farms, market: MarketLevers) -> np.ndarray:
+    """What each farming household earns off its farm with the labour the farm does not need."""
+    spare = np.maximum(farms.household_labour - labour_need(farms, market), 0.0)
+    return market.off_farm_wage * spare * farms.farming
 
 
 def update_expected_income(farms: Farms, memory: float) -> None:
@@ -31,24 +68,38 @@ def update_expected_income(farms: Farms, memory: float) -> None:
     )
 
 
+def save(farms: Farms, behaviour: Behaviour, household_income: np.ndarray) -> None:
+    """The household's year goes to its savings: ``savings_rate`` of a surplus, all of a loss.
+
+    ``household_income`` is the farm's income plus what the household earns off the farm
+    (currency/year): a part-time farm's losses are paid from its wages.
+    """
+    farms.cash += np.where(
+        household_income > 0, behaviour.savings_rate * household_income, household_income
+    )
+
+
 def decide(
-    farms: Farms, market: MarketLevers, behaviour: Behaviour, draw: np.ndarray
+    farms: Farms,
+    economy: YearEconomy,
+    market: MarketLevers,
+    behaviour: Behaviour,
+    draw: np.ndarray,
 ) -> np.ndarray:
-    """Which farms quit farming this year.
+    """Which farms quit farming this year: at a succession, or insolvent.
 
     Args:
         farms: the farms.
-        market: this year's market levers (off-farm wage, land rent).
-        behaviour: the behavioural parameters (exit threshold and rate).
+        economy: the year's economy (each farm's autonomy premium).
+        market: this year's market levers (off-farm wage, land rent, labour index).
+        behaviour: the behavioural parameters (generation length).
         draw: one uniform number per farm in [0, 1), (N,).
     """
-    outside = market.off_farm_wage * farms.labour_units
-    rent = market.land_rent * farms.land_ha
-    return (
-        farms.farming
-        & rules.quits_farming(farms.expected_income, outside, rent, behaviour.farm_exit_threshold)
-        & (draw < behaviour.farm_exit_rate)
-    )
+    wage, rent = outside_options(farms, market)
+    succession = draw < 1.0 / behaviour.generation_years
+    leaves = rules.quits_farming(farms.expected_income, economy.autonomy_premium, wage, rent)
+    broke = rules.insolvent(farms.cash, credit_limit(farms, market))
+    return farms.farming & ((succession & leaves) | broke)
 
 
 def apply(y: Year, quits: np.ndarray) -> None:
@@ -73,20 +124,52 @@ def apply(y: Year, quits: np.ndarray) -> None:
         )
 
 
-def _hand_over_land(y: Year, quitting: np.ndarray) -> None:
-    """Land of farms that quit is rented by a random farm still farming in the village.
+def land_bids(farms: Farms, economy: YearEconomy, costs: Costs, market: MarketLevers) -> np.ndarray:
+    """What a hectare more would earn each farm over the going rent (currency/ha/year).
 
-    Their herds go with them: a farm that quits keeps no livestock.
+    A hectare of crops at the farm's yield and its price selling alone, less the seed and
+    other costs per hectare and the contractor's price for tilling, harvesting and hauling
+    it, less the rent. Farms that have quit bid nothing.
     """
+    yield_t = costs.crop_yield_t_per_ha * market.crop_yield_index * farms.productivity
+    price = economy.price_alone[farms.region, 0]
+    margin = (
+        yield_t * price
+        - costs.crop_cost_per_ha * market.input_cost_index
+        - market.hire_tractor
+        - market.hire_combine
+        - market.hire_truck * yield_t
+    )
+    return np.where(farms.farming, margin - market.land_rent, 0.0)
+
+
+def _hand_over_land(y: Year, quitting: np.ndarray) -> None:
+    """The land of farms that quit goes to bidders of their villages (module docstring)."""
     farms = y.farms
     if len(quitting) == 0:
         return
-    staying = np.flatnonzero(farms.farming)
-    village = farms.village[staying]
-    first = np.searchsorted(village, farms.village[quitting], side="left")
-    last = np.searchsorted(village, farms.village[quitting], side="right")
-    has = last > first
-    pick = first[has] + (y.rng.random(has.sum()) * (last[has] - first[has])).astype(np.int64)
-    np.add.at(farms.land_ha, staying[pick], farms.land_ha[quitting[has]])
+    bid = land_bids(farms, y.economy, y.scenario.costs, y.market)
+    bidders = np.flatnonzero(bid > 0)  # farms are sorted by village, so are the bidders
+    draw = y.rng.random(len(quitting))
+    if len(bidders):
+        cumulative = np.cumsum(bid[bidders])
+        village = farms.village[bidders]
+        lo = np.searchsorted(village, farms.village[quitting], side="left")
+        hi = np.searchsorted(village, farms.village[quitting], side="right")
+        has = hi > lo
+        lo, hi, draw = lo[has], hi[has], draw[has]
+        before = np.where(lo > 0, cumulative[np.maximum(lo - 1, 0)], 0.0)
+        target = before + draw * (cumulative[hi - 1] - before)
+        pick = np.clip(np.searchsorted(cumulative, target, side="right"), lo, hi - 1)
+        taker, given = bidders[pick], farms.land_ha[quitting[has]]
+        # the taker keeps its own labour and stocking per hectare on the land it takes
+        per_ha = np.maximum(farms.land_ha[taker], 1e-9)
+        labour, herd = farms.labour_units[taker] / per_ha, farms.livestock_head[taker] / per_ha
+        np.add.at(farms.land_ha, taker, given)
+        np.add.at(farms.rented_ha, taker, given)
+        np.add.at(farms.labour_units, taker, labour * given)
+        np.add.at(farms.livestock_head, taker, herd * given)
+        y.events.count("land_rented_ha", float(given.sum()))
     farms.land_ha[quitting] = 0.0
+    farms.rented_ha[quitting] = 0.0
     farms.livestock_head[quitting] = 0.0

@@ -1,11 +1,17 @@
-"""Investment (part of rule R4): coops buy machines when hiring costs more.
+"""Investment and its finance (part of rule R4): coops buy machines, and some cannot repay.
 
-An active coop buys one machine of an asset when the contractor work it would take
-over costs more than the machine's yearly cost after the investment subsidy and at
-the credit rate in force (concessional or commercial). The subsidy actually paid
-(within the budget, :func:`~coopsim.processes.subsidies.pay_investment`) lowers what
-the coop finances with a loan. The test itself is
-:func:`coopsim.economics.machinery.worth_buying`.
+* **Buying** (:func:`invest`): an active coop buys one machine of an asset when the
+  contractor work it would take over pays for the machine within the members' planning
+  horizon (the horizon problem: :func:`coopsim.economics.machinery.worth_buying`),
+  after the investment subsidy and at the credit rate in force. It finances the rest
+  with a loan, and can borrow only up to a multiple of its members' equity: the
+  commercial ``market.coop_leverage``, or under concessional credit
+  ``policy.credit_leverage``. Concessional credit thus changes access to finance as
+  well as its price. The subsidy actually paid (within the budget,
+  :func:`~coopsim.processes.subsidies.pay_investment`) lowers what the coop borrows.
+* **Default** (:func:`default_on_loans`): a coop whose members lose by it on average
+  and whose loans exceed its equity cannot repay; it is wound up and the rest of its
+  loans written off.
 """
 
 from __future__ import annotations
@@ -14,16 +20,20 @@ import numpy as np
 
 from coopsim.economics.machinery import worth_buying
 from coopsim.entities import PRIMARY
+from coopsim.processes.register import wind_up
 from coopsim.processes.subsidies import effective_credit_rate, pay_investment
 from coopsim.processes.year import Year
 
 
-def invest(y: Year) -> None:
-    """Active coops buy one machine of an asset when hiring it costs more (R4).
+def loan_limit(y: Year, coop: np.ndarray) -> np.ndarray:
+    """What each coop in ``coop`` may owe in all (currency): its equity times its leverage."""
+    policy, market = y.policy, y.market
+    leverage = policy.credit_leverage if policy.credit_rate is not None else market.coop_leverage
+    return y.coops.capital[coop] * leverage
 
-    The decision counts the investment subsidy and concessional credit in force; the
-    subsidy actually paid (within the budget) lowers the price the coop finances.
-    """
+
+def invest(y: Year) -> None:
+    """Active coops buy the machines that pay within the members' horizon, if they can borrow."""
     coops, e, policy, market = y.coops, y.economy, y.policy, y.market
     costs = y.scenario.costs
     active = np.flatnonzero(coops.active(PRIMARY)[: e.coops_priced])
@@ -31,10 +41,20 @@ def invest(y: Year) -> None:
         return
     rate = effective_credit_rate(policy, market, costs)
     prices = e.params.machinery
-    annual_new = prices.price * (1 - policy.investment_subsidy) * (costs.depreciation_rate + rate)
-    buy = worth_buying(e.coop_group.need[active], e.coop_group.machines[active], prices, annual_new)
-    coop, asset = np.nonzero(buy)
+    net_price = prices.price * (1 - policy.investment_subsidy)
+    horizon = y.scenario.behaviour.planning_horizon_years
+    buy = worth_buying(
+        e.coop_group.need[active], e.coop_group.machines[active], prices, net_price, rate, horizon
+    )
+    coop, asset = np.nonzero(buy)  # by coop, then by asset
     coop = active[coop]
+    # what each coop would owe for its purchases so far, in the order of its assets
+    cost = net_price[asset]
+    total = np.cumsum(cost)
+    start = np.flatnonzero(np.r_[True, coop[1:] != coop[:-1]]) if len(coop) else coop
+    earlier = np.repeat(total[start] - cost[start], np.diff(np.r_[start, len(coop)]))
+    financed = coops.loan[coop] + total - earlier <= loan_limit(y, coop)
+    coop, asset = coop[financed], asset[financed]
     if len(coop) == 0:
         return
     subsidy = pay_investment(y, coop, prices.price[asset])
@@ -45,3 +65,28 @@ def invest(y: Year) -> None:
     )
     np.add.at(coops.loan, coop, net)
     y.events.count("machines_bought", len(coop))
+
+
+def default_on_loans(y: Year, member_coop: np.ndarray, gain: np.ndarray) -> None:
+    """Coops whose members lose by them on average and whose loans exceed their equity default.
+
+    Args:
+        y: the year.
+        member_coop: the coop of each member who stayed in it this year.
+        gain: each such member's gain over staying alone, net of its autonomy premium
+            (currency/year; see :func:`~coopsim.processes.leaving.member_verdicts`).
+    """
+    coops = y.coops
+    k = len(coops)
+    mean_gain = np.bincount(member_coop, weights=gain, minlength=k) / np.maximum(
+        np.bincount(member_coop, minlength=k), 1
+    )
+    failing = np.flatnonzero(
+        coops.active(PRIMARY) & (mean_gain < 0) & (coops.loan > coops.capital) & (coops.loan > 0)
+    )
+    if len(failing) == 0:
+        return
+    y.events.count("loan_defaults", len(failing))
+    y.events.count("loans_written_off", float(coops.loan[failing].sum()))
+    coops.loan[failing] = 0.0
+    wind_up(y, failing, "dissolved_default")

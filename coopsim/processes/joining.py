@@ -120,7 +120,8 @@ class JoinChoices:
         gain: the best option's gain over staying alone, net of the autonomy
             premium (currency/year); NaN when not considered.
         option: the coop of that best option, or -1 (a new coop or none).
-        option_payoff: expected payoff in that option (currency/year).
+        option_payoff: what it expects in that option, the value of an assured outlet
+            included (currency/year).
         option_machinery: machinery cost share expected in it (currency/year).
     """
 
@@ -182,8 +183,8 @@ def founding_gain(
     group = economy.groups_of_farms(founders, group_of, len(first))
     price = economy.new_coop_price(group, region)
     offer = economy.payoff_in(founders, group, price, which=group_of)
-    gain = terms.gain(economy, farms, founders, offer.payoff, group.members[group_of])
-    return gain, offer.payoff, offer.machinery_share
+    gain = terms.gain(economy, farms, founders, offer.benefit, group.members[group_of])
+    return gain, offer.benefit, offer.machinery_share
 
 
 def decide(
@@ -194,6 +195,7 @@ def decide(
     terms: JoinTerms,
     draw: np.ndarray,
     quits: np.ndarray,
+    funds: np.ndarray,
 ) -> JoinChoices:
     """All farms' joining and founding decisions this year, vectorised.
 
@@ -205,12 +207,17 @@ def decide(
         terms: the year's terms.
         draw: one uniform number per farm in [0, 1): who revises and who listens, (N,).
         quits: farms that quit farming this year (they weigh nothing).
+        funds: what each farm could pay in: savings, credit and concessional member
+            credit (currency). A farm that cannot pay its equity and joining costs, or
+            its part of a new coop's founding cost, cannot join or found.
     """
     choices = JoinChoices.empty(len(farms))
-    eligible = revising(farms, terms.behaviour, draw) & ~quits
+    can_join = funds >= terms.join_cost
+    can_found = funds >= terms.join_cost + terms.found_cost / terms.behaviour.min_founders
+    eligible = revising(farms, terms.behaviour, draw) & ~quits & can_join
     choices.considered[:] = eligible
     _join(economy, farms, coops, adjacency, terms, eligible, choices)
-    _found(economy, farms, terms, draw, eligible, quits, choices)
+    _found(economy, farms, terms, draw, eligible, quits | ~can_found, choices)
     return choices
 
 
@@ -238,7 +245,7 @@ def _join(
     offer = economy.payoff_in(farm, after, economy.coop_price[coop])
     extra_cost = coop_cost(after, economy.params).total - economy.coop_cost.total[coop]
     admitted = rules.admits(extra_cost, offer.cost_share)
-    gain = np.where(admitted, terms.gain(economy, farms, farm, offer.payoff), -np.inf)
+    gain = np.where(admitted, terms.gain(economy, farms, farm, offer.benefit), -np.inf)
 
     # the best offer per farm: highest gain, then lowest coop index
     order = np.lexsort((coop, -gain, farm))
@@ -246,7 +253,7 @@ def _join(
     best_farm = farm[first]
     choices.gain[best_farm] = gain[first]
     choices.option[best_farm] = coop[first]
-    choices.option_payoff[best_farm] = offer.payoff[first]
+    choices.option_payoff[best_farm] = offer.benefit[first]
     choices.option_machinery[best_farm] = offer.machinery_share[first]
     joins = gain[first] > 0
     choices.join[best_farm[joins]] = coop[first[joins]]
@@ -258,14 +265,18 @@ def _found(
     terms: JoinTerms,
     draw: np.ndarray,
     eligible: np.ndarray,
-    quits: np.ndarray,
+    left_out: np.ndarray,
     choices: JoinChoices,
 ) -> None:
-    """Founding, village by village, in rounds of sounding out."""
+    """Founding, village by village, in rounds of sounding out.
+
+    ``left_out`` are farms that cannot take part: they quit farming, or cannot pay
+    their part of a new coop.
+    """
     villages = farms.village.max() + 1 if len(farms) else 0
     proposing = np.zeros(villages, bool)
     proposing[farms.village[eligible & (choices.join == NO_COOP)]] = True
-    asked = listening(farms, draw) & ~quits & (choices.join == NO_COOP)
+    asked = listening(farms, draw) & ~left_out & (choices.join == NO_COOP)
     founders = np.flatnonzero(asked & proposing[farms.village])
     # villages where nobody dropped out are settled and need not be asked again
     settled = []

@@ -33,9 +33,8 @@ def judge_members(farms: Farms, economy: YearEconomy, behaviour: Behaviour) -> n
         from, :mod:`~coopsim.processes.learning`).
     """
     tolerance = behaviour.loyalty_threshold * np.maximum(economy.revenue_alone, 0.0)
-    unhappy = rules.dissatisfied(
-        farms.income, economy.payoff_alone, economy.autonomy_premium, tolerance
-    )
+    benefit = farms.income + economy.assured_value  # a member values its assured outlet
+    unhappy = rules.dissatisfied(benefit, economy.payoff_alone, economy.autonomy_premium, tolerance)
     farms.bad_years[:] = np.where(
         economy.member, rules.bad_years_after(farms.bad_years, unhappy), 0
     )
@@ -76,8 +75,8 @@ def member_verdicts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """This year's verdict of members who stayed: their coops, gain and dissatisfaction.
 
-    Members judge the year's operating income (payoff and recurring subsidies), not the
-    one-off costs and grants of the decisions.
+    Members judge the year's operating income (payoff and recurring subsidies) and the
+    value of their assured outlet, not the one-off costs and grants of the decisions.
 
     Args:
         y: the year.
@@ -91,7 +90,8 @@ def member_verdicts(
     """
     e = y.economy
     idx, c = e.still_members(y.farms.coop)
-    gain = operating_income[idx] - e.payoff_alone[idx] - e.autonomy_premium[idx]
+    benefit = operating_income[idx] + e.assured_value[idx]
+    gain = benefit - e.payoff_alone[idx] - e.autonomy_premium[idx]
     tolerance = y.scenario.behaviour.loyalty_threshold * np.maximum(e.revenue_alone[idx], 0)
     return idx, c, gain, -gain > tolerance
 

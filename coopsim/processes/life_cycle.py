@@ -1,7 +1,10 @@
 """Life cycle and nominal coops (rule R8, Cook 1995, 2018).
 
-* **Registered on paper** (:func:`register_under_pressure`): under regional KPI
-  targets, administrations register coops that exist only on paper (nominal coops).
+* **Registered on paper** (:func:`register_paper_coops`): farms register coops that
+  exist only on paper (nominal coops) when the grants they capture beat the cost and
+  the expected clawback; under regional KPI targets, administrations push them to.
+* **Audits** (:func:`audit`): an audit exposes a paper coop; its grants are clawed back
+  and trust falls in its village.
 * **Starting to operate or wound up** (:func:`activate_or_drop_nominal`): a nominal
   coop operates once most of its members would gain from it; without pressure, one
   still nominal after ``nominal_dissolve_years`` is wound up.
@@ -20,50 +23,92 @@ from coopsim.economics import rules
 from coopsim.economics.rules import Choice, Phase
 from coopsim.entities import ACTIVE, NO_COOP, NOMINAL, PRIMARY, sorted_groups
 from coopsim.processes.register import register_coops, wind_up
-from coopsim.processes.subsidies import pay_founding_grants
+from coopsim.processes.subsidies import claw_back, pay_founding_grants
 from coopsim.processes.year import Year
 
 
-def register_under_pressure(y: Year) -> None:
-    """KPI pressure (R8): administrations register coops on paper to meet their targets.
+def register_paper_coops(y: Year) -> None:
+    """R8 capture: farms register coops that exist only on paper when the grants pay.
 
-    In each region short of its target, ``kpi_pressure`` of the shortfall is registered
-    this year, each coop in a different village, from ``min_founders`` farms outside any
-    coop. Such coops are nominal until their members find operating worthwhile.
+    In every village with enough farms outside any coop, a registration is proposed this
+    year with a chance that comes from two sides: the farms themselves (their revision
+    probability times their mean awareness of the programme) and, in regions short of
+    their KPI target, the administration (``kpi_pressure``), which then also takes on
+    that share of the registration cost. ``min_founders`` farms of the village weigh it
+    (:func:`coopsim.economics.rules.paper_coop_gain`): the start-up grant and the member
+    grants they would capture, against their part of the registration cost and the
+    grants an audit would claw back. At most one such coop per village and year. It is
+    nominal until its members find operating worthwhile.
     """
-    policy, farms, coops = y.policy, y.farms, y.coops
-    if policy.kpi_pressure <= 0 or policy.kpi_coops_per_region <= 0:
-        return
-    size = y.scenario.behaviour.min_founders
-    target = policy.kpi_coops_per_region / y.scale
+    policy, farms, coops, behaviour = y.policy, y.farms, y.coops, y.scenario.behaviour
+    size = behaviour.min_founders
     n_regions = int(farms.region.max()) + 1
     registered = np.bincount(coops.region[coops.registered(PRIMARY)], minlength=n_regions)
-    wanted = np.maximum(target - registered, 0.0) * policy.kpi_pressure
-    wanted = np.floor(wanted + y.rng.random(n_regions)).astype(np.int64)
+    short = registered * y.scale < policy.kpi_coops_per_region
     free = farms.farming & (farms.coop == NO_COOP)
     _, _, start = sorted_groups(farms.village)
     end = np.r_[start[1:], len(farms)]
-    enough = np.add.reduceat(free, start) >= size if len(start) else np.zeros(0, bool)
-    village_region = farms.region[start]
-    chosen = []
-    for r in np.flatnonzero(wanted):
-        here = np.flatnonzero(enough & (village_region == r))
-        chosen.extend(y.rng.permutation(here)[: wanted[r]].tolist())
-    if not chosen:
+    if len(start) == 0:
         return
-    founders = []
-    for v in sorted(chosen):
-        candidates = start[v] + np.flatnonzero(free[start[v] : end[v]])
-        founders.append(np.sort(y.rng.choice(candidates, size, replace=False)))
-    founders = np.concatenate(founders)
+    free_count = np.add.reduceat(free, start)
+    awareness = np.add.reduceat(farms.awareness * free, start) / np.maximum(free_count, 1)
+    region = farms.region[start]
+    pushed = short[region] * policy.kpi_pressure
+    chance = 1.0 - (1.0 - behaviour.revision_probability * awareness) * (1.0 - pushed)
+    approached = (y.rng.random(len(start)) < chance) & (free_count >= size)
+    member_grants = 0.0 if policy.member_grant_needs_operation else size * policy.member_grant
+    grants = (policy.start_up_grant + member_grants) * y.payout_ratio / size
+    cost = y.scenario.costs.founding_cost * (1.0 - pushed) / size
+    gain = rules.paper_coop_gain(
+        grants,
+        cost,
+        policy.audit_probability,
+        policy.clawback_share,
+        behaviour.planning_horizon_years,
+    )
+    chosen = np.flatnonzero(approached & (gain > 0))
+    if len(chosen) == 0:
+        return
+    founders = np.concatenate(
+        [
+            np.sort(y.rng.choice(start[v] + np.flatnonzero(free[start[v] : end[v]]), size, False))
+            for v in chosen.tolist()
+        ]
+    )
     group_of = np.repeat(np.arange(len(chosen)), size)
     farms.awareness[founders] = 1.0
     new = register_coops(y, founders, group_of, NOMINAL, "registered_nominal")
     pay_founding_grants(y, new, founders, operating=False)
     y.events.count("foundings", len(new))
     y.events.count("nominal_registrations", len(new))
-    for i in founders.tolist():
-        y.events.decision(farm=i, action="registered under pressure", coop=int(farms.coop[i]))
+    action = np.where(pushed[chosen] > 0, "registered under pressure", "registered on paper")
+    for i, g in zip(founders.tolist(), group_of.tolist(), strict=True):
+        y.events.decision(farm=i, action=str(action[g]), coop=int(farms.coop[i]))
+
+
+def audit(y: Year) -> None:
+    """Audits: each registered coop is audited with chance ``audit_probability``.
+
+    An audit exposes a coop that exists only on paper (nominal): its grants are clawed
+    back (:func:`~coopsim.processes.subsidies.claw_back`), it is struck off the register,
+    and the farms of its village lose ``paper_coop_trust_loss`` of their trust in
+    cooperation.
+    """
+    coops, farms = y.coops, y.farms
+    if y.policy.audit_probability <= 0:
+        return
+    registered = np.flatnonzero(coops.registered(PRIMARY))
+    audited = registered[y.rng.random(len(registered)) < y.policy.audit_probability]
+    exposed = audited[coops.status[audited] == NOMINAL]
+    y.events.count("audits", len(audited))
+    if len(exposed) == 0:
+        return
+    claw_back(y, exposed)
+    villages = np.unique(coops.village[exposed])
+    loss = y.scenario.behaviour.paper_coop_trust_loss
+    farms.trust[np.isin(farms.village, villages)] *= 1.0 - loss
+    wind_up(y, exposed, "struck_off_audit")
+    y.events.count("paper_coops_exposed", len(exposed))
 
 
 def _coop_offers(y: Year, coop_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -76,7 +121,7 @@ def _coop_offers(y: Year, coop_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     region = farms.region[idx][np.unique(group_of, return_index=True)[1]].astype(np.int64)
     offer = e.payoff_in(idx, group, e.new_coop_price(group, region), which=group_of)
     gain = rules.join_gain(
-        offer.payoff, e.payoff_alone[idx], e.autonomy_premium[idx], farms.trust[idx], 0.0, 0.0, 1.0
+        offer.benefit, e.payoff_alone[idx], e.autonomy_premium[idx], farms.trust[idx], 0.0, 0.0, 1.0
     )
     return idx, farms.coop[idx], gain
 

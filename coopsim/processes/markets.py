@@ -27,9 +27,15 @@ from coopsim.scenario import Scenario
 
 
 class Offer(NamedTuple):
-    """What a farm expects as a member of a given coop (each currency/year)."""
+    """What a farm expects as a member of a given coop (each currency/year).
+
+    ``payoff`` is money; ``benefit`` adds what the farm values without being paid it
+    (an assured outlet for its produce): decisions weigh the benefit, incomes are
+    only ever the money.
+    """
 
     payoff: np.ndarray
+    benefit: np.ndarray
     machinery_share: np.ndarray
     cost_share: np.ndarray
 
@@ -40,7 +46,10 @@ class YearEconomy:
 
     Attributes:
         output_t: crop and livestock output (t), (N, 2).
-        value: output at reference prices (currency/year), the measure of patronage, (N,).
+        value: output at reference prices that a farm markets through its coop, or would
+            (all of it for farms outside coops), the measure of patronage
+            (currency/year), (N,).
+        delivery: share of its output each farm delivers to its coop (side-selling), (N,).
         need: work needed per asset (ha, t, head), (N, 4).
         holding: holding cost of the farm's own machines (currency/year), (N, 4).
         production_cost: non-machinery cost (currency/year), (N,).
@@ -60,8 +69,10 @@ class YearEconomy:
         region_coop_share: share of each region's value marketed by coops, (R,).
         cost_share: each member's cost share (currency/year), 0 for others, (N,).
         machinery_share: the machinery part of it (currency/year), (N,).
-        revenue_member, payoff_member: as a member, before subsidies (currency/year);
-            the alone values for non-members, (N,).
+        revenue_member, payoff_member: as a member, in money, before subsidies
+            (currency/year); the alone values for non-members, (N,).
+        assured_value: what a member values its assured outlet at, on what it delivers
+            (currency/year; not money, so never part of an income), 0 for others, (N,).
     """
 
     scenario_year: int
@@ -73,6 +84,7 @@ class YearEconomy:
     output_subsidy: np.ndarray
     output_t: np.ndarray
     value: np.ndarray
+    delivery: np.ndarray
     need: np.ndarray
     holding: np.ndarray
     owns: np.ndarray
@@ -97,6 +109,7 @@ class YearEconomy:
     machinery_share: np.ndarray
     revenue_member: np.ndarray
     payoff_member: np.ndarray
+    assured_value: np.ndarray
 
     def groups_of_farms(self, farms: np.ndarray, group_of: np.ndarray, groups: int) -> Group:
         """Sums over groups of farms, e.g. would-be founders by village.
@@ -115,6 +128,7 @@ class YearEconomy:
             machines=sums[6:10].T.copy(),
             holding_cost=sums[10:14].T.copy(),
             extra_fixed=np.zeros(groups),
+            extra_villages=np.zeros(groups),
         )
 
     @property
@@ -153,7 +167,8 @@ class YearEconomy:
             which: for each farm, its row of ``group`` (when farms share coops).
 
         Returns:
-            The farm's expected payoff, machinery cost share and whole cost share.
+            The farm's expected payoff in money, its valued benefit (the payoff plus the
+            value of an assured outlet), machinery cost share and whole cost share.
         """
         per_work, per_value = patronage_rates(
             group.value, group.need, coop_cost(group, self.params)
@@ -164,13 +179,14 @@ class YearEconomy:
         output = self.output_t[farms]
         revenue = row_sum(output * price)
         payoff = (
-            revenue * (1.0 + self.assured_market_value)
+            revenue
             - self.production_cost[farms]
             - machinery
             - overhead
             + output @ self.output_subsidy
         )
-        return Offer(payoff, machinery, machinery + overhead)
+        benefit = payoff + revenue * self.assured_market_value
+        return Offer(payoff, benefit, machinery, machinery + overhead)
 
     def new_coop_price(self, group: Group, region: np.ndarray) -> np.ndarray:
         """Price per product a coop of ``group`` would get in ``region`` (currency/t), (G, 2)."""
@@ -214,7 +230,8 @@ def price_year(
     if book is None:
         book = FarmBook()
     book.refresh(farms, costs, market)
-    output, value, need, holding = book.output, book.value, book.need, book.holding
+    output, need, holding = book.output, book.need, book.holding
+    value = book.value * farms.delivery  # what members market through their coops
     machinery_alone, production_cost = book.machinery_alone, book.production_cost
     machinery = book.machinery
     reference = np.array([market.price_crop, market.price_livestock])
@@ -231,17 +248,19 @@ def price_year(
         coops.bought * coop_active[:, None],
         coops.bought_holding * coop_active[:, None],
         (coops.extra_fixed + union_charge) * coop_active,
+        np.maximum(coops.villages - 1, 0) * coop_active,
     )
     params = CoopCostParams(
         fixed=costs.coop_fixed_cost + costs.audit_cost,
         handling_rate=costs.handling_cost + costs.coop_tax_rate * (1.0 - policy.tax_relief),
         governance=costs.governance_cost,
         machinery=machinery,
+        distance=costs.distance_cost,
     )
     cost = coop_cost(group, params)
 
     # prices (rule R5)
-    region_value = np.bincount(farms.region, weights=value, minlength=n_regions)
+    region_value = np.bincount(farms.region, weights=book.value, minlength=n_regions)
     coop_region = coops.region.astype(np.int64)
     total = region_value[coop_region]
     coop_share = np.divide(group.value, total * scale, out=np.zeros(k), where=total > 0)
@@ -282,6 +301,7 @@ def price_year(
         output_subsidy=np.array([policy.output_subsidy_crop, policy.output_subsidy_livestock]),
         output_t=output,
         value=value,
+        delivery=farms.delivery.copy(),
         need=need,
         holding=holding,
         owns=farms.owns,
@@ -306,5 +326,6 @@ def price_year(
         machinery_share=np.zeros(len(farms)),
         revenue_member=revenue_alone.copy(),
         payoff_member=payoff_alone.copy(),
+        assured_value=np.zeros(len(farms)),
     )
     return economy

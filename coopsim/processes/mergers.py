@@ -1,12 +1,20 @@
-"""Mergers (rule R7): coops look for a partner in their region and merge when it pays.
+"""Mergers (rule R7): coops look for a partner and merge when it pays.
 
 A merger saves what the two coops cost apart over what they would cost together,
 less the merger cost they bear after the merger subsidy, spread over the planning
 horizon (:func:`coopsim.economics.rules.merger_saving`); and more than half of the
-members of each coop must gain (:func:`coopsim.economics.rules.majority_gains`).
-About half of real mergers realise the expected savings (Cramer 1967); a merger that
-does not keeps a second fixed cost. The merger subsidy is paid through
-:func:`~coopsim.processes.subsidies.pay_merger`.
+members of each coop must gain (:func:`coopsim.economics.rules.majority_gains`). A
+coop spanning more villages costs more to run (``costs.distance_cost``, rule R4), so
+merging stops paying beyond some size. About half of real mergers realise the expected
+savings (Cramer 1967); a merger that does not keeps a second fixed cost. The merger
+subsidy is paid through :func:`~coopsim.processes.subsidies.pay_merger`.
+
+Two pushes from outside: a national **merger plan** (coops per region aimed at, e.g.
+the Japanese cooperative congress's 1,000 coops of 1988) makes coops of regions above
+it look for a partner every year and has its organisers bear ``merger_plan_pressure``
+of the merger cost; a legal **minimum size** makes smaller coops look every year and
+merge whenever it saves cost, without a vote. Partners are drawn from the coop's own
+region, or from the whole country where the scenario allows mergers across regions.
 """
 
 from __future__ import annotations
@@ -39,15 +47,24 @@ def merge(y: Year) -> None:
     active = np.flatnonzero(coops.active(PRIMARY)[: e.coops_priced])
     if len(active) < 2:
         return
+    policy = y.policy
+    planned = above_plan(y)
+    small = coops.members < policy.min_coop_members
+    pushed = planned[coops.region] | small
     searching = active[
         (y.rng.random(len(active)) < behaviour.merger_search_probability)
         | coops.seeking_merger[active]
+        | pushed[active]
     ]
-    by_region = active[np.argsort(coops.region[active], kind="stable")]
-    region_sorted = coops.region[by_region]
-    lo = np.searchsorted(region_sorted, coops.region[searching], side="left")
-    hi = np.searchsorted(region_sorted, coops.region[searching], side="right")
-    partner = by_region[lo + (y.rng.random(len(searching)) * (hi - lo)).astype(np.int64)]
+    # partners from the coop's own region, or from anywhere
+    area = np.zeros(len(coops), np.int64)
+    if not y.scenario.federation.merge_across_regions:
+        area = coops.region.astype(np.int64)
+    by_area = active[np.argsort(area[active], kind="stable")]
+    area_sorted = area[by_area]
+    lo = np.searchsorted(area_sorted, area[searching], side="left")
+    hi = np.searchsorted(area_sorted, area[searching], side="right")
+    partner = by_area[lo + (y.rng.random(len(searching)) * (hi - lo)).astype(np.int64)]
     paired = np.zeros(len(coops), bool)
     pairs = []
     for p in y.rng.permutation(len(searching)).tolist():
@@ -59,19 +76,26 @@ def merge(y: Year) -> None:
         return
     a, b = np.array(pairs).T
     merged_group = e.coop_group.take(a) + e.coop_group.take(b)
-    subsidy_share = y.policy.merger_subsidy * y.payout_ratio  # as much as the budget paid
     union_charge = y.scenario.federation.union_cost_per_coop * (coops.union >= 0)
-    # a merged coop pays its union once
+    # a merged coop pays its union once, and spans both coops' villages
+    new_village = (coops.village[a] != coops.village[b]).astype(float)
     merged_group = merged_group - Group.of_assets(
-        np.zeros((len(a), 4)), np.zeros((len(a), 4)), np.minimum(union_charge[a], union_charge[b])
+        np.zeros((len(a), 4)),
+        np.zeros((len(a), 4)),
+        np.minimum(union_charge[a], union_charge[b]),
+        -new_village,
     )
     merged_cost = coop_cost(merged_group, e.params)
+    # others bear part of the cost: the state (as much as the budget paid last year),
+    # and a merger plan's organisers where a region has more coops than the plan
+    plan_share = policy.merger_plan_pressure * planned[coops.region[a]]
+    borne_by_others = np.minimum(policy.merger_subsidy * y.payout_ratio + plan_share, 1.0)
     saving = rules.merger_saving(
         e.coop_cost.total[a],
         e.coop_cost.total[b],
         merged_cost.total,
         costs.merger_cost,
-        subsidy_share,
+        borne_by_others,
         behaviour.planning_horizon_years,
     )
     pair_of = np.full(len(coops), -1)
@@ -89,18 +113,22 @@ def merge(y: Year) -> None:
     now = patronage_shares(
         e.value[idx], e.need[idx], e.coop_group.value[c], e.coop_group.need[c], e.coop_cost.take(c)
     )
-    majority = rules.majority_gains(now, after, c, len(coops))
+    # a coop below the legal minimum size merges without a vote
+    majority = rules.majority_gains(now, after, c, len(coops)) | small
     go = (saving > 0) & majority[a] & majority[b]
     if not go.any():
         return
     keep = np.where(coops.members[a] >= coops.members[b], a, b)  # the larger absorbs
-    # the members still in merging coops bear the merger cost less the subsidy, by value
+    # the members still in merging coops bear the merger cost less the subsidy and the
+    # plan's share, by value
     subsidy = np.zeros(len(a))
     subsidy[go] = pay_merger(y, keep[go])
+    borne = np.maximum(costs.merger_cost * (1.0 - plan_share) - subsidy, 0.0)
     paying = go[p]
     pair_value = np.bincount(p[paying], weights=e.value[idx[paying]], minlength=len(a))
-    y.income[idx[paying]] -= (
-        (costs.merger_cost - subsidy[p[paying]]) * e.value[idx[paying]] / pair_value[p[paying]]
+    y.income[idx[paying]] -= borne[p[paying]] * e.value[idx[paying]] / pair_value[p[paying]]
+    coops.villages[keep[go]] += coops.villages[np.where(keep == a, b, a)[go]] - (
+        new_village[go] == 0
     )
     a, b, keep = a[go], b[go], keep[go]
     gone = np.where(keep == a, b, a)
@@ -119,3 +147,14 @@ def merge(y: Year) -> None:
         y.events.coop_event(g, "merged_into", k, coops.members[k], coops.region[k], PRIMARY)
     wind_up(y, gone, None)
     y.events.count("mergers", len(keep))
+
+
+def above_plan(y: Year) -> np.ndarray:
+    """Regions with more active coops (real count) than the national merger plan aims at."""
+    coops = y.coops
+    n_regions = int(y.farms.region.max()) + 1
+    plan = y.policy.merger_plan_coops_per_region
+    if plan <= 0:
+        return np.zeros(n_regions, bool)
+    count = np.bincount(coops.region[coops.active(PRIMARY)], minlength=n_regions) * y.scale
+    return count > plan

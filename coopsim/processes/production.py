@@ -1,9 +1,12 @@
 """Production: what each farm grows and needs, and its machinery cost alone (step 2).
 
-Each farm's output, the work it needs from each asset and what that work costs it
-alone change only when its land, herd, machinery or farming status change, or when
-the cost and market levers do. :class:`FarmBook` keeps these figures between years and
-recomputes only the farms that changed.
+Output is land and herd times yields, which technical progress raises by year
+(``market.crop_yield_index``, ``livestock_yield_index``); input costs follow real input
+prices (``market.input_cost_index``) and include the rent of land taken over from farms
+that quit. Each farm's figures change only when its land,
+herd, machinery or farming status change, or when the cost and market levers do:
+:class:`FarmBook` keeps these figures between years and recomputes only the farms that
+changed.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ class FarmBook:
             this way so that summing many farms by group reads contiguous rows.
     """
 
-    _inputs = ("land_ha", "livestock_head", "owns", "farming", "productivity")
+    _inputs = ("land_ha", "livestock_head", "owns", "farming", "productivity", "rented_ha")
     _figures = ("output", "value", "need", "holding", "machinery_alone", "production_cost")
 
     def __init__(self) -> None:
@@ -106,8 +109,10 @@ def _farm_figures(
     productivity = farms.productivity[rows] * farming
     output = np.stack(
         [
-            land * costs.crop_yield_t_per_ha * productivity,
-            livestock * costs.livestock_yield_t_per_head * productivity,
+            land * (costs.crop_yield_t_per_ha * market.crop_yield_index) * productivity,
+            livestock
+            * (costs.livestock_yield_t_per_head * market.livestock_yield_index)
+            * productivity,
         ],
         axis=-1,
     )
@@ -117,6 +122,8 @@ def _farm_figures(
     holding = owns * (machinery.fixed * costs.owned_value_share) * farming[:, None]
     machinery_alone = row_sum(machinery_cost(need, owns, holding, machinery))
     production_cost = (
-        costs.crop_cost_per_ha * land + costs.livestock_cost_per_head * livestock
+        (costs.crop_cost_per_ha * land + costs.livestock_cost_per_head * livestock)
+        * market.input_cost_index
+        + market.land_rent * farms.rented_ha[rows]
     ) * farming
     return output, value, need, holding, machinery_alone, production_cost

@@ -56,11 +56,13 @@ def register_coops(
         rule=rule,
         members=size,
         members_before=0,
+        villages=1,
         capital=size * y.scenario.costs.equity_per_member * equity,
     )
     farms.coop[founders] = new[group_of]
     farms.member_years[founders] = 0
     farms.bad_years[founders] = 0
+    farms.delivery[founders] = 1.0
     other = np.full(groups, NO_COOP) if parent is None else parent
     for coop, n, o in zip(new, size, other, strict=True):
         y.events.coop_event(coop, event, o, n, coops.region[coop], PRIMARY)
@@ -73,6 +75,7 @@ def enter_members(y: Year, joining: np.ndarray, coop: np.ndarray) -> None:
     farms.coop[joining] = coop
     farms.member_years[joining] = 0
     farms.bad_years[joining] = 0
+    farms.delivery[joining] = 1.0
     np.add.at(coops.members, coop, 1)
     np.add.at(coops.capital, coop, y.scenario.costs.equity_per_member)
 
@@ -85,6 +88,7 @@ def strike_off(y: Year, leaving: np.ndarray) -> None:
     farms.coop[member] = NO_COOP
     farms.member_years[member] = 0
     farms.bad_years[member] = 0
+    farms.delivery[member] = 1.0
 
 
 def wind_up(y: Year, coop_ids: np.ndarray, event: str | None) -> None:

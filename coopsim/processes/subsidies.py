@@ -16,7 +16,9 @@ Instruments, in the order they are paid each year:
 * with the decisions, step 5: ``start_up_grant`` (per new coop) and ``member_grant``
   (per new member) (:func:`pay_founding_grants`, :func:`pay_member_grants`),
   ``investment`` (share of machinery bought, :func:`pay_investment`), ``merger``
-  (share of a merger's cost, :func:`pay_merger`).
+  (share of a merger's cost, :func:`pay_merger`);
+* ``clawback``: grants an audit takes back from a coop found to exist only on paper
+  (:func:`claw_back`), booked as negative amounts.
 
 Tax relief is not a payment: it lowers coops' costs (:mod:`~coopsim.processes.markets`),
 and :func:`tax_relief` values it for the records.
@@ -44,6 +46,7 @@ INSTRUMENTS = (
     "member_grant",
     "investment",
     "merger",
+    "clawback",
 )
 
 
@@ -204,6 +207,7 @@ def pay_member_grants(
         start[new] = grant_per_coop / np.maximum(size[new], 1)
         received = received + start[coop]
     y.income[new_members] += received
+    np.add.at(y.coops.grants, coop, received)  # what an audit may claw back
     return received
 
 
@@ -240,3 +244,27 @@ def pay_merger(y: Year, coop: np.ndarray) -> np.ndarray:
     """
     claims = np.full(len(coop), y.scenario.costs.merger_cost * y.policy.merger_subsidy)
     return y.treasury.pay("merger", coop, claims)
+
+
+def claw_back(y: Year, coop: np.ndarray) -> np.ndarray:
+    """Exposed paper coops pay back ``clawback_share`` of the grants they received.
+
+    The members who signed up repay it, in equal parts. It is booked in the ledger as a
+    negative payment of the instrument ``clawback``, so the year's net spending falls.
+
+    Returns:
+        What each coop paid back (currency).
+    """
+    coops, farms = y.coops, y.farms
+    back = coops.grants[coop] * y.policy.clawback_share
+    for k, amount in zip(coop.tolist(), back.tolist(), strict=True):
+        if amount > 0:
+            y.treasury.ledger.append((y.year, "clawback", k, -amount, -amount))
+    total = float(back.sum())
+    y.treasury.by_instrument["clawback"] -= total  # the budget and payout ratio are gross
+    coops.grants[coop] -= back
+    members = np.flatnonzero(np.isin(farms.coop, coop))
+    share = np.zeros(len(coops))
+    share[coop] = back / np.maximum(coops.members[coop], 1)
+    y.income[members] -= share[farms.coop[members]]
+    return back

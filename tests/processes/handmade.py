@@ -61,7 +61,7 @@ def scenario(rows: list[dict], regions: int = 1, **values: object) -> Scenario:
 def state(rows: list[dict], coops: list[list[int]] = (), regions: int = 1, **values) -> State:
     """Farms from ``rows`` and active primary coops of the farms listed in ``coops``."""
     spec = scenario(rows, regions=regions, **values)
-    farms = make_farms(spec.population, np.random.default_rng(0))
+    farms = make_farms(spec.population, spec.behaviour, np.random.default_rng(0))
     register = Coops()
     for members in coops:
         first = members[0]
