@@ -23,7 +23,7 @@ from rich.text import Text
 
 from coopsim import __version__
 from coopsim.dashboard.server import dashboard
-from coopsim.experiments.cli import analyze, calibrate, sweep
+from coopsim.experiments.commands import analyze, calibrate, sweep
 from coopsim.i18n import LANGUAGES
 from coopsim.model import CoopModel, sized
 from coopsim.narration import farm_history
