@@ -16,19 +16,18 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from rich.text import Text
 
 from coopsim import __version__
 from coopsim.dashboard.server import dashboard
-from coopsim.experiments.cli import analyze, calibrate, sweep
+from coopsim.experiments.commands import analyze, calibrate, sweep
 from coopsim.i18n import LANGUAGES
 from coopsim.model import CoopModel, sized
 from coopsim.narration import farm_history
 from coopsim.records import write_tables
 from coopsim.scenario import Scenario, ScenarioError, load_scenario
+from coopsim.terminal import console, fail
 from coopsim.tuning import tune_process
 
 app = typer.Typer(
@@ -37,8 +36,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(width=None if sys.stdout.isatty() else 120)
-errors = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 SUMMARY_COLUMNS = {
     "year": "year",
@@ -54,33 +51,25 @@ SUMMARY_COLUMNS = {
 }
 
 
-def _fail(message: str) -> None:
-    # the message is shown as it is: a path like runs[2]/x.toml is not markup
-    errors.print(
-        Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True
-    )
-    raise typer.Exit(2)
-
-
 def _load(path: Path) -> Scenario:
     try:
         return load_scenario(path)
     except ScenarioError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         raise  # unreachable: _fail exits
 
 
 def _check_writable(out: Path) -> None:
     """Fail now, before a long run, if the tables could not be written to ``out``."""
     if out.exists() and not out.is_dir():
-        _fail(f"{out}: exists and is not a folder")
+        fail(f"{out}: exists and is not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".coopsim-write-test"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        _fail(f"{out}: cannot write here ({exc.strerror or exc})")
+        fail(f"{out}: cannot write here ({exc.strerror or exc})")
 
 
 def summary_table(table: pd.DataFrame, currency: str) -> Table:
@@ -134,14 +123,14 @@ def run(
 ) -> None:
     """Simulate a scenario year by year and write its tables."""
     if farms is not None and scale is not None:
-        _fail("give either --farms or --scale, not both")
+        fail("give either --farms or --scale, not both")
     spec = _load(scenario)
     try:
         spec = sized(spec, farms=farms, scale=scale)
         if years is not None:
             spec = spec.with_values({"years": years})
     except ScenarioError as exc:
-        _fail(f"{scenario}: {exc}")
+        fail(f"{scenario}: {exc}")
     if out is not None:
         _check_writable(out)
 
@@ -177,7 +166,7 @@ def run(
         try:
             written = write_tables(out, tables)
         except OSError as exc:
-            _fail(f"{out}: cannot write the tables ({exc.strerror or exc})")
+            fail(f"{out}: cannot write the tables ({exc.strerror or exc})")
         meta = {
             "coopsim_version": __version__,
             "scenario_file": str(scenario),
@@ -223,10 +212,10 @@ def explain(
 ) -> None:
     """Tell one farm's decisions in words."""
     if lang not in LANGUAGES:
-        _fail(f"--lang {lang!r}: not a language of coopsim; choose one of {', '.join(LANGUAGES)}")
+        fail(f"--lang {lang!r}: not a language of coopsim; choose one of {', '.join(LANGUAGES)}")
     path = run_dir / "decisions.parquet"
     if not path.exists():
-        _fail(f"{path}: no decision log here; run with --out {run_dir} --decisions")
+        fail(f"{path}: no decision log here; run with --out {run_dir} --decisions")
     meta_path = run_dir / "run.json"
     currency = "KZT"
     if meta_path.exists():
@@ -237,10 +226,10 @@ def explain(
     elif "name" in log.columns and log["name"].str.startswith(farm).any():
         number = int(log.loc[log["name"].str.startswith(farm), "farm"].iloc[0])
     else:
-        _fail(f"no farm called {farm!r} in this run; give its number")
+        fail(f"no farm called {farm!r} in this run; give its number")
     lines = farm_history(log, number, lang, currency)
     if not lines:
-        _fail(f"farm {farm} made no logged decision in this run")
+        fail(f"farm {farm} made no logged decision in this run")
     if "name" in log.columns:
         console.print(f"[bold]{log.loc[log['farm'] == number, 'name'].iloc[0]}[/]")
     for line in lines:

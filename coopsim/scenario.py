@@ -796,7 +796,7 @@ def one_line_error(exc: ValidationError, source: str) -> ScenarioError:
 
 
 def read_toml(path: Path, kind: str) -> dict[str, Any]:
-    """The table of a TOML input file (a scenario, experiment or calibration file).
+    """The table of a TOML input file (scenario, experiment, calibration or language file).
 
     Raises:
         ScenarioError: one line naming the file: missing, unreadable or not TOML.

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from coopsim import ScenarioError, levers, load_scenario
-from coopsim.dashboard.session import SCENARIO_DIR
 from coopsim.scenario import MarketLevers, PolicyLevers
+
+SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 @pytest.fixture

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from coopsim.terminal import console, fail
+
 if TYPE_CHECKING:
     import pandas as pd
-    from rich.console import Console
     from rich.table import Table
 
     from coopsim.experiments.runner import RunResult
@@ -24,21 +25,6 @@ if TYPE_CHECKING:
 
 SHOWN_FAILURES = 5
 EXTRA = "pip install 'coopsim[experiments]'"
-
-
-def _fail(message: str) -> NoReturn:
-    # coopsim.cli imports this module to register the commands, hence the late import
-    from coopsim.cli import _fail as fail
-
-    fail(message)
-    raise AssertionError("unreachable: _fail exits")
-
-
-def _console() -> Console:
-    # the console as coopsim.cli configures it (width when not a terminal)
-    from coopsim.cli import console
-
-    return console
 
 
 Workers = Annotated[
@@ -56,9 +42,9 @@ Scheduler = Annotated[
 def _check_where(out: Path, workers: int | None, scheduler: str | None) -> None:
     """Fail on an output path that is a file, or on both --workers and --scheduler."""
     if workers is not None and scheduler is not None:
-        _fail("give either --workers or --scheduler, not both")
+        fail("give either --workers or --scheduler, not both")
     if out.exists() and not out.is_dir():
-        _fail(f"{out}: exists and is not a folder")
+        fail(f"{out}: exists and is not a folder")
 
 
 def _cpus() -> int:
@@ -94,8 +80,7 @@ def sweep(
     try:
         experiment = load_experiment(spec)
     except ScenarioError as exc:
-        _fail(str(exc))
-    console = _console()
+        fail(str(exc))
     progress = Progress(
         TextColumn("[bold]runs"),
         BarColumn(),
@@ -144,11 +129,11 @@ def sweep(
                 on_result=on_result,
             )
     except (StoreError, ExecutorError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except ImportError as exc:
-        _fail(f"this design needs the experiments extra: {EXTRA} ({exc})")
+        fail(f"this design needs the experiments extra: {EXTRA} ({exc})")
     except KeyboardInterrupt:
-        _fail(f"interrupted; the finished runs are in {out}: rerun the command to resume")
+        fail(f"interrupted; the finished runs are in {out}: rerun the command to resume")
     if not quiet:
         console.print(
             f"{report.done:,} runs done, {len(report.failed):,} failed, {report.skipped:,} "
@@ -207,10 +192,9 @@ def analyze(
     try:
         result = analyse_sweep(run_dir, outcome, year)
     except (AnalysisError, StoreError) as exc:
-        _fail(f"{run_dir}: {exc}")
+        fail(f"{run_dir}: {exc}")
     except ImportError as exc:
-        _fail(f"analysis needs the experiments extra: {EXTRA} ({exc})")
-    console = _console()
+        fail(f"analysis needs the experiments extra: {EXTRA} ({exc})")
     frame = result.factors.assign(
         interval=[
             f"{_number(lo)} – {_number(hi)}" if lo == lo else ""
@@ -270,8 +254,7 @@ def calibrate(
     try:
         calibration = load_calibration(spec)
     except ScenarioError as exc:
-        _fail(str(exc))
-    console = _console()
+        fail(str(exc))
     c = calibration.spec
     runs = c.rounds * c.samples * len(c.countries) * c.replications
     if not quiet:
@@ -291,11 +274,11 @@ def calibrate(
         )
         ranked, errors = run_calibration(calibration, executor, progress)
     except ExecutorError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except RuntimeError as exc:
-        _fail(f"calibration stopped: {exc}")
+        fail(f"calibration stopped: {exc}")
     except KeyboardInterrupt:
-        _fail("interrupted; nothing was written")
+        fail("interrupted; nothing was written")
     written = write_results(calibration, ranked, errors, out)
     if not quiet:
         best = int(ranked.index[0])
