@@ -169,8 +169,56 @@ class CoopModel(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters={c: partial(table_value, column=c) for c in TABLE_COLUMNS}
         )
+        self._settle_initial_coops()
         if agents:
             self.make_agents()
+
+    def _settle_initial_coops(self) -> None:
+        """Coops a scenario starts with take the shape they would have had before it began.
+
+        A consistent start (``docs/odd.md``, Initialization): before the first year, the
+        initial coops form their regional unions, switch to the sharing rule their
+        members prefer, and buy the machines that pay, as they would have in the years
+        before the start. Nothing of it is recorded or paid; no farm decides anything.
+        Without it the first year would show these adjustments as a shock.
+        """
+        if len(self.coops) == 0:
+            return
+        scenario, year = self.parameters, self.year
+        shock = np.ones((int(self.farms.region.max()) + 1, 2))
+        economy = markets.price_year(
+            scenario, year, self.farms, self.coops, shock, None, self.scale
+        )
+        cost_sharing.share_costs(economy, self.coops, self.rng, scenario.behaviour)
+        self.farms.income[:] = np.where(economy.member, economy.payoff_member, economy.payoff_alone)
+        before = Year(
+            scenario=scenario,
+            year=year - 1,
+            policy=scenario.policy_in(year),
+            market=scenario.market_in(year),
+            farms=self.farms,
+            coops=self.coops,
+            economy=economy,
+            treasury=subsidies.Treasury(budget=None),
+            events=YearEvents(year=year - 1),
+            rng=self.rng,
+            scale=self.scale,
+            payout_ratio=1.0,
+        )
+        before.treasury.open_year(year - 1, None)
+        federation.federate(before)
+        members, member_coop, _, dissatisfied = leaving.member_verdicts(before, self.farms.income)
+        cost_sharing.give_voice(before, members, member_coop, dissatisfied)
+        investment.invest(before)
+        self.coops.loan[:] = 0.0  # what they bought before the start is paid for
+        # members unhappy with their coop have been so for 0 to m − 1 years
+        unhappy = economy.member & ~leaving.judge_members(self.farms, economy, scenario.behaviour)
+        self.farms.bad_years[:] = np.where(
+            unhappy,
+            self.rng.integers(0, scenario.behaviour.exit_after_bad_years, len(self.farms)),
+            0,
+        )
+        self.farms.income[:] = 0.0
 
     # --- the year ---------------------------------------------------------------------------
 
@@ -234,7 +282,7 @@ class CoopModel(mesa.Model):
         if self.decision_path == "reference":
             quits, leaves, choices = decide_per_farm(self, market, terms, draw, funds)
         else:
-            quits = farm_exit.decide(farms, economy, market, behaviour, draw[:, 1])
+            quits = farm_exit.decide(farms, economy, market, scenario.costs, behaviour, draw[:, 1])
             leaves = leaving.decide(economy, farms, behaviour, quits)
             choices = joining.decide(
                 economy, farms, self.coops, self.network, terms, draw[:, 0], quits, funds
@@ -252,11 +300,11 @@ class CoopModel(mesa.Model):
         members, member_coop, gain, dissatisfied = leaving.member_verdicts(y, operating_income)
         cost_sharing.give_voice(y, members, member_coop, dissatisfied)
         cost_sharing.decide_deliveries(y)
-        investment.default_on_loans(y, member_coop, gain)
+        investment.default_on_loans(y, members, member_coop, operating_income)
         life_cycle.advance_life_cycle(y, member_coop, gain, dissatisfied)
         life_cycle.dissolve_empty(y)
         farms.member_years[farms.coop >= 0] += 1
-        off_farm = farm_exit.off_farm_income(farms, market)
+        off_farm = farm_exit.off_farm_income(farms, market, scenario.costs)
         farm_exit.save(farms, behaviour, farms.income * economy.farming + off_farm)
 
         # 6. awareness and trust spread; 7. the year is recorded

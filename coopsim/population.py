@@ -76,6 +76,7 @@ def _set_named(farms: Farms, pop: Population) -> None:
             getattr(pop, f.kind).labour_units if f.labour_units is None else f.labour_units
         )
         farms.household_labour[i] = getattr(pop, f.kind).household_labour
+        farms.cash[i] = getattr(pop, f.kind).cash
         if f.autonomy_premium is not None:
             farms.autonomy_share[i] = f.autonomy_premium
         if f.awareness is not None:

@@ -57,7 +57,10 @@ def decide_per_farm(
         if not farm.farming:
             continue
         own_land = max(farms.land_ha[i] - farms.rented_ha[i], 0.0)
-        farm_labour = min(farms.labour_units[i] * market.labour_index, farms.household_labour[i])
+        need = (
+            model.parameters.costs.farm_fixed_labour + farms.labour_units[i] * market.labour_index
+        )
+        farm_labour = min(need, farms.household_labour[i])
         succession = draw[i, 1] < 1.0 / behaviour.generation_years
         leaves_farming = rules.quits_farming(
             farms.expected_income[i],
@@ -104,10 +107,9 @@ def decide_per_farm(
     for farm in agents:
         i = farm.index
         listens = farm.farming and farm.coop == NO_COOP and draw[i, 0] < farms.awareness[i]
-        can_pay = funds[i] >= terms.join_cost + terms.found_cost / behaviour.min_founders
         if (
             listens
-            and can_pay
+            and funds[i] >= terms.join_cost
             and not quits[i]
             and choices.join[i] == NO_COOP
             and int(farms.village[i]) in proposing
@@ -122,8 +124,10 @@ def decide_per_farm(
             gains = _founding_gains(model, terms, choices, members)
             gaining = [i for i, gain in zip(members, gains, strict=True) if gain > 0]
             if len(gaining) == len(members):  # everyone asked gains: the group is settled
-                if len(members) >= behaviour.min_founders:
-                    choices.founds[members] = True
+                share = terms.found_cost / len(members)
+                paying = [i for i in members if funds[i] >= terms.join_cost + share]
+                if len(paying) >= behaviour.min_founders:
+                    choices.founds[paying] = True
                 break
             members = gaining
             if not members:

@@ -322,10 +322,10 @@ class MarketLevers(_Section):
         ge=0,
     )
     coop_leverage: float = _field(
-        2.0,
+        3.0,
         "times equity",
         "Loans a cooperative can raise at the commercial rate, as a multiple of its members' "
-        "equity.",
+        "equity (3: a quarter of an investment paid from its own funds).",
         ge=0,
         le=100,
     )
@@ -366,6 +366,14 @@ class Costs(_Section):
         "Running cost of one's own machine per unit of work, as a share of the contractor price.",
     )
     depreciation_rate: Share = _field(0.07, "per year", "Machinery depreciation.")
+    farm_fixed_labour: float = _field(
+        0.0,
+        "full-time jobs",
+        "Labour any farm needs whatever its size and technology (managing it, being there): "
+        "what makes very small farms costly to keep.",
+        ge=0,
+        le=10,
+    )
     coop_fixed_cost: float = _field(
         600_000, "currency/year", "F: a cooperative's administration cost.", ge=0
     )
@@ -473,7 +481,7 @@ class Behaviour(_Section):
         "Share of a year's positive income a farm saves; losses are paid from savings.",
     )
     side_selling_share: Share = _field(
-        0.3,
+        0.1,
         "share of output",
         "Share of its output a member sells outside its coop when outside buyers pay more than "
         "the coop does after its charges (side-selling).",
@@ -602,10 +610,10 @@ class PolicyLevers(_Section):
         ge=0,
     )
     credit_leverage: float = _field(
-        4.0,
+        9.0,
         "times equity",
         "Loans a coop can raise under concessional credit, as a multiple of its members' equity "
-        "(with a credit_rate set).",
+        "(with a credit_rate set; 9: leasing with a tenth paid up front).",
         ge=0,
         le=100,
     )

@@ -149,20 +149,27 @@ def decide_deliveries(y: Year) -> None:
     """Members decide how much of next year's output to deliver to their coop.
 
     A member compares what a unit of its produce fetches through the coop, after the
-    coop's overhead charge per unit delivered, with what outside buyers pay it; when
+    coop's marketing overhead per unit delivered, with what outside buyers pay it; when
     outside pays more it sells ``side_selling_share`` of its output outside next year
-    (its machinery use through the coop goes on). Everyone else delivers everything.
+    (its machinery use through the coop goes on; delivery rules bind the rest). Everyone
+    else delivers everything.
     """
     farms, e = y.farms, y.economy
     idx, c = e.still_members(farms.coop)
     farms.delivery[:] = 1.0
     if len(idx) == 0:
         return
-    value = np.maximum(e.value[idx], 1e-12)  # what the member delivered, at reference prices
-    coop_revenue = row_sum(e.output_t[idx] * e.coop_price[c]) * e.delivery[idx]
-    overhead = e.cost_share[idx] - e.machinery_share[idx]
-    through_coop = (coop_revenue - overhead) / value
-    full_value = value / np.maximum(e.delivery[idx], 1e-12)
+    # per unit of produce (at reference prices): the coop's price less its marketing
+    # overhead charge (fixed, handling, governance and distance costs by value delivered),
+    # against the outside buyers' price
+    full_value = np.maximum(e.value[idx] / np.maximum(e.delivery[idx], 1e-12), 1e-12)
+    overhead_rate = np.divide(
+        e.coop_cost.overhead[c],
+        e.coop_group.value[c],
+        out=np.zeros(len(c)),
+        where=e.coop_group.value[c] > 0,
+    )
+    through_coop = row_sum(e.output_t[idx] * e.coop_price[c]) / full_value - overhead_rate
     outside = e.revenue_alone[idx] / full_value
     farms.delivery[idx] = np.where(
         through_coop < outside, 1.0 - y.scenario.behaviour.side_selling_share, 1.0

@@ -30,9 +30,9 @@ from coopsim.processes.year import Year
 from coopsim.scenario import Behaviour, Costs, MarketLevers
 
 
-def labour_need(farms: Farms, market: MarketLevers) -> np.ndarray:
-    """Full-time jobs each farm needs this year, with the year's technology."""
-    return farms.labour_units * market.labour_index
+def labour_need(farms: Farms, market: MarketLevers, costs: Costs) -> np.ndarray:
+    """Full-time jobs each farm needs this year: a fixed part and its own, at this technology."""
+    return costs.farm_fixed_labour + farms.labour_units * market.labour_index
 
 
 def credit_limit(farms: Farms, market: MarketLevers) -> np.ndarray:
@@ -40,21 +40,23 @@ def credit_limit(farms: Farms, market: MarketLevers) -> np.ndarray:
     return market.credit_per_ha * np.maximum(farms.land_ha - farms.rented_ha, 0.0)
 
 
-def outside_options(farms: Farms, market: MarketLevers) -> tuple[np.ndarray, np.ndarray]:
+def outside_options(
+    farms: Farms, market: MarketLevers, costs: Costs
+) -> tuple[np.ndarray, np.ndarray]:
     """What leaving farming would bring a farm (currency/year).
 
     Returns:
         The wage its farm labour would earn off the farm (the household's other labour
         earns it either way) and the rent of the land it owns.
     """
-    farm_labour = np.minimum(labour_need(farms, market), farms.household_labour)
+    farm_labour = np.minimum(labour_need(farms, market, costs), farms.household_labour)
     own_land = np.maximum(farms.land_ha - farms.rented_ha, 0.0)
     return market.off_farm_wage * farm_labour, market.land_rent * own_land
 
 
-def off_farm_income(farms: Farms, market: MarketLevers) -> np.ndarray:
+def off_farm_income(farms: Farms, market: MarketLevers, costs: Costs) -> np.ndarray:
     """What each farming household earns off its farm with the labour the farm does not need."""
-    spare = np.maximum(farms.household_labour - labour_need(farms, market), 0.0)
+    spare = np.maximum(farms.household_labour - labour_need(farms, market, costs), 0.0)
     return market.off_farm_wage * spare * farms.farming
 
 
@@ -83,6 +85,7 @@ def decide(
     farms: Farms,
     economy: YearEconomy,
     market: MarketLevers,
+    costs: Costs,
     behaviour: Behaviour,
     draw: np.ndarray,
 ) -> np.ndarray:
@@ -92,10 +95,11 @@ def decide(
         farms: the farms.
         economy: the year's economy (each farm's autonomy premium).
         market: this year's market levers (off-farm wage, land rent, labour index).
+        costs: the farms' fixed labour.
         behaviour: the behavioural parameters (generation length).
         draw: one uniform number per farm in [0, 1), (N,).
     """
-    wage, rent = outside_options(farms, market)
+    wage, rent = outside_options(farms, market, costs)
     succession = draw < 1.0 / behaviour.generation_years
     leaves = rules.quits_farming(farms.expected_income, economy.autonomy_premium, wage, rent)
     broke = rules.insolvent(farms.cash, credit_limit(farms, market))

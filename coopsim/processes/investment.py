@@ -9,9 +9,8 @@
   ``policy.credit_leverage``. Concessional credit thus changes access to finance as
   well as its price. The subsidy actually paid (within the budget,
   :func:`~coopsim.processes.subsidies.pay_investment`) lowers what the coop borrows.
-* **Default** (:func:`default_on_loans`): a coop whose members lose by it on average
-  and whose loans exceed its equity cannot repay; it is wound up and the rest of its
-  loans written off.
+* **Default** (:func:`default_on_loans`): a coop that runs at a loss for its members
+  cannot service its loans; it is wound up and what it owes is written off.
 """
 
 from __future__ import annotations
@@ -67,23 +66,30 @@ def invest(y: Year) -> None:
     y.events.count("machines_bought", len(coop))
 
 
-def default_on_loans(y: Year, member_coop: np.ndarray, gain: np.ndarray) -> None:
-    """Coops whose members lose by them on average and whose loans exceed their equity default.
+def default_on_loans(
+    y: Year, members: np.ndarray, member_coop: np.ndarray, operating_income: np.ndarray
+) -> None:
+    """Coops that run at a loss for their members and owe money default on their loans.
+
+    A coop runs at a loss when its members who stayed earned less money through it than
+    they would have alone, on average (their operating income against their payoff
+    alone; no valued benefit counts here). Such a coop cannot service a loan: it is wound
+    up and what it still owes is written off.
 
     Args:
         y: the year.
-        member_coop: the coop of each member who stayed in it this year.
-        gain: each such member's gain over staying alone, net of its autonomy premium
-            (currency/year; see :func:`~coopsim.processes.leaving.member_verdicts`).
+        members: members who stayed in their coops this year.
+        member_coop: their coops.
+        operating_income: each farm's income after the recurring subsidies and before the
+            one-off amounts of the decisions (currency/year).
     """
-    coops = y.coops
+    coops, e = y.coops, y.economy
     k = len(coops)
-    mean_gain = np.bincount(member_coop, weights=gain, minlength=k) / np.maximum(
+    money = operating_income[members] - e.payoff_alone[members]
+    mean_money = np.bincount(member_coop, weights=money, minlength=k) / np.maximum(
         np.bincount(member_coop, minlength=k), 1
     )
-    failing = np.flatnonzero(
-        coops.active(PRIMARY) & (mean_gain < 0) & (coops.loan > coops.capital) & (coops.loan > 0)
-    )
+    failing = np.flatnonzero(coops.active(PRIMARY) & (mean_money < 0) & (coops.loan > 0))
     if len(failing) == 0:
         return
     y.events.count("loan_defaults", len(failing))

@@ -213,11 +213,18 @@ def decide(
     """
     choices = JoinChoices.empty(len(farms))
     can_join = funds >= terms.join_cost
-    can_found = funds >= terms.join_cost + terms.found_cost / terms.behaviour.min_founders
     eligible = revising(farms, terms.behaviour, draw) & ~quits & can_join
     choices.considered[:] = eligible
     _join(economy, farms, coops, adjacency, terms, eligible, choices)
-    _found(economy, farms, terms, draw, eligible, quits | ~can_found, choices)
+    _found(economy, farms, terms, draw, eligible, quits | ~can_join, choices)
+    # a founder must also pay its part of the founding cost; a group left smaller than
+    # min_founders founds nothing
+    founders = np.flatnonzero(choices.founds)
+    size = np.bincount(farms.village[founders])[farms.village[founders]]
+    choices.founds[founders[funds[founders] < terms.join_cost + terms.found_cost / size]] = False
+    founders = np.flatnonzero(choices.founds)
+    size = np.bincount(farms.village[founders])[farms.village[founders]]
+    choices.founds[founders[size < terms.behaviour.min_founders]] = False
     return choices
 
 
@@ -271,7 +278,7 @@ def _found(
     """Founding, village by village, in rounds of sounding out.
 
     ``left_out`` are farms that cannot take part: they quit farming, or cannot pay
-    their part of a new coop.
+    their equity.
     """
     villages = farms.village.max() + 1 if len(farms) else 0
     proposing = np.zeros(villages, bool)

@@ -11,9 +11,10 @@ subsidy is paid through :func:`~coopsim.processes.subsidies.pay_merger`.
 
 Two pushes from outside: a national **merger plan** (coops per region aimed at, e.g.
 the Japanese cooperative congress's 1,000 coops of 1988) makes coops of regions above
-it look for a partner every year and has its organisers bear ``merger_plan_pressure``
-of the merger cost; a legal **minimum size** makes smaller coops look every year and
-merge whenever it saves cost, without a vote. Partners are drawn from the coop's own
+it look for a partner every year, has its organisers bear ``merger_plan_pressure`` of
+the merger cost and carry the members' vote wherever the merger saves cost; a legal
+**minimum size** makes smaller coops look every year and merge whenever it saves cost,
+without a vote. Partners are drawn from the coop's own
 region, or from the whole country where the scenario allows mergers across regions.
 """
 
@@ -113,8 +114,9 @@ def merge(y: Year) -> None:
     now = patronage_shares(
         e.value[idx], e.need[idx], e.coop_group.value[c], e.coop_group.need[c], e.coop_cost.take(c)
     )
-    # a coop below the legal minimum size merges without a vote
-    majority = rules.majority_gains(now, after, c, len(coops)) | small
+    # a coop below the legal minimum size merges without a vote; under a merger plan the
+    # organisers carry the vote where the merger saves cost
+    majority = rules.majority_gains(now, after, c, len(coops)) | small | planned[coops.region]
     go = (saving > 0) & majority[a] & majority[b]
     if not go.any():
         return

@@ -155,7 +155,7 @@ def pay_recurring(y: Year) -> None:
 
     idx = np.flatnonzero(e.member)
     c = y.farms.coop[idx]
-    own_claim = e.output_t[idx] @ e.output_subsidy
+    own_claim = (e.output_t[idx] @ e.output_subsidy) * e.delivery[idx]  # on what it delivered
     claim = np.bincount(c, weights=own_claim, minlength=k)
     y.income[idx] += own_claim * y.treasury.pay_fraction("output", active, claim[active])
 

@@ -79,29 +79,40 @@ def test_pooling_two_farms_machines_lowers_their_total_machinery_bill(prices):
     assert pooled == 100_000.0
 
 
-def test_machine_is_worth_buying_only_when_hired_work_saved_beats_its_yearly_cost(prices):
+def test_machine_is_worth_buying_only_when_it_pays_within_the_members_horizon(prices):
     need = np.array([150.0, 0.0, 500.0, 80.0])
     machines = np.array([1.0, 0.0, 0.0, 1.0])
-    # tractor: 50 ha still hired, a new one takes them over: (1,000 − 300)·50 = 35,000
-    # truck: nothing to haul; combine: it takes over its capacity, 700·100 = 70,000
-    # barn: 80 head fit in the barn already, nothing hired
-    buy = worth_buying(need, machines, prices, np.full(4, 20_000.0))
+    # tractor: 50 ha still hired, a new one takes them over: (1,000 − 300)·50 = 35,000 a
+    # year; truck: nothing to haul; combine: it takes over its capacity, 700·100 = 70,000;
+    # barn: 80 head fit in the barn already, nothing hired.
+    # Over five years at 10 % a machine costs its price times 1 + 0.1·5 = 1.5:
+    # a tractor of 100,000 costs 150,000 < 5·35,000 = 175,000; a combine of 200,000
+    # costs 300,000 < 350,000.
+    price = np.array([100_000.0, 100_000.0, 200_000.0, 100_000.0])
+    buy = worth_buying(need, machines, prices, price, interest_rate=0.1, horizon_years=5)
     np.testing.assert_array_equal(buy, [True, False, True, False])
-    # at 40,000 a year the tractor no longer pays (35,000), the combine still does
-    buy = worth_buying(need, machines, prices, np.full(4, 40_000.0))
-    np.testing.assert_array_equal(buy, [False, False, True, False])
-    # a saving equal to the cost is not enough
-    assert not worth_buying(need, machines, prices, np.full(4, 35_000.0))[0]
-    # one new combine takes over only its 100 ha of the 500 hired: 70,000 < 100,000
-    assert not worth_buying(need, machines, prices, np.full(4, 100_000.0))[2]
+    # a tractor of 120,000 costs 180,000 over five years: more than the 175,000 it saves
+    price[0] = 120_000.0
+    assert not worth_buying(need, machines, prices, price, 0.1, 5)[0]
+
+
+def test_a_short_horizon_turns_down_a_machine_that_would_pay_over_its_life(prices):
+    need = np.array([150.0, 0.0, 0.0, 0.0])
+    machines = np.array([1.0, 0.0, 0.0, 0.0])
+    price = np.full(4, 100_000.0)
+    # the tractor saves 35,000 a year: over ten years 350,000 against 100,000 · 2 = 200,000;
+    # over two years 70,000 against 100,000 · 1.2 = 120,000 (the horizon problem)
+    assert worth_buying(need, machines, prices, price, 0.1, 10)[0]
+    assert not worth_buying(need, machines, prices, price, 0.1, 2)[0]
 
 
 def test_worth_buying_works_row_by_row_for_many_farms(prices):
     need = np.array([[150.0, 0.0, 0.0, 0.0], [90.0, 0.0, 0.0, 0.0]])
-    # farm 0 hires 50 ha (saves 35,000 > 20,000); farm 1 hires 90 ha with no tractor
-    # (saves 700·90 = 63,000 > 20,000)
+    # farm 0 saves 35,000 a year, farm 1 (no tractor, 90 ha hired) 700·90 = 63,000;
+    # a tractor of 60,000 costs 60,000 · 1.5 = 90,000 over five years at 10 %:
+    # 175,000 and 315,000 beat it
     machines = np.array([[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
-    buy = worth_buying(need, machines, prices, np.full(4, 20_000.0))
+    buy = worth_buying(need, machines, prices, np.full(4, 60_000.0), 0.1, 5)
     np.testing.assert_array_equal(buy[:, 0], [True, True])
 
 

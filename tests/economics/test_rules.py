@@ -235,7 +235,9 @@ def test_merging_coops_save_a_fixed_cost_and_the_hire_of_the_smaller_ones_work(t
     # C_AB = 10,000 + 0.01·200,000 + 20,000 + 90·300 = 59,000: saving 45,000 before merging
     np.testing.assert_allclose(cost, [43_000.0, 61_000.0])
     np.testing.assert_allclose(merged, [59_000.0])
-    saving = rules.merger_saving(cost[:1], cost[1:], merged, merger_cost=30_000.0, merger_subsidy=0)
+    saving = rules.merger_saving(
+        cost[:1], cost[1:], merged, merger_cost=30_000.0, borne_by_others=0
+    )
     # 45,000 − 30,000 = 15,000 > 0: merge
     np.testing.assert_allclose(saving, [15_000.0])
     assert saving[0] > 0
@@ -245,7 +247,9 @@ def test_coops_do_not_merge_when_the_merger_costs_more_than_it_saves(two_coops):
     params, _, _, both = two_coops
     cost = coop_cost(both, params).total
     merged = coop_cost(both.take(np.array([0])) + both.take(np.array([1])), params).total
-    saving = rules.merger_saving(cost[:1], cost[1:], merged, merger_cost=50_000.0, merger_subsidy=0)
+    saving = rules.merger_saving(
+        cost[:1], cost[1:], merged, merger_cost=50_000.0, borne_by_others=0
+    )
     # 45,000 − 50,000 = −5,000: no merger
     np.testing.assert_allclose(saving, [-5_000.0])
     assert saving[0] < 0
@@ -256,11 +260,32 @@ def test_merger_subsidy_tips_an_unprofitable_merger(two_coops):
     cost = coop_cost(both, params).total
     merged = coop_cost(both.take(np.array([0])) + both.take(np.array([1])), params).total
     saving = rules.merger_saving(
-        cost[:1], cost[1:], merged, merger_cost=50_000.0, merger_subsidy=0.5
+        cost[:1], cost[1:], merged, merger_cost=50_000.0, borne_by_others=0.5
     )
     # the state pays half the 50,000: 45,000 − 25,000 = 20,000 > 0
     np.testing.assert_allclose(saving, [20_000.0])
     assert saving[0] > 0
+
+
+def test_a_merger_across_villages_costs_its_members_the_distance(two_coops):
+    params, _, _, both = two_coops
+    far = CoopCostParams(
+        fixed=10_000.0,
+        handling_rate=0.01,
+        governance=0.0,
+        machinery=params.machinery,
+        distance=5_000.0,
+    )
+    merged = both.take(np.array([0])) + both.take(np.array([1]))
+    spanning = Group(**{**merged.__dict__, "extra_villages": np.ones(1)})
+    # the merged coop spans two villages: 5,000 for each of its 4 members on top of 59,000
+    np.testing.assert_allclose(coop_cost(spanning, far).total, [59_000.0 + 4 * 5_000.0])
+    # so the 45,000 saving shrinks to 25,000, and a merger cost of 30,000 is too much
+    cost = coop_cost(both, far).total
+    saving = rules.merger_saving(
+        cost[:1], cost[1:], coop_cost(spanning, far).total, 30_000.0, borne_by_others=0
+    )
+    np.testing.assert_allclose(saving, [-5_000.0])
 
 
 def test_every_member_of_both_coops_pays_less_after_the_merger(two_coops):
@@ -293,38 +318,56 @@ def test_majority_means_more_than_half_of_a_coops_members():
 # --- farm exit ----------------------------------------------------------------------------
 
 
-def test_farm_quits_when_off_farm_income_plus_rent_beats_farming():
-    expected = np.array([1_000_000.0, 1_200_000.0, -500_000.0, 1_000_000.0])
-    off_farm = np.full(4, 900_000.0)
-    rent = np.full(4, 200_000.0)  # 100 ha at 2,000
-    # 900,000 + 200,000 = 1,100,000 against the farm's income:
-    # 1,000,000: quits; 1,200,000: stays; a loss of 500,000: quits
+def test_a_successor_leaves_when_wage_and_rent_beat_farming_and_being_ones_own_boss():
+    expected = np.array([1_000_000.0, 1_200_000.0, 1_000_000.0])
+    premium = np.array([0.0, 0.0, 150_000.0])
+    wage = np.full(3, 900_000.0)  # the farm's labour off the farm
+    rent = np.full(3, 200_000.0)  # 100 ha at 2,000
+    # 900,000 + 200,000 = 1,100,000 against 1,000,000 (leaves) and 1,200,000 (stays);
+    # a premium of 150,000 makes 1,000,000 worth 1,150,000 to the third (stays)
     np.testing.assert_array_equal(
-        rules.quits_farming(expected[:3], off_farm[:3], rent[:3], threshold=1.0),
-        [True, False, True],
+        rules.quits_farming(expected, premium, wage, rent), [True, False, False]
     )
-    # asking for 1.5 times the farm income (1,500,000) keeps the first farm farming
-    assert not rules.quits_farming(expected[3:], off_farm[3:], rent[3:], threshold=1.5)[0]
 
 
-def test_farm_expecting_a_loss_quits_even_with_nothing_outside():
-    # quitting yields 0, which beats an expected loss of 500,000
-    assert rules.quits_farming(np.array([-500_000.0]), np.zeros(1), np.zeros(1), 1.0)[0]
-
-
-def test_farm_breaking_even_with_nothing_outside_keeps_farming():
-    # 0 outside is not more than 1.0 x 0 expected, and it expects no loss
-    assert not rules.quits_farming(np.zeros(1), np.zeros(1), np.zeros(1), 1.0)[0]
+def test_a_farm_breaking_even_with_nothing_outside_keeps_farming():
+    # 0 outside is not more than 0 expected and 0 premium
+    assert not rules.quits_farming(np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1))[0]
 
 
 @settings(max_examples=100, deadline=None)
-@given(
-    expected=st.floats(-1e7, 0.0),
-    outside=st.floats(1.0, 1e7),
-    threshold=st.floats(0.1, 5.0),
-)
-def test_a_farm_expecting_a_loss_quits_for_any_outside_income(expected, outside, threshold):
-    assert rules.quits_farming(np.array([expected]), np.array([outside]), np.zeros(1), threshold)[0]
+@given(expected=st.floats(-1e7, -1.0), premium=st.floats(0.0, 1e7))
+def test_a_farm_expecting_a_loss_leaves_unless_independence_is_worth_the_loss(expected, premium):
+    # nothing outside: it leaves exactly when the loss is larger than the premium
+    left = rules.quits_farming(np.array([expected]), np.array([premium]), np.zeros(1), np.zeros(1))
+    assert left[0] == (expected + premium < 0)
+
+
+def test_a_farm_whose_losses_used_up_its_savings_and_credit_is_insolvent():
+    cash = np.array([-50_000.0, -50_000.0, 10_000.0])
+    credit = np.array([40_000.0, 60_000.0, 0.0])
+    np.testing.assert_array_equal(rules.insolvent(cash, credit), [True, False, False])
+
+
+def test_a_paper_coop_pays_its_founders_only_when_grants_beat_costs_and_expected_clawback():
+    # grants of 300,000 per founder, registration 100,000 each, no audits: +200,000
+    assert rules.paper_coop_gain(300_000.0, 100_000.0, 0.0, 1.0, 5) == 200_000.0
+    # audited with chance 0.2 a year: found within five years with 1 − 0.8^5 = 0.672;
+    # all clawed back: 300,000 · (1 − 0.672) − 100,000 = −1,600 → not worth it
+    np.testing.assert_allclose(
+        rules.paper_coop_gain(300_000.0, 100_000.0, 0.2, 1.0, 5), 300_000 * 0.8**5 - 100_000
+    )
+    assert rules.paper_coop_gain(300_000.0, 100_000.0, 0.2, 1.0, 5) < 0
+    # without grants registering on paper never pays
+    assert rules.paper_coop_gain(0.0, 1.0, 0.0, 0.0, 5) < 0
+
+
+def test_distrust_discounts_a_promised_gain_but_not_a_loss():
+    # a gain of 100,000 believed at trust 0.5 counts 50,000; a loss of 100,000 counts in full
+    gain = rules.join_gain(
+        np.array([200_000.0, 0.0]), np.full(2, 100_000.0), np.zeros(2), np.full(2, 0.5), 0, 0, 1
+    )
+    np.testing.assert_allclose(gain, [50_000.0, -100_000.0])
 
 
 # --- R8 life cycle ------------------------------------------------------------------------

@@ -27,8 +27,10 @@ BARE = {
     "market.price_volatility": 0.0,
     "market.bargaining_premium": 0.0,
     "market.buyers_margin": 0.2,
-    "population.autonomy_premium_mean": 0.0,
-    "population.autonomy_premium_sd": 0.0,
+    "behaviour.autonomy_premium_household_plot": 0.0,
+    "behaviour.autonomy_premium_peasant_farm": 0.0,
+    "behaviour.autonomy_premium_commercial_farm": 0.0,
+    "behaviour.autonomy_premium_sd": 0.0,
     "population.trust": 1.0,
     "population.awareness": 1.0,
     "population.productivity_sigma": 0.0,
@@ -76,6 +78,7 @@ def state(rows: list[dict], coops: list[list[int]] = (), regions: int = 1, **val
             rule=PATRONAGE,
             members=len(members),
             members_before=len(members),
+            villages=1,
             active_years=9,
         )
         farms.coop[members] = k[0]

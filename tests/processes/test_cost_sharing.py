@@ -7,7 +7,7 @@ import pytest
 from handmade import lineage_events, state, year_of
 
 from coopsim.entities import PATRONAGE, SHAPLEY
-from coopsim.processes.cost_sharing import give_voice, share_costs
+from coopsim.processes.cost_sharing import decide_deliveries, give_voice, share_costs
 
 # one large farm and three small ones: patronage charges the fixed cost by value, so the
 # small ones pay little of it; the Shapley value splits it equally among the four
@@ -56,10 +56,40 @@ def test_a_satisfied_coop_does_not_vote() -> None:
     assert s.coops.rule[0] == SHAPLEY  # half is not more than half
 
 
-def test_share_costs_fills_in_members_payoffs() -> None:
+def test_share_costs_fills_in_members_payoffs_in_money_and_the_value_of_the_outlet_apart() -> None:
     s = coop(PATRONAGE)
     y = year_of(s)
     e = y.economy
     share_costs(e, s.coops, np.random.default_rng(0), s.scenario.behaviour)
-    expected = e.revenue_member * 1.05 - e.production_cost - e.cost_share  # assured market 5 %
-    np.testing.assert_allclose(e.payoff_member, expected)
+    np.testing.assert_allclose(e.payoff_member, e.revenue_member - e.production_cost - e.cost_share)
+    # the assured outlet is worth 5 % of what goes through the coop, and is not money
+    np.testing.assert_allclose(e.assured_value, 0.05 * e.revenue_member)
+
+
+def test_a_member_sells_part_outside_when_outside_buyers_pay_more_than_the_coop_nets() -> None:
+    # with no bargaining premium the coop's price is the outside price; its overhead of
+    # 900,000 a year and 6 % of turnover makes it net less: members side-sell 10 % next year
+    s = coop(PATRONAGE)
+    y = year_of(s)
+    decide_deliveries(y)
+    np.testing.assert_allclose(s.farms.delivery, 0.9)
+    # next year the coop's price applies to 90 %, the outside price to the rest
+    again = year_of(s)
+    e = again.economy
+    through = 0.9 * (e.output_t * e.coop_price[0]).sum(axis=1)
+    np.testing.assert_allclose(e.revenue_member, through + 0.1 * e.revenue_alone)
+    # and the coop's overhead falls on 90 % of the value it marketed the year before
+    np.testing.assert_allclose(e.coop_group.value[0], 0.9 * y.economy.coop_group.value[0])
+    # a coop whose members net more through it than outside keeps their deliveries
+    rich = state(
+        FARMS,
+        coops=[[0, 1, 2, 3]],
+        **{
+            "market.bargaining_premium": 3.0,  # the coop gets the buyers' own price
+            "market.yardstick": 0.0,  # and outside buyers pay the base price
+            "costs.coop_fixed_cost": 0.0,
+            "costs.audit_cost": 0.0,
+        },
+    )
+    decide_deliveries(year_of(rich))
+    np.testing.assert_allclose(rich.farms.delivery, 1.0)

@@ -14,38 +14,81 @@ from coopsim.processes.register import register_coops
 VILLAGES = [{"land_ha": 10, "livestock_head": 2, "village": v} for v in range(3) for _ in range(5)]
 
 
-def test_kpi_pressure_registers_the_shortfall_on_paper_one_coop_a_village() -> None:
-    s = state(
-        VILLAGES,
-        **{
-            "policy.kpi_coops_per_region": 2,
-            "policy.kpi_pressure": 1.0,
-            "policy.start_up_grant": 1_000.0,
-            "policy.member_grant": 500.0,
-            "policy.member_grant_needs_operation": True,
-        },
-    )
-    y = year_of(s)
-    life_cycle.register_under_pressure(y)
+GRANTS = {
+    "policy.start_up_grant": 600_000.0,
+    "policy.member_grant": 300_000.0,  # with three founders: 500,000 of grants each
+    "policy.member_grant_needs_operation": False,
+    "behaviour.revision_probability": 1.0,  # every village weighs it (awareness is 1)
+}
+
+
+def test_farms_register_paper_coops_when_the_grants_they_capture_beat_the_cost() -> None:
+    # registration costs 1,000,000 (a third each, 333,333): 500,000 of grants pay it
+    s = state(VILLAGES, **GRANTS)
+    y = year_of(s, log=True)
+    life_cycle.register_paper_coops(y)
     nominal = np.flatnonzero(s.coops.status == NOMINAL)
-    assert len(nominal) == 2  # the target of 2, none registered yet, full pressure
-    assert len(set(s.coops.village[nominal])) == 2  # in two different villages
+    assert len(nominal) == 3  # one in each village
     assert (s.coops.members[nominal] == 3).all()  # min_founders each
-    assert (np.bincount(s.farms.coop[s.farms.coop >= 0]) == 3).all()
-    assert y.events.counts["nominal_registrations"] == 2
-    assert [e for e, *_ in lineage_events(y)] == ["registered_nominal"] * 2
-    # the start-up grants are paid; member grants wait until the coop operates
-    assert y.treasury.by_instrument["start_up_grant"] == 2_000.0
-    assert y.treasury.by_instrument["member_grant"] == 0.0
-    # a second year of pressure registers nothing more: the target is met
-    life_cycle.register_under_pressure(year_of(s))
-    assert (s.coops.status == NOMINAL).sum() == 2
+    assert y.events.counts["nominal_registrations"] == 3
+    assert [e for e, *_ in lineage_events(y)] == ["registered_nominal"] * 3
+    assert y.treasury.by_instrument["start_up_grant"] == 3 * 600_000.0
+    assert {r["action"] for r in y.events.decisions} == {"registered on paper"}
 
 
-def test_no_registration_without_pressure() -> None:
-    s = state(VILLAGES, **{"policy.kpi_coops_per_region": 2, "policy.kpi_pressure": 0.0})
-    life_cycle.register_under_pressure(year_of(s))
+def test_without_grants_or_with_enforcement_nobody_registers_a_paper_coop() -> None:
+    for values in (
+        {**GRANTS, "policy.start_up_grant": 0.0, "policy.member_grant": 0.0},
+        # audits with chance 0.3 a year find a paper coop within five years with
+        # 1 − 0.7^5 = 0.83: the clawback leaves 500,000 · 0.17 < 333,333
+        {**GRANTS, "policy.audit_probability": 0.3},
+        # member grants only for operating coops: 200,000 each, less than the cost
+        {**GRANTS, "policy.member_grant_needs_operation": True},
+    ):
+        s = state(VILLAGES, **values)
+        life_cycle.register_paper_coops(year_of(s))
+        assert len(s.coops) == 0, values
+
+
+def test_an_administration_short_of_its_target_bears_the_cost_and_pushes_farms_to_register() -> (
+    None
+):
+    # grants of 200,000 each do not pay a cost of 333,333; an administration short of
+    # its target of 5 coops, pushing hard (0.8), approaches every village with chance
+    # 0.8 and takes on 80 % of the cost: 66,667 each
+    values = {
+        **GRANTS,
+        "policy.start_up_grant": 600_000.0,
+        "policy.member_grant_needs_operation": True,
+        "behaviour.revision_probability": 0.0,
+        "policy.kpi_coops_per_region": 5,
+        "policy.kpi_pressure": 0.8,
+    }
+    s = state(VILLAGES, **values)
+    y = year_of(s, seed=1, log=True)
+    life_cycle.register_paper_coops(y)
+    assert 1 <= (s.coops.status == NOMINAL).sum() <= 3
+    assert {r["action"] for r in y.events.decisions} == {"registered under pressure"}
+    # at the target, nothing more
+    s = state(VILLAGES, **{**values, "policy.kpi_coops_per_region": 0})
+    life_cycle.register_paper_coops(year_of(s, seed=1))
     assert len(s.coops) == 0
+
+
+def test_an_audit_exposes_a_paper_coop_claws_back_its_grants_and_costs_its_village_trust() -> None:
+    s = state(VILLAGES, **{**GRANTS, "policy.audit_probability": 1.0})
+    y = year_of(s)
+    register_coops(y, np.arange(3), np.zeros(3, np.int64), NOMINAL, "registered_nominal")
+    s.coops.grants[0] = 900_000.0
+    trust = s.farms.trust.copy()
+    income = s.farms.income.copy()
+    life_cycle.audit(y)
+    assert s.coops.status[0] == DISSOLVED and ("struck_off_audit", 0, NO_COOP) in lineage_events(y)
+    assert y.treasury.by_instrument["clawback"] == -900_000.0  # all of it (clawback_share 1)
+    np.testing.assert_allclose(income[:3] - s.farms.income[:3], 300_000.0)  # a third each
+    village = s.farms.village == s.farms.village[0]
+    np.testing.assert_allclose(s.farms.trust[village], trust[village] * 0.7)  # loses 30 %
+    np.testing.assert_allclose(s.farms.trust[~village], trust[~village])
 
 
 def nominal_coop(**values: object):

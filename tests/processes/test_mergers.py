@@ -96,3 +96,76 @@ def test_coops_of_different_regions_never_merge() -> None:
         )
         merge(year_of(s, seed=seed))
         assert (s.coops.status == ACTIVE).all()
+
+
+def test_a_merger_plan_makes_coops_above_it_merge_and_bears_their_cost() -> None:
+    # nobody looks for a partner on its own (search 0), the merger costs 50 M (10 M a
+    # year over five years, far above the 900,000 saved); a plan of one coop per region
+    # with full pressure makes both look every year and bears the whole cost
+    values = {
+        "behaviour.merger_search_probability": 0.0,
+        "costs.merger_cost": 50e6,
+        "policy.merger_plan_coops_per_region": 1,
+        "policy.merger_plan_pressure": 1.0,
+    }
+    merged_any = []
+    for seed in range(8):
+        s = two_coops(**values)
+        y = year_of(s, seed=seed)
+        income = s.farms.income.copy()
+        merge(y)
+        merged_any.append(bool((s.coops.status == DISSOLVED).any()))
+        if merged_any[-1]:
+            np.testing.assert_allclose(s.farms.income, income)  # members bear nothing
+            assert y.treasury.paid == 0  # the plan's organisers pay, not the state
+    assert sum(merged_any) >= 3
+    for seed in range(8):  # without the plan nobody merges
+        s = two_coops(**{**values, "policy.merger_plan_coops_per_region": 0})
+        merge(year_of(s, seed=seed))
+        assert (s.coops.status == ACTIVE).all()
+
+
+def test_coops_below_the_legal_minimum_look_for_a_partner_every_year() -> None:
+    values = {"behaviour.merger_search_probability": 0.0, "costs.merger_cost": 0.0}
+    assert not any(merged(seed, **values)[0] for seed in range(6))
+    assert any(merged(seed, **{**values, "policy.min_coop_members": 3})[0] for seed in range(6))
+
+
+def test_coops_of_other_regions_merge_where_the_scenario_allows_it() -> None:
+    rows = [{**f, "region": r, "village": r} for f, r in zip(FARMS, [0, 0, 1, 1], strict=True)]
+    merged_any = False
+    for seed in range(8):
+        s = state(
+            rows,
+            coops=[[0, 1], [2, 3]],
+            regions=2,
+            **{
+                "behaviour.merger_search_probability": 1.0,
+                "costs.merger_cost": 0.0,
+                "federation.merge_across_regions": True,
+            },
+        )
+        merge(year_of(s, seed=seed))
+        if (s.coops.status == DISSOLVED).any():
+            merged_any = True
+            keep = int(np.flatnonzero(s.coops.status == ACTIVE)[0])
+            assert s.coops.villages[keep] == 2  # the merged coop spans both villages
+    assert merged_any
+
+
+def test_the_cost_of_spanning_another_village_can_stop_a_merger() -> None:
+    # two coops of different villages: a merged coop pays 250,000 for each of its four
+    # members for the second village, more than the 900,000 saved
+    rows = [{**f, "village": v} for f, v in zip(FARMS, [0, 0, 1, 1], strict=True)]
+    for seed in range(8):
+        s = state(
+            rows,
+            coops=[[0, 1], [2, 3]],
+            **{
+                "behaviour.merger_search_probability": 1.0,
+                "costs.merger_cost": 0.0,
+                "costs.distance_cost": 250_000.0,
+            },
+        )
+        merge(year_of(s, seed=seed))
+        assert (s.coops.status == ACTIVE).all()
