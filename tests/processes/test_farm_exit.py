@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from handmade import state, year_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coopsim.entities import NO_COOP
 from coopsim.processes import farm_exit
-from handmade import state, year_of
 
 FARMS = [{"land_ha": 10.0 * (i + 1), "livestock_head": 3, "village": i // 3} for i in range(6)]
 

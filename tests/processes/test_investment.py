@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from handmade import lineage_events, state, year_of
 
 from coopsim.economics.machinery import COMBINE, TRACTOR, TRUCK
 from coopsim.processes.investment import default_on_loans, invest
-from handmade import lineage_events, state, year_of
 
 # Three farms of 1,000 ha without machines or livestock, all work hired:
 # tractor 3,000 ha, truck 3 · 1,200 t = 3,600 t, combine 3,000 ha.
