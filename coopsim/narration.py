@@ -26,7 +26,9 @@ from coopsim.i18n import Translator
 
 KINDS = {
     "quit farming": "quit",
+    "went out of business": "insolvent",
     "registered under pressure": "registered",
+    "registered on paper": "registered_paper",
     "seceded": "seceded",
     "left": "left",
     "joined": "joined",

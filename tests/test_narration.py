@@ -51,8 +51,12 @@ def test_a_joining_is_told_in_english_as_the_command_line_always_told_it():
 
 def test_english_sentences_of_each_kind():
     assert decision_text(row("quit farming")) == (
-        "2018: quit farming — off-farm work and renting out the land (1,212,000 ₸ a year) "
-        "beat the 900,000 ₸ it expected from farming."
+        "2018: quit farming at a succession — its farm work done off the farm and the rent "
+        "of its land (1,212,000 ₸ a year) beat the 900,000 ₸ it expected from farming plus "
+        "the 60,000 ₸ that being its own boss is worth to it."
+    )
+    assert decision_text(row("went out of business")) == (
+        "2018: went out of business — its losses had used up its savings and its credit."
     )
     assert decision_text(row("left")) == (
         "2018: left coop 12 after 3 years in a row in which farming alone plus its autonomy "

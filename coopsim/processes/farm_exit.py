@@ -111,20 +111,29 @@ def apply(y: Year, quits: np.ndarray) -> None:
     farms = y.farms
     quitting = np.flatnonzero(quits)
     coop_before, bad_before = farms.coop[quitting].copy(), farms.bad_years[quitting].copy()
+    wage, rent = outside_options(farms, y.market, y.scenario.costs)
+    outside = (wage + rent)[quitting]
+    broke = rules.insolvent(farms.cash, credit_limit(farms, y.market))[quitting]
     strike_off(y, quitting)
     farms.farming[quitting] = False
     _hand_over_land(y, quitting)
     y.events.count("farm_exits", len(quitting))
     costs = y.scenario.costs
-    for i, coop, bad in zip(
-        quitting.tolist(), coop_before.tolist(), bad_before.tolist(), strict=True
+    for i, coop, bad, away, insolvent in zip(
+        quitting.tolist(),
+        coop_before.tolist(),
+        bad_before.tolist(),
+        outside.tolist(),
+        broke.tolist(),
+        strict=True,
     ):
         y.log_decision(
             i,
-            "quit farming",
+            "went out of business" if insolvent else "quit farming",
             coop,
             one_off_cost=costs.equity_per_member + costs.switching_cost,
             bad_years=bad,
+            outside_income=away,
         )
 
 

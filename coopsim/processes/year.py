@@ -72,6 +72,7 @@ class Year:
         grant: float = 0.0,
         one_off_cost: float = 0.0,
         bad_years: int = 0,
+        outside_income: float | None = None,
     ) -> None:
         """Record a farm's decision with what it compared (``docs/outputs.md``).
 
@@ -85,6 +86,8 @@ class Year:
             grant: grants it received on joining or founding (currency).
             one_off_cost: equity, switching and founding costs (currency).
             bad_years: consecutive dissatisfied years before the decision (rule R6).
+            outside_income: what leaving farming would bring it (currency/year); by
+                default its labour at the off-farm wage and its land at the going rent.
         """
         if not self.events.log_decisions:
             return
@@ -116,5 +119,7 @@ class Year:
             outside_income=float(
                 self.market.off_farm_wage * farms.labour_units[i]
                 + self.market.land_rent * farms.land_ha[i]
+                if outside_income is None
+                else outside_income
             ),
         )
