@@ -53,6 +53,10 @@ from coopsim.reference import decide_per_farm
 from coopsim.scenario import Scenario, ScenarioError, load_scenario
 
 
+SETTLING_ROUNDS = 3
+"""Years of coop adjustments before the start (``CoopModel._settle_initial_coops``)."""
+
+
 def sized(scenario: Scenario, farms: int | None = None, scale: float | None = None) -> Scenario:
     """The scenario with its number of simulated farms set from ``farms`` or ``scale``.
 
@@ -178,46 +182,51 @@ class CoopModel(mesa.Model):
 
         A consistent start (``docs/odd.md``, Initialization): before the first year, the
         initial coops form their regional unions, switch to the sharing rule their
-        members prefer, and buy the machines that pay, as they would have in the years
-        before the start. Nothing of it is recorded or paid; no farm decides anything.
-        Without it the first year would show these adjustments as a shock.
+        members prefer, buy the machines that pay, lose the sub-groups that would split
+        off and make the mergers that pay, as they would have in the years before the
+        start; members unhappy with their coop have been so for a random number of
+        years. Nothing of it is recorded or paid; no farm joins, leaves or quits.
+        Without it the first years would show these adjustments as a shock.
         """
         if len(self.coops) == 0:
             return
         scenario, year = self.parameters, self.year
         shock = np.ones((int(self.farms.region.max()) + 1, 2))
-        economy = markets.price_year(
-            scenario, year, self.farms, self.coops, shock, None, self.scale
-        )
-        cost_sharing.share_costs(economy, self.coops, self.rng, scenario.behaviour)
-        self.farms.income[:] = np.where(economy.member, economy.payoff_member, economy.payoff_alone)
-        before = Year(
-            scenario=scenario,
-            year=year - 1,
-            policy=scenario.policy_in(year),
-            market=scenario.market_in(year),
-            farms=self.farms,
-            coops=self.coops,
-            economy=economy,
-            treasury=subsidies.Treasury(budget=None),
-            events=YearEvents(year=year - 1),
-            rng=self.rng,
-            scale=self.scale,
-            payout_ratio=1.0,
-        )
-        before.treasury.open_year(year - 1, None)
-        federation.federate(before)
-        members, member_coop, _, dissatisfied = leaving.member_verdicts(before, self.farms.income)
-        cost_sharing.give_voice(before, members, member_coop, dissatisfied)
-        investment.invest(before)
+        for _ in range(SETTLING_ROUNDS):
+            economy = markets.price_year(
+                scenario, year, self.farms, self.coops, shock, None, self.scale
+            )
+            cost_sharing.share_costs(economy, self.coops, self.rng, scenario.behaviour)
+            self.farms.income[:] = np.where(
+                economy.member, economy.payoff_member, economy.payoff_alone
+            )
+            before = Year(
+                scenario=scenario,
+                year=year - 1,
+                policy=scenario.policy_in(year),
+                market=scenario.market_in(year),
+                farms=self.farms,
+                coops=self.coops,
+                economy=economy,
+                treasury=subsidies.Treasury(budget=None),
+                events=YearEvents(year=year - 1),
+                rng=self.rng,
+                scale=self.scale,
+                payout_ratio=1.0,
+            )
+            before.treasury.open_year(year - 1, None)
+            federation.federate(before)
+            members, member_coop, _, unhappy = leaving.member_verdicts(before, self.farms.income)
+            cost_sharing.give_voice(before, members, member_coop, unhappy)
+            investment.invest(before)
+            leaving.secede(before)
+            mergers.merge(before)
+            life_cycle.dissolve_empty(before)
         self.coops.loan[:] = 0.0  # what they bought before the start is paid for
         # members unhappy with their coop have been so for 0 to m − 1 years
         unhappy = economy.member & ~leaving.judge_members(self.farms, economy, scenario.behaviour)
-        self.farms.bad_years[:] = np.where(
-            unhappy,
-            self.rng.integers(0, scenario.behaviour.exit_after_bad_years, len(self.farms)),
-            0,
-        )
+        years = self.rng.integers(0, scenario.behaviour.exit_after_bad_years, len(self.farms))
+        self.farms.bad_years[:] = np.where(unhappy, years, 0)
         self.farms.income[:] = 0.0
 
     # --- the year ---------------------------------------------------------------------------

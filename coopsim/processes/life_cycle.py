@@ -34,7 +34,8 @@ def register_paper_coops(y: Year) -> None:
     year with a chance that comes from two sides: the farms themselves (their revision
     probability times their mean awareness of the programme) and, in regions short of
     their KPI target, the administration (``kpi_pressure``), which then also takes on
-    that share of the registration cost. ``min_founders`` farms of the village weigh it
+    that share of the registration cost, and pushes no more registrations than its
+    region is short of. ``min_founders`` farms of the village weigh it
     (:func:`coopsim.economics.rules.paper_coop_gain`): the start-up grant and the member
     grants they would capture, against their part of the registration cost and the
     grants an audit would claw back. At most one such coop per village and year. It is
@@ -67,6 +68,17 @@ def register_paper_coops(y: Year) -> None:
         behaviour.planning_horizon_years,
     )
     chosen = np.flatnonzero(approached & (gain > 0))
+    # an administration pushes only as many registrations as its region is short of
+    shortfall = np.maximum(policy.kpi_coops_per_region / y.scale - registered, 0.0)
+    allowed = np.floor(shortfall + y.rng.random(n_regions)).astype(np.int64)
+    pushed_here = chosen[pushed[chosen] > 0]
+    order = pushed_here[y.rng.permutation(len(pushed_here))]
+    rank = np.zeros(len(order), np.int64)
+    for r in np.unique(region[order]).tolist():
+        mine = region[order] == r
+        rank[mine] = np.arange(mine.sum())
+    too_many = order[rank >= allowed[region[order]]]
+    chosen = np.setdiff1d(chosen, too_many)
     if len(chosen) == 0:
         return
     founders = np.concatenate(
