@@ -21,7 +21,7 @@ from rich.table import Table
 
 from coopsim import __version__
 from coopsim.dashboard.server import dashboard
-from coopsim.experiments.commands import analyze, calibrate, sweep
+from coopsim.experiments.commands import analyze, calibrate, levers, sweep
 from coopsim.i18n import LANGUAGES
 from coopsim.model import CoopModel, sized
 from coopsim.narration import farm_history
@@ -239,6 +239,7 @@ def explain(
 app.command()(sweep)
 app.command()(analyze)
 app.command()(calibrate)
+app.command()(levers)
 app.command()(dashboard)
 
 

@@ -26,16 +26,30 @@ SWITCH_WORDS |= {"false": False, "no": False}
 """What a switch accepts when typed (e.g. in a change by year)."""
 
 POLICY_GROUPS: dict[str, tuple[str, ...]] = {
-    "grants": ("start_up_grant", "member_grant", "member_grant_needs_operation"),
-    "investment": ("investment_subsidy", "credit_rate", "credit_grace_years"),
+    "grants": ("start_up_grant", "member_grant", "member_grant_needs_operation", "member_credit"),
+    "investment": ("investment_subsidy", "credit_rate", "credit_grace_years", "credit_leverage"),
     "output": (
         "output_subsidy_crop",
         "output_subsidy_livestock",
         "start_up_aid",
         "start_up_aid_cap",
     ),
-    "tax": ("tax_relief", "audit_subsidy", "merger_subsidy"),
-    "targets": ("kpi_coops_per_region", "kpi_pressure", "campaign", "budget"),
+    "tax": (
+        "tax_relief",
+        "audit_subsidy",
+        "merger_subsidy",
+        "merger_plan_coops_per_region",
+        "merger_plan_pressure",
+        "min_coop_members",
+    ),
+    "targets": (
+        "kpi_coops_per_region",
+        "kpi_pressure",
+        "audit_probability",
+        "clawback_share",
+        "campaign",
+        "budget",
+    ),
 }
 """Policy levers by group, in the order shown."""
 
@@ -50,7 +64,8 @@ MARKET_GROUPS: dict[str, tuple[str, ...]] = {
         "assured_market_value",
     ),
     "services": ("hire_tractor", "hire_combine", "hire_truck", "hire_barn"),
-    "outside": ("off_farm_wage", "land_rent", "interest_rate"),
+    "technology": ("crop_yield_index", "livestock_yield_index", "input_cost_index", "labour_index"),
+    "outside": ("off_farm_wage", "land_rent", "interest_rate", "credit_per_ha", "coop_leverage"),
 }
 """Market levers by group, in the order shown."""
 

@@ -52,7 +52,6 @@ from coopsim.records import DECISION_COLUMNS, LINEAGE_COLUMNS, TABLE_COLUMNS, Ye
 from coopsim.reference import decide_per_farm
 from coopsim.scenario import Scenario, ScenarioError, load_scenario
 
-
 SETTLING_ROUNDS = 3
 """Years of coop adjustments before the start (``CoopModel._settle_initial_coops``)."""
 

@@ -289,3 +289,62 @@ def calibrate(
             _table(fit, {c: c for c in fit.columns}, title=f"point {best} against the figures")
         )
         console.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
+
+
+def levers(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    farms: Annotated[
+        int,
+        typer.Option(
+            help="Simulated farms per run (a sample; fewer if the scenario has fewer).", min=2
+        ),
+    ] = 5_000,
+    replicates: Annotated[int, typer.Option(help="Runs per value, on common seeds.", min=1)] = 3,
+    seed: Annotated[int, typer.Option(help="Master seed of the replicates.", min=0)] = 0,
+    workers: Workers = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for levers.csv (every lever, value and outcome).")
+    ] = None,
+) -> None:
+    """Audit every lever: each held low and high against the scenario, with its effect band."""
+    from coopsim.experiments.lever_audit import OUTCOMES, audit, inert
+    from coopsim.model import sized
+    from coopsim.scenario import ScenarioError, load_scenario
+
+    try:
+        spec = load_scenario(scenario)
+        if not spec.population.named_farms:
+            spec = sized(spec, farms=min(farms, spec.population.farms))
+    except ScenarioError as exc:
+        fail(str(exc))
+    if out is not None and out.exists() and not out.is_dir():
+        fail(f"{out}: exists and is not a folder")
+    table = audit(spec, replicates=replicates, seed=seed, workers=workers or _cpus())
+    columns = {"lever": "lever", "level": "", "value": "value"}
+    wide = table.pivot_table(
+        index=["lever", "level"], columns="outcome", values="difference", sort=False
+    ).reset_index()
+    wide["value"] = [
+        table.loc[(table.lever == r.lever) & (table.level == r.level), "value"].iloc[0]
+        for r in wide.itertuples()
+    ]
+    for outcome, label in OUTCOMES.items():
+        band = table[table.outcome == outcome].set_index(["lever", "level"])
+        wide[outcome] = [
+            f"{_number(band.loc[(r.lever, r.level), 'difference'])} "
+            f"[{_number(band.loc[(r.lever, r.level), 'band_low'])}, "
+            f"{_number(band.loc[(r.lever, r.level), 'band_high'])}]"
+            for r in wide.itertuples()
+        ]
+        columns[outcome] = label
+    console.print(
+        f"{spec.name}: every lever held low and high against the scenario as it is, "
+        f"{replicates} replicates; mean difference [smallest, largest]"
+    )
+    console.print(_table(wide, columns))
+    still = inert(table)
+    console.print("inert here: " + (", ".join(still) if still else "none"), highlight=False)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        table.to_csv(out / "levers.csv", index=False)
+        console.print(f"wrote {out / 'levers.csv'}")
