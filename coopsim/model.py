@@ -184,7 +184,8 @@ class CoopModel(mesa.Model):
         members prefer, buy the machines that pay, lose the sub-groups that would split
         off and make the mergers that pay, as they would have in the years before the
         start; members unhappy with their coop have been so for a random number of
-        years. Nothing of it is recorded or paid; no farm joins, leaves or quits.
+        years. Only the lineage of the coops keeps it (dated the year before the
+        start); nothing is paid or counted, and no farm joins, leaves or quits.
         Without it the first years would show these adjustments as a shock.
         """
         if len(self.coops) == 0:
@@ -221,6 +222,7 @@ class CoopModel(mesa.Model):
             leaving.secede(before)
             mergers.merge(before)
             life_cycle.dissolve_empty(before)
+            self.lineage.extend(before.events.lineage)  # dated the year before the start
         self.coops.loan[:] = 0.0  # what they bought before the start is paid for
         # members unhappy with their coop have been so for 0 to m − 1 years
         unhappy = economy.member & ~leaving.judge_members(self.farms, economy, scenario.behaviour)
@@ -282,11 +284,8 @@ class CoopModel(mesa.Model):
         farm_exit.update_expected_income(farms, memory)
         terms = joining.JoinTerms.of_year(behaviour, scenario.costs, policy, payout_ratio)
         draw = self.rng.random((len(farms), 2))
-        funds = (
-            np.maximum(farms.cash, 0.0)
-            + farm_exit.credit_limit(farms, market)
-            + policy.member_credit
-        )
+        # savings (a debt lowers what is left of the credit line), credit, member credit
+        funds = farms.cash + farm_exit.credit_limit(farms, market) + policy.member_credit
         if self.decision_path == "reference":
             quits, leaves, choices = decide_per_farm(self, market, terms, draw, funds)
         else:

@@ -124,9 +124,12 @@ class YearEvents:
     lineage: list[tuple] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
 
-    def count(self, event: str, n: int = 1) -> None:
-        """Add ``n`` events of a kind (one of :data:`EVENTS`, or any other name)."""
-        self.counts[event] += int(n)
+    def count(self, event: str, n: float = 1) -> None:
+        """Add ``n`` events of a kind (one of :data:`EVENTS`, or any other name).
+
+        Most are counts; a few are amounts (hectares rented, loans written off).
+        """
+        self.counts[event] += n
 
     def coop_event(
         self, coop: int, event: str, other: int, members: int, region: int, tier: int
@@ -179,10 +182,10 @@ def year_row(
     # Sums over farms as BLAS dot products on one thread: a threaded dot product adds
     # in another order, and the table would depend on the caller's thread settings.
     with blas().limit(limits=1, user_api="blas"):
-        revenue_coops = float(economy.revenue_member @ economy.member)
+        revenue_coops = float(economy.revenue_coop @ economy.member)
         revenue_total = float(economy.revenue_member @ economy.farming)
         output = economy.output_t @ np.ones(2)
-        output_members = float(output @ economy.member)
+        output_members = float((output * economy.delivery) @ economy.member)
         output_others = float(output @ (economy.farming & ~economy.member))
         revenue_others = float(economy.revenue_alone @ (economy.farming & ~economy.member))
         income_gini = gini(income[farming])
@@ -219,7 +222,8 @@ def year_row(
         "land_per_farm_ha": float(farms.land_ha[farming].mean()) if n_farms else 0.0,
         "land_rented_ha": events.counts["land_rented_ha"] * scale,
         # part-time: the household earns more off its farm than on it
-        "part_time_farms": int((farming & (off_farm_income > income)).sum()) * scale,
+        "part_time_farms": int((farming & (off_farm_income > 0) & (off_farm_income > income)).sum())
+        * scale,
         "side_selling_members": int((in_coop & (farms.delivery < 1)).sum()) * scale,
         "audits": events.counts["audits"] * scale,
         "paper_coops_exposed": events.counts["paper_coops_exposed"] * scale,

@@ -69,13 +69,13 @@ COUNTRIES = (
         "japan",
         "scenarios/japan_1960.toml",
         None,
-        ("coops_registered", "farms", "mean_coop_size", "mergers"),
+        ("coops_registered", "farms", "part_time_farms", "mergers"),
     ),
     Country(
         "kazakhstan",
         "scenarios/kazakhstan_2016.toml",
         20_000,
-        ("coops_registered", "coops_active", "coops_nominal", "members"),
+        ("coops_registered", "coops_active", "coops_nominal", "mean_coop_size"),
     ),
     Country(
         "canada",
@@ -100,31 +100,18 @@ def reported(country: str, column: str, year: int, value: float, source: str) ->
     return Figure(country, Target(column=column, year=year, value=value, source=source))
 
 
+JA_COUNTS = (
+    "MAFF statistics of multi-purpose agricultural cooperatives (end of March), reproduced "
+    "by Yoshida (JC Research Institute, about 2012)"
+)
+
 OUT_OF_SAMPLE = (
-    reported(
-        "japan",
-        "coops_registered",
-        1980,
-        4_500,
-        "JA-Zenchu via jacom.or.jp (2014): about 4,500 multi-purpose coops in 1980",
-    ),
-    reported(
-        "japan",
-        "coops_registered",
-        1994,
-        2_700,
-        "Diet record 1995: the merger law took coops from about 12,000 to about 2,700",
-    ),
-    reported(
-        "japan",
-        "coops_registered",
-        2000,
-        1_618,
-        "MAFF statistics, 31 March 2000: 1,618 multi-purpose coops",
-    ),
+    reported("japan", "coops_registered", 1965, 9_135, JA_COUNTS),
+    reported("japan", "coops_registered", 1970, 6_185, JA_COUNTS),
+    reported("japan", "coops_registered", 1990, 3_688, JA_COUNTS),
+    reported("japan", "coops_registered", 2000, 1_618, JA_COUNTS),
     reported("japan", "farms", 1980, 4_661_384, "Farm households, agricultural census 1980"),
     reported("japan", "farms", 1990, 3_834_732, "Farm households, agricultural census 1990"),
-    reported("japan", "farms", 2000, 3_120_215, "Farm households, agricultural census 2000"),
     reported(
         "germany",
         "farms",
@@ -142,24 +129,32 @@ OUT_OF_SAMPLE = (
     ),
     reported(
         "kazakhstan",
-        "coops_nominal",
-        2016,
-        39,
-        "Same: about 25 % of them registered but never started work",
+        "coops_registered",
+        2017,
+        1_066,
+        "Government release (primeminister.kz via wexport.com, 26 Dec 2017): 1,066 coops "
+        "registered under the coop law from 2016 to 1 December 2017",
     ),
     reported(
         "kazakhstan",
-        "coops_active",
-        2021,
-        3_030,
-        "energyprom.kz via inbusiness.kz: 3,030 agricultural cooperatives operating in "
-        "the second quarter of 2021 (every kind of agricultural coop in the business "
-        "register)",
+        "coops_registered",
+        2022,
+        3_284,
+        "Statistics office via bizmedia.kz (9 Aug 2023): 3,284 agricultural cooperatives in "
+        "the business register in 2022",
+    ),
+    reported(
+        "kazakhstan",
+        "mean_coop_size",
+        2019,
+        18.3,
+        "Exclusive.kz (about 2020), citing statistics: 2,840 coops created in 2017-2019 with "
+        "51,967 member households, farms and firms",
     ),
     reported(
         "canada",
         "coop_market_share",
-        1975,
+        1985,
         0.60,
         "Encyclopedia of Saskatchewan: the Wheat Pool handled over 60 % of the "
         "province's grain from the early 1970s to 1992",

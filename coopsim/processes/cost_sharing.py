@@ -47,6 +47,7 @@ def coop_shapley_shares(
         coops.bought[coop][None],
         coops.bought_holding[coop][None],
         economy.coop_group.extra_fixed[coop][None],
+        economy.coop_group.extra_villages[coop][None],
     )
     return shapley_shares(
         economy.farm_group(members),
@@ -101,6 +102,7 @@ def share_costs(
     through_coop = delivered * row_sum(e.output_t[idx] * e.coop_price[c])
     e.revenue_member[idx] = through_coop + (1.0 - delivered) * e.revenue_alone[idx]
     e.payoff_member[idx] = e.revenue_member[idx] - e.production_cost[idx] - e.cost_share[idx]
+    e.revenue_coop[idx] = through_coop
     e.assured_value[idx] = through_coop * e.assured_market_value
 
 

@@ -91,6 +91,7 @@ def register_paper_coops(y: Year) -> None:
     farms.awareness[founders] = 1.0
     new = register_coops(y, founders, group_of, NOMINAL, "registered_nominal")
     pay_founding_grants(y, new, founders, operating=False)
+    y.income[founders] -= np.repeat(cost[chosen], size)  # their part of the registration
     y.events.count("foundings", len(new))
     y.events.count("nominal_registrations", len(new))
     action = np.where(pushed[chosen] > 0, "registered under pressure", "registered on paper")

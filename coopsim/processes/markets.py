@@ -71,6 +71,8 @@ class YearEconomy:
         machinery_share: the machinery part of it (currency/year), (N,).
         revenue_member, payoff_member: as a member, in money, before subsidies
             (currency/year); the alone values for non-members, (N,).
+        revenue_coop: what a member sold through its coop (currency/year): its revenue
+            as a member less what it sold outside, 0 for others, (N,).
         assured_value: what a member values its assured outlet at, on what it delivers
             (currency/year; not money, so never part of an income), 0 for others, (N,).
     """
@@ -109,6 +111,7 @@ class YearEconomy:
     machinery_share: np.ndarray
     revenue_member: np.ndarray
     payoff_member: np.ndarray
+    revenue_coop: np.ndarray
     assured_value: np.ndarray
 
     def groups_of_farms(self, farms: np.ndarray, group_of: np.ndarray, groups: int) -> Group:
@@ -326,6 +329,7 @@ def price_year(
         machinery_share=np.zeros(len(farms)),
         revenue_member=revenue_alone.copy(),
         payoff_member=payoff_alone.copy(),
+        revenue_coop=np.zeros(len(farms)),
         assured_value=np.zeros(len(farms)),
     )
     return economy

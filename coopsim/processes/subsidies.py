@@ -170,7 +170,7 @@ def pay_recurring(y: Year) -> None:
     if len(aid):
         years = coops.active_years[active]
         young = years < len(aid)
-        revenue = np.bincount(c, weights=e.revenue_member[idx], minlength=k)[active]
+        revenue = np.bincount(c, weights=e.revenue_coop[idx], minlength=k)[active]
         claim_aid = np.where(young, aid[np.minimum(years, len(aid) - 1)] * revenue, 0.0)
         if policy.start_up_aid_cap is not None:
             claim_aid = np.minimum(claim_aid, policy.start_up_aid_cap)

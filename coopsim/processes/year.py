@@ -55,6 +55,14 @@ class Year:
     scale: float
     payout_ratio: float
 
+    def _outside(self, i: int) -> float:
+        """What leaving farming would bring farm ``i`` (:mod:`~coopsim.processes.farm_exit`)."""
+        farms, market = self.farms, self.market
+        need = self.scenario.costs.farm_fixed_labour + farms.labour_units[i] * market.labour_index
+        own_land = max(farms.land_ha[i] - farms.rented_ha[i], 0.0)
+        labour = min(need, farms.household_labour[i])
+        return market.off_farm_wage * labour + market.land_rent * own_land
+
     @property
     def income(self) -> np.ndarray:
         """Each farm's income this year so far (currency/year): the farms' own array."""
@@ -116,10 +124,5 @@ class Year:
             gain=float(gain),
             bad_years=int(bad_years),
             expected_income=float(farms.expected_income[i]),
-            outside_income=float(
-                self.market.off_farm_wage * farms.labour_units[i]
-                + self.market.land_rent * farms.land_ha[i]
-                if outside_income is None
-                else outside_income
-            ),
+            outside_income=float(self._outside(i) if outside_income is None else outside_income),
         )
