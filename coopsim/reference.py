@@ -37,7 +37,7 @@ def decide_per_farm(
         model: the model, with this year's economy.
         market: this year's market levers (off-farm wage, land rent, technology, credit).
         terms: this year's terms for joining and founding.
-        draw: two uniform numbers per farm, (N, 2): revision and succession.
+        draw: two uniform numbers per farm, (N, 2): revision and review (whether the farm weighs going on).
         funds: what each farm could pay in: savings and credit (currency).
 
     Returns:
@@ -61,14 +61,14 @@ def decide_per_farm(
             model.parameters.costs.farm_fixed_labour + farms.labour_units[i] * market.labour_index
         )
         farm_labour = min(need, farms.household_labour[i])
-        succession = draw[i, 1] < 1.0 / behaviour.generation_years
+        review = draw[i, 1] < 1.0 / behaviour.review_years
         leaves_farming = rules.quits_farming(
             farms.expected_income[i],
             economy.autonomy_premium[i],
             market.off_farm_wage * farm_labour,
             market.land_rent * own_land,
         )
-        if (succession and leaves_farming) or rules.insolvent(
+        if (review and leaves_farming) or rules.insolvent(
             farms.cash[i], market.credit_per_ha * own_land
         ):
             quits[i] = True

@@ -443,7 +443,7 @@ class Behaviour(_Section):
         0.2, "per year", "How fast trust follows what neighbours experience in coops."
     )
     autonomy_premium_household_plot: float = _field(
-        0.14,
+        0.2939,
         "share of revenue",
         "Value of being one's own boss to a household plot, as a share of its revenue selling "
         "alone; calibrated.",
@@ -451,14 +451,14 @@ class Behaviour(_Section):
         le=1,
     )
     autonomy_premium_peasant_farm: float = _field(
-        0.14,
+        0.0916,
         "share of revenue",
         "The same for a peasant (family) farm; calibrated.",
         ge=0,
         le=1,
     )
     autonomy_premium_commercial_farm: float = _field(
-        0.14,
+        0.2295,
         "share of revenue",
         "The same for a commercial farm; calibrated.",
         ge=0,
@@ -467,11 +467,11 @@ class Behaviour(_Section):
     autonomy_premium_sd: float = _field(
         0.05, "share of revenue", "Spread of the autonomy premium between farms.", ge=0, le=1
     )
-    generation_years: float = _field(
-        30,
+    review_years: float = _field(
+        35.9302,
         "years",
-        "Years between successions on a farm: each year a farm comes to a succession with "
-        "chance 1/generation_years, and the successor weighs farming against leaving.",
+        "Years between the times a farm weighs going on: a succession, or its main machine "
+        "or building due for replacement; each year with chance 1/review_years.",
         ge=5,
         le=100,
     )
@@ -503,7 +503,7 @@ class Behaviour(_Section):
         le=100,
     )
     merger_search_probability: Share = _field(
-        0.1208, "per year", "Chance that a coop looks for a merger partner (rule R7); calibrated."
+        0.084, "per year", "Chance that a coop looks for a merger partner (rule R7); calibrated."
     )
     merger_success_probability: Share = _field(
         0.5, "probability", "Chance a merger realises its expected savings (Cramer 1967)."

@@ -87,11 +87,12 @@ BEHAVIOUR = (
         "Germany's and Japan's coop counts; US co-ops merge at 2–4 % a year (model brief)",
     ),
     Shared(
-        "behaviour.generation_years",
+        "behaviour.review_years",
         "",
         "calibrated",
-        "farm counts of Germany and Japan; successions about once a generation, exit "
-        "decided at a succession (AgriPoliS, Happe et al. 2006)",
+        "farm counts of Germany and Japan; a farm weighs going on at a succession (once a "
+        "generation) and when its main machine or building is due for replacement; exit "
+        "weighed then (AgriPoliS, Happe et al. 2006)",
     ),
     Shared(
         "behaviour.autonomy_premium_household_plot",

@@ -143,4 +143,6 @@ def test_the_first_year_shows_no_shock(name) -> None:
     following = np.mean([t.iloc[1:11][list(EVENTS)].to_numpy(float) for t in tables], axis=0)
     low, high = following.min(axis=0), following.max(axis=0)
     for event, value, lo, hi in zip(EVENTS, first, low, high, strict=True):
-        assert lo <= value <= hi, f"{name}: {event} {value:g} in the first year, {lo:g}–{hi:g} after"
+        assert lo <= value <= hi, (
+            f"{name}: {event} {value:g} in the first year, {lo:g}–{hi:g} after"
+        )

@@ -161,9 +161,9 @@ def quits_farming(
     wage_for_farm_labour: np.ndarray,
     rent_for_own_land: np.ndarray,
 ) -> np.ndarray:
-    """Farm exit at a succession (AgriPoliS-style opportunity costs; Happe et al. 2006).
+    """Farm exit at a review (AgriPoliS-style opportunity costs; Happe et al. 2006).
 
-    The successor leaves farming when what the farm's own labour would earn off the farm
+    The farm (its successor, at a succession) leaves farming when what the farm's own labour would earn off the farm
     plus the rent its own land would fetch beats the income it expects from farming
     plus the value of being its own boss (all currency/year). A farm expecting a loss
     leaves even with nothing outside, unless being its own boss is worth the loss.

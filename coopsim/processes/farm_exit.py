@@ -1,8 +1,8 @@
 """Farm exit and land: farms leave farming, and their land goes to farms that bid for it.
 
-* **Succession** (AgriPoliS-style opportunity costs; Happe et al. 2006): each year a farm
-  comes to a succession with chance 1/``generation_years``; the successor leaves farming
-  when what the farm's own labour would earn off the farm plus the rent its own land
+* **Reviews** (AgriPoliS-style opportunity costs; Happe et al. 2006): each year a farm
+  weighs going on with chance 1/``review_years`` (a succession, or its main machine or
+  building due for replacement); it leaves farming when what the farm's own labour would earn off the farm plus the rent its own land
   would fetch beats the income it expects from farming plus the value of being its own
   boss (:func:`coopsim.economics.rules.quits_farming`). Labour-saving technology
   (``market.labour_index``) lowers what a farm's labour is worth off it: a farm that
@@ -89,7 +89,7 @@ def decide(
     behaviour: Behaviour,
     draw: np.ndarray,
 ) -> np.ndarray:
-    """Which farms quit farming this year: at a succession, or insolvent.
+    """Which farms quit farming this year: at a review, or insolvent.
 
     Args:
         farms: the farms.
@@ -100,10 +100,10 @@ def decide(
         draw: one uniform number per farm in [0, 1), (N,).
     """
     wage, rent = outside_options(farms, market, costs)
-    succession = draw < 1.0 / behaviour.generation_years
+    review = draw < 1.0 / behaviour.review_years
     leaves = rules.quits_farming(farms.expected_income, economy.autonomy_premium, wage, rent)
     broke = rules.insolvent(farms.cash, credit_limit(farms, market))
-    return farms.farming & ((succession & leaves) | broke)
+    return farms.farming & ((review & leaves) | broke)
 
 
 def apply(y: Year, quits: np.ndarray) -> None:

@@ -19,7 +19,7 @@ def three_farms(**values: object):
         **{
             "market.off_farm_wage": 1_000_000.0,
             "market.land_rent": 0.0,
-            "behaviour.generation_years": 20.0,
+            "behaviour.review_years": 20.0,
             **values,
         },
     )
