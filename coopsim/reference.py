@@ -37,7 +37,8 @@ def decide_per_farm(
         model: the model, with this year's economy.
         market: this year's market levers (off-farm wage, land rent, technology, credit).
         terms: this year's terms for joining and founding.
-        draw: two uniform numbers per farm, (N, 2): revision and review (whether the farm weighs going on).
+        draw: two uniform numbers per farm, (N, 2): revision, and review (whether the
+            farm weighs going on).
         funds: what each farm could pay in: savings and credit (currency).
 
     Returns:

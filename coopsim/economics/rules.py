@@ -163,9 +163,10 @@ def quits_farming(
 ) -> np.ndarray:
     """Farm exit at a review (AgriPoliS-style opportunity costs; Happe et al. 2006).
 
-    The farm (its successor, at a succession) leaves farming when what the farm's own labour would earn off the farm
-    plus the rent its own land would fetch beats the income it expects from farming
-    plus the value of being its own boss (all currency/year). A farm expecting a loss
+    The farm (its successor, at a succession) leaves farming when what the farm's own
+    labour would earn off the farm plus the rent its own land would fetch beats the
+    income it expects from farming plus the value of being its own boss (all
+    currency/year). A farm expecting a loss
     leaves even with nothing outside, unless being its own boss is worth the loss.
     """
     return wage_for_farm_labour + rent_for_own_land > expected_farm_income + autonomy_premium

@@ -2,9 +2,10 @@
 
 * **Reviews** (AgriPoliS-style opportunity costs; Happe et al. 2006): each year a farm
   weighs going on with chance 1/``review_years`` (a succession, or its main machine or
-  building due for replacement); it leaves farming when what the farm's own labour would earn off the farm plus the rent its own land
-  would fetch beats the income it expects from farming plus the value of being its own
-  boss (:func:`coopsim.economics.rules.quits_farming`). Labour-saving technology
+  building due for replacement); it leaves farming when what the farm's own labour
+  would earn off the farm plus the rent its own land would fetch beats the income it
+  expects from farming plus the value of being its own boss
+  (:func:`coopsim.economics.rules.quits_farming`). Labour-saving technology
   (``market.labour_index``) lowers what a farm's labour is worth off it: a farm that
   needs little labour keeps farming part-time while its household works off the farm.
 * **Insolvency**: a farm whose losses, beyond what its household earns off the farm,
