@@ -57,6 +57,8 @@ class Farms:
         income: this year's income: payoff alone or as a member, plus subsidies
             received, less one-off costs of joining, founding or merging (currency/year).
         farming: False once the farm has quit.
+        review_phase: where the farm stood in its cycle of reviews at the start (0–1):
+            it weighs going on once every ``behaviour.review_years``.
     """
 
     region: np.ndarray
@@ -80,6 +82,7 @@ class Farms:
     expected_income: np.ndarray
     income: np.ndarray
     farming: np.ndarray
+    review_phase: np.ndarray
 
     def __len__(self) -> int:
         return len(self.region)

@@ -52,7 +52,7 @@ from coopsim.records import DECISION_COLUMNS, LINEAGE_COLUMNS, TABLE_COLUMNS, Ye
 from coopsim.reference import decide_per_farm
 from coopsim.scenario import Scenario, ScenarioError, load_scenario
 
-SETTLING_ROUNDS = 3
+SETTLING_ROUNDS = 10
 """Years of coop adjustments before the start (``CoopModel._settle_initial_coops``)."""
 
 
@@ -184,22 +184,15 @@ class CoopModel(mesa.Model):
         members prefer, buy the machines that pay, lose the sub-groups that would split
         off and make the mergers that pay, as they would have in the years before the
         start; members unhappy with their coop have been so for a random number of
-        years. Only the lineage of the coops keeps it (dated the year before the
-        start); nothing is paid or counted, and no farm joins, leaves or quits.
-        Without it the first years would show these adjustments as a shock.
+        years, and every farm expects the income a year at expected prices brings it.
+        Only the lineage of the coops keeps it (dated the year before the start);
+        nothing is paid or counted, and no farm joins, leaves or quits. Without it the
+        first years would show these adjustments as a shock.
         """
-        if len(self.coops) == 0:
-            return
         scenario, year = self.parameters, self.year
         shock = np.ones((int(self.farms.region.max()) + 1, 2))
-        for _ in range(SETTLING_ROUNDS):
-            economy = markets.price_year(
-                scenario, year, self.farms, self.coops, shock, None, self.scale
-            )
-            cost_sharing.share_costs(economy, self.coops, self.rng, scenario.behaviour)
-            self.farms.income[:] = np.where(
-                economy.member, economy.payoff_member, economy.payoff_alone
-            )
+        for _ in range(SETTLING_ROUNDS if len(self.coops) else 0):
+            economy = self._settled_income(shock)
             before = Year(
                 scenario=scenario,
                 year=year - 1,
@@ -213,6 +206,7 @@ class CoopModel(mesa.Model):
                 rng=self.rng,
                 scale=self.scale,
                 payout_ratio=1.0,
+                overhead=scenario.overhead_index(year),
             )
             before.treasury.open_year(year - 1, None)
             federation.federate(before)
@@ -224,11 +218,24 @@ class CoopModel(mesa.Model):
             life_cycle.dissolve_empty(before)
             self.lineage.extend(before.events.lineage)  # dated the year before the start
         self.coops.loan[:] = 0.0  # what they bought before the start is paid for
+        # the farms have come to expect what a year at expected prices brings
+        economy = self._settled_income(shock)
+        self.farms.expected_income[:] = self.farms.income
         # members unhappy with their coop have been so for 0 to m − 1 years
         unhappy = economy.member & ~leaving.judge_members(self.farms, economy, scenario.behaviour)
         years = self.rng.integers(0, scenario.behaviour.exit_after_bad_years, len(self.farms))
         self.farms.bad_years[:] = np.where(unhappy, years, 0)
         self.farms.income[:] = 0.0
+
+    def _settled_income(self, shock: np.ndarray) -> markets.YearEconomy:
+        """Price the start year without shocks; each farm's income is its payoff in it."""
+        scenario = self.parameters
+        economy = markets.price_year(
+            scenario, self.year, self.farms, self.coops, shock, None, self.scale
+        )
+        cost_sharing.share_costs(economy, self.coops, self.rng, scenario.behaviour)
+        self.farms.income[:] = np.where(economy.member, economy.payoff_member, economy.payoff_alone)
+        return economy
 
     # --- the year ---------------------------------------------------------------------------
 
@@ -273,6 +280,7 @@ class CoopModel(mesa.Model):
             rng=self.rng,
             scale=self.scale,
             payout_ratio=payout_ratio,
+            overhead=scenario.overhead_index(year),
         )
         # 4. recurring subsidies, within the budget
         subsidies.pay_recurring(y)
@@ -280,19 +288,20 @@ class CoopModel(mesa.Model):
 
         # 5. members judge the year; farms decide, then coops
         satisfied = leaving.judge_members(farms, economy, behaviour)
-        memory = 1.0 if year == scenario.start_year else behaviour.income_memory
-        farm_exit.update_expected_income(farms, memory)
-        terms = joining.JoinTerms.of_year(behaviour, scenario.costs, policy, payout_ratio)
-        draw = self.rng.random((len(farms), 2))
+        farm_exit.update_expected_income(farms, behaviour.income_memory)
+        terms = joining.JoinTerms.of_year(y)
+        draw = self.rng.random(len(farms))
         # savings (a debt lowers what is left of the credit line), credit, member credit
         funds = farms.cash + farm_exit.credit_limit(farms, market) + policy.member_credit
         if self.decision_path == "reference":
             quits, leaves, choices = decide_per_farm(self, market, terms, draw, funds)
         else:
-            quits = farm_exit.decide(farms, economy, market, scenario.costs, behaviour, draw[:, 1])
+            quits = farm_exit.decide(
+                farms, economy, market, scenario.costs, behaviour, year - scenario.start_year
+            )
             leaves = leaving.decide(economy, farms, behaviour, quits)
             choices = joining.decide(
-                economy, farms, self.coops, self.network, terms, draw[:, 0], quits, funds
+                economy, farms, self.coops, self.network, terms, draw, quits, funds
             )
         farm_exit.apply(y, quits)
         leaving.apply(y, leaves)

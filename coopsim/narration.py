@@ -95,13 +95,15 @@ def decision_text(row: Mapping[str, Any], lang: str = "en", currency: str = "KZT
     if kind == "quit":
         fields["outside"] = tr.money(row["outside_income"], currency)
         fields["expected"] = tr.money(row["expected_income"], currency)
-    elif kind == "left":
-        fields["years"] = int(row.get("bad_years", 0))
-        fields["member"] = tr.money(row["payoff_option"], currency)
-        fields["alone"] = tr.money(row["payoff_alone"], currency)
     elif kind in ("joined", "founded", "stayed"):
         fields["reasons"] = _reasons(row, tr, currency)
         fields["trust"] = tr.number(100 * row["trust"])
+        if kind == "stayed" and row["payoff_option"] < row["payoff_alone"]:
+            kind = "stayed_worse"  # the option lost money before trust and premium
+    if kind in ("left", "stayed_worse"):
+        fields["years"] = int(row.get("bad_years", 0))
+        fields["member"] = tr.money(row["payoff_option"], currency)
+        fields["alone"] = tr.money(row["payoff_alone"], currency)
     key = f"decision.{kind}"
     if coop < 0 and tr.has(f"{key}_no_coop"):
         key += "_no_coop"

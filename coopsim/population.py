@@ -141,6 +141,7 @@ def _draw_farms(pop: Population, behaviour: Behaviour, rng: np.random.Generator)
         expected_income=np.zeros(n),
         income=np.zeros(n),
         farming=np.ones(n, dtype=bool),
+        review_phase=rng.random(n),
     )
 
 

@@ -37,8 +37,7 @@ def decide_per_farm(
         model: the model, with this year's economy.
         market: this year's market levers (off-farm wage, land rent, technology, credit).
         terms: this year's terms for joining and founding.
-        draw: two uniform numbers per farm, (N, 2): revision, and review (whether the
-            farm weighs going on).
+        draw: one uniform number per farm, (N,): whether it revises its membership.
         funds: what each farm could pay in: savings and credit (currency).
 
     Returns:
@@ -47,6 +46,7 @@ def decide_per_farm(
         :mod:`~coopsim.processes.joining` decide.
     """
     economy, farms, coops = model.economy, model.farms, model.coops
+    years_done = model.year - model.parameters.start_year
     behaviour = terms.behaviour
     quits = np.zeros(len(farms), bool)
     leaves = np.zeros(len(farms), bool)
@@ -62,7 +62,7 @@ def decide_per_farm(
             model.parameters.costs.farm_fixed_labour + farms.labour_units[i] * market.labour_index
         )
         farm_labour = min(need, farms.household_labour[i])
-        review = draw[i, 1] < 1.0 / behaviour.review_years
+        review = rules.review_due(farms.review_phase[i], years_done, behaviour.review_years)
         leaves_farming = rules.quits_farming(
             farms.expected_income[i],
             economy.autonomy_premium[i],
@@ -77,7 +77,7 @@ def decide_per_farm(
         if economy.member[i]:
             leaves[i] = farms.bad_years[i] >= behaviour.exit_after_bad_years
             continue
-        revises = draw[i, 0] < behaviour.revision_probability * farms.awareness[i]
+        revises = draw[i] < behaviour.revision_probability * farms.awareness[i]
         if farm.coop != NO_COOP or not revises or funds[i] < terms.join_cost:
             continue
         choices.considered[i] = True
@@ -107,7 +107,7 @@ def decide_per_farm(
     would_found = []
     for farm in agents:
         i = farm.index
-        listens = farm.farming and farm.coop == NO_COOP and draw[i, 0] < farms.awareness[i]
+        listens = farm.farming and farm.coop == NO_COOP and draw[i] < farms.awareness[i]
         if (
             listens
             and funds[i] >= terms.join_cost

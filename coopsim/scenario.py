@@ -344,6 +344,13 @@ class Costs(_Section):
     livestock_cost_per_head: float = _field(
         70_000, "currency/head/year", "Feed, veterinary and other non-machinery cost.", ge=0
     )
+    yield_input_share: Share = _field(
+        0.5,
+        "share",
+        "Share of a yield gain (market.crop_yield_index, livestock_yield_index) that takes "
+        "inputs in proportion (fertiliser, plant protection, concentrate feed): at 0.5, twice "
+        "the first year's yield costs 1.5 times its inputs per hectare or head (assumed).",
+    )
     hay_ha_per_head: float = _field(
         1.0, "ha/head", "Haymaking area needed per animal (tractor work).", ge=0, le=100
     )
@@ -413,6 +420,13 @@ class Costs(_Section):
         "a coop spanning many villages costlier (a diseconomy of size).",
         ge=0,
     )
+    overhead_wage_share: Share = _field(
+        0.5,
+        "share",
+        "Share of a cooperative's overheads (its administration, audit, founding and merger "
+        "costs) that is wages: that share follows the off-farm wage from the scenario's first "
+        "year, so that a coop's fixed costs rise with real wages (assumed).",
+    )
 
 
 class Behaviour(_Section):
@@ -443,7 +457,7 @@ class Behaviour(_Section):
         0.2, "per year", "How fast trust follows what neighbours experience in coops."
     )
     autonomy_premium_household_plot: float = _field(
-        0.2939,
+        0.1165,
         "share of revenue",
         "Value of being one's own boss to a household plot, as a share of its revenue selling "
         "alone; calibrated.",
@@ -451,14 +465,14 @@ class Behaviour(_Section):
         le=1,
     )
     autonomy_premium_peasant_farm: float = _field(
-        0.0916,
+        0.1125,
         "share of revenue",
         "The same for a peasant (family) farm; calibrated.",
         ge=0,
         le=1,
     )
     autonomy_premium_commercial_farm: float = _field(
-        0.2295,
+        0.1294,
         "share of revenue",
         "The same for a commercial farm; calibrated.",
         ge=0,
@@ -468,10 +482,11 @@ class Behaviour(_Section):
         0.05, "share of revenue", "Spread of the autonomy premium between farms.", ge=0, le=1
     )
     review_years: float = _field(
-        35.9302,
+        15.8401,
         "years",
         "Years between the times a farm weighs going on: a succession, or its main machine "
-        "or building due for replacement; each year with chance 1/review_years.",
+        "or building due for replacement; each farm once every review_years, the farms' reviews "
+        "spread evenly over the years.",
         ge=5,
         le=100,
     )
@@ -503,7 +518,7 @@ class Behaviour(_Section):
         le=100,
     )
     merger_search_probability: Share = _field(
-        0.084, "per year", "Chance that a coop looks for a merger partner (rule R7); calibrated."
+        0.3158, "per year", "Chance that a coop looks for a merger partner (rule R7); calibrated."
     )
     merger_success_probability: Share = _field(
         0.5, "probability", "Chance a merger realises its expected savings (Cramer 1967)."
@@ -714,6 +729,18 @@ class Scenario(_Section):
     def market_in(self, year: int) -> MarketLevers:
         """The market levers in force in ``year``."""
         return _in_force(MarketLevers, self.market, year)
+
+    def overhead_index(self, year: int) -> float:
+        """A coop's overheads in ``year`` relative to the first year (1 = as in ``costs``).
+
+        The wage share of the overheads (``costs.overhead_wage_share``) moves with the
+        off-farm wage; the rest stays at its first-year price.
+        """
+        start = self.market_in(self.start_year).off_farm_wage
+        if start <= 0:
+            return 1.0
+        ratio = self.market_in(year).off_farm_wage / start
+        return 1.0 + self.costs.overhead_wage_share * (ratio - 1.0)
 
     def with_values(self, values: dict[str, Any]) -> Scenario:
         """A copy with fields replaced by dotted keys, e.g. ``{"policy.member_grant": 1e5}``.

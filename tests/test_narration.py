@@ -51,7 +51,8 @@ def test_a_joining_is_told_in_english_as_the_command_line_always_told_it():
 
 def test_english_sentences_of_each_kind():
     assert decision_text(row("quit farming")) == (
-        "2018: quit farming at a succession — its farm work done off the farm and the rent "
+        "2018: quit farming when it took stock (a succession, or a main machine due for "
+        "replacement) — its farm work done off the farm and the rent "
         "of its land (1,212,000 ₸ a year) beat the 900,000 ₸ it expected from farming plus "
         "the 60,000 ₸ that being its own boss is worth to it."
     )
@@ -69,18 +70,32 @@ def test_english_sentences_of_each_kind():
     assert decision_text(row("seceded")).endswith("and founded coop 12.")
     assert decision_text(row("seceded", coop=-1)).endswith("; they went on alone.")
     assert decision_text(row("founded")).startswith("2018: founded coop 12 — machinery")
-    stayed = decision_text(row("stayed alone", coop=-1, grant=0.0, price_option=100.2))
+    # a gain too small to outweigh the premium
+    stayed = decision_text(
+        row("stayed alone", coop=-1, grant=0.0, price_option=100.2, payoff_option=1_520_000.0)
+    )
     assert stayed == (
         "2018: looked at a new coop but stayed alone — machinery through the coop costs "
         "31 % less than alone (84,000 ₸ against 122,000 ₸ a year); the gain, weighed by its "
         "trust (62%), was less than its autonomy premium of 60,000 ₸."
+    )
+    # an option that would have earned less than farming alone
+    assert decision_text(row("stayed alone", machinery_option=122_000.0, price_option=100.0)) == (
+        "2018: looked at coop 12 but stayed alone — grant 100,000 ₸; as a member it would "
+        "have expected 1,250,000 ₸ a year, less than the 1,500,000 ₸ it makes alone."
     )
     assert decision_text(row("merged")) == "2018: merged coop 12."
     assert decision_text(row("merged", coop=-1)) == "2018: merged a new coop."
 
 
 def test_a_decision_without_any_difference_gives_no_reasons():
-    same = row("stayed alone", machinery_option=122_000.0, price_option=100.0, grant=0.0)
+    same = row(
+        "stayed alone",
+        machinery_option=122_000.0,
+        price_option=100.0,
+        grant=0.0,
+        payoff_option=1_520_000.0,
+    )
     assert decision_text(same).startswith("2018: looked at coop 12 but stayed alone; the gain")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from coopsim import Scenario, ScenarioError, load_scenario
+from coopsim.scenario import validate_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 KAZAKHSTAN = SCENARIOS / "kazakhstan_2016.toml"
@@ -227,7 +228,7 @@ def test_kazakhstan_file_holds_its_programme() -> None:
     scenario = load_scenario(KAZAKHSTAN)
     assert scenario.population.farms == 500_000
     assert scenario.population.regions == 14
-    assert [c.year for c in scenario.policy.changes] == [2017, 2022]
+    assert [c.year for c in scenario.policy.changes] == [2017, 2018, 2022]
 
 
 def test_village_file_names_its_ten_farms() -> None:
@@ -327,7 +328,7 @@ def test_with_values_sets_top_level_and_nested_dotted_keys() -> None:
 def test_with_values_creates_a_policy_change_for_a_new_year() -> None:
     base = load_scenario(KAZAKHSTAN)
     changed = base.with_values({"policy.changes.2019.member_grant": 7})
-    assert sorted(c.year for c in changed.policy.changes) == [2017, 2019, 2022]
+    assert sorted(c.year for c in changed.policy.changes) == [2017, 2018, 2019, 2022]
     assert changed.policy_in(2018).member_grant == 100_000
     assert changed.policy_in(2019).member_grant == 7
     assert changed.policy_in(2021).member_grant == 7
@@ -338,7 +339,7 @@ def test_with_values_creates_a_policy_change_for_a_new_year() -> None:
 def test_with_values_edits_an_existing_policy_change_in_place() -> None:
     base = load_scenario(KAZAKHSTAN)
     changed = base.with_values({"policy.changes.2017.kpi_pressure": 0.9})
-    assert [c.year for c in changed.policy.changes] == [2017, 2022]
+    assert [c.year for c in changed.policy.changes] == [2017, 2018, 2022]
     assert changed.policy_in(2017).kpi_pressure == 0.9
     assert changed.policy_in(2017).member_grant == 100_000
     assert changed.policy_in(2022).kpi_pressure == 0.0
@@ -386,3 +387,22 @@ def test_with_values_rejects_a_change_year_that_is_not_a_number() -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario(KAZAKHSTAN).with_values({"policy.changes.soon.member_grant": 1})
     assert "soon" in str(info.value)
+
+
+def test_a_coops_overheads_follow_the_wage_by_their_wage_share() -> None:
+    # the wage rises from 3,000 to 12,000 (× 4); half of the overheads are wages:
+    # 1 + 0.5 × (4 − 1) = 2.5 times the first year's overheads
+    scenario = validate_scenario(
+        {
+            "start_year": 1950,
+            "market": {
+                "off_farm_wage": 3_000,
+                "changes": [{"year": 1980, "off_farm_wage": 12_000}],
+            },
+        }
+    )
+    assert scenario.overhead_index(1950) == 1.0
+    assert scenario.overhead_index(1979) == 1.0
+    assert scenario.overhead_index(1980) == 2.5
+    fixed = scenario.with_values({"costs.overhead_wage_share": 0.0})
+    assert fixed.overhead_index(1980) == 1.0

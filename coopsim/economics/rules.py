@@ -172,6 +172,22 @@ def quits_farming(
     return wage_for_farm_labour + rent_for_own_land > expected_farm_income + autonomy_premium
 
 
+def review_due(phase: np.ndarray, years_done: int, review_years: float) -> np.ndarray:
+    """Whether each farm weighs going on this year: once every ``review_years``.
+
+    A farm's reviews (a succession, its main machine or building due for replacement)
+    come at a steady rhythm; ``phase`` (0–1) is where in its cycle it stood at the start,
+    so that the farms' reviews are spread evenly over the years, not bunched.
+
+    Args:
+        phase: each farm's position in its cycle at the start (0–1).
+        years_done: whole years simulated before this one (0 in the first year).
+        review_years: years between two reviews of a farm.
+    """
+    before = np.floor(years_done / review_years + phase)
+    return np.floor((years_done + 1) / review_years + phase) > before
+
+
 def insolvent(cash: np.ndarray, credit_limit: np.ndarray) -> np.ndarray:
     """A farm whose losses have used up its savings and its credit must give up (currency)."""
     return cash < -credit_limit

@@ -1,10 +1,11 @@
 """Farm exit and land: farms leave farming, and their land goes to farms that bid for it.
 
-* **Reviews** (AgriPoliS-style opportunity costs; Happe et al. 2006): each year a farm
-  weighs going on with chance 1/``review_years`` (a succession, or its main machine or
-  building due for replacement); it leaves farming when what the farm's own labour
-  would earn off the farm plus the rent its own land would fetch beats the income it
-  expects from farming plus the value of being its own boss
+* **Reviews** (AgriPoliS-style opportunity costs; Happe et al. 2006): a farm weighs
+  going on once every ``review_years`` (a succession, or its main machine or building
+  due for replacement), the farms' reviews spread evenly over the years; it leaves
+  farming when what the farm's own labour would earn off the farm plus the rent its own
+  land would fetch beats the income it expects from farming plus the value of being its
+  own boss
   (:func:`coopsim.economics.rules.quits_farming`). Labour-saving technology
   (``market.labour_index``) lowers what a farm's labour is worth off it: a farm that
   needs little labour keeps farming part-time while its household works off the farm.
@@ -26,6 +27,7 @@ import numpy as np
 from coopsim.economics import rules
 from coopsim.entities import Farms
 from coopsim.processes.markets import YearEconomy
+from coopsim.processes.production import input_costs
 from coopsim.processes.register import strike_off
 from coopsim.processes.year import Year
 from coopsim.scenario import Behaviour, Costs, MarketLevers
@@ -88,7 +90,7 @@ def decide(
     market: MarketLevers,
     costs: Costs,
     behaviour: Behaviour,
-    draw: np.ndarray,
+    years_done: int,
 ) -> np.ndarray:
     """Which farms quit farming this year: at a review, or insolvent.
 
@@ -97,11 +99,11 @@ def decide(
         economy: the year's economy (each farm's autonomy premium).
         market: this year's market levers (off-farm wage, land rent, labour index).
         costs: the farms' fixed labour.
-        behaviour: the behavioural parameters (generation length).
-        draw: one uniform number per farm in [0, 1), (N,).
+        behaviour: the behavioural parameters (years between reviews).
+        years_done: whole years simulated before this one.
     """
     wage, rent = outside_options(farms, market, costs)
-    review = draw < 1.0 / behaviour.review_years
+    review = rules.review_due(farms.review_phase, years_done, behaviour.review_years)
     leaves = rules.quits_farming(farms.expected_income, economy.autonomy_premium, wage, rent)
     broke = rules.insolvent(farms.cash, credit_limit(farms, market))
     return farms.farming & ((review & leaves) | broke)
@@ -149,7 +151,7 @@ def land_bids(farms: Farms, economy: YearEconomy, costs: Costs, market: MarketLe
     price = economy.price_alone[farms.region, 0]
     margin = (
         yield_t * price
-        - costs.crop_cost_per_ha * market.input_cost_index
+        - input_costs(costs, market)[0]
         - market.hire_tractor
         - market.hire_combine
         - market.hire_truck * yield_t

@@ -39,7 +39,7 @@ from coopsim.processes.markets import YearEconomy
 from coopsim.processes.register import enter_members, register_coops
 from coopsim.processes.subsidies import pay_founding_grants, pay_member_grants
 from coopsim.processes.year import Year
-from coopsim.scenario import Behaviour, Costs, PolicyLevers
+from coopsim.scenario import Behaviour
 
 FOUNDING_ROUNDS = 10
 """Most rounds of sounding out a village before founders settle (rule R1, founding)."""
@@ -64,16 +64,15 @@ class JoinTerms:
     start_up_grant: float
 
     @classmethod
-    def of_year(
-        cls, behaviour: Behaviour, costs: Costs, policy: PolicyLevers, payout_ratio: float
-    ) -> JoinTerms:
+    def of_year(cls, y: Year) -> JoinTerms:
         """Terms for a year; grants are expected at last year's payout ratio (budget)."""
+        costs, policy = y.scenario.costs, y.policy
         return cls(
-            behaviour=behaviour,
+            behaviour=y.scenario.behaviour,
             join_cost=costs.equity_per_member + costs.switching_cost,
-            found_cost=costs.founding_cost,
-            member_grant=policy.member_grant * payout_ratio,
-            start_up_grant=policy.start_up_grant * payout_ratio,
+            found_cost=costs.founding_cost * y.overhead,
+            member_grant=policy.member_grant * y.payout_ratio,
+            start_up_grant=policy.start_up_grant * y.payout_ratio,
         )
 
     def gain(
@@ -329,7 +328,7 @@ def apply(y: Year, choices: JoinChoices) -> None:
     new = register_coops(y, founders, group_of, ACTIVE, "founded", equity=True)
     founder_grants = pay_founding_grants(y, new, founders, operating=True)
     y.events.count("foundings", len(new))
-    founding_share = costs.founding_cost / np.bincount(group_of)[group_of]
+    founding_share = costs.founding_cost * y.overhead / np.bincount(group_of)[group_of]
     y.income[founders] -= join_cost + founding_share
 
     stayed = np.flatnonzero(choices.considered & (choices.join == NO_COOP) & ~choices.founds)

@@ -59,7 +59,7 @@ def register_paper_coops(y: Year) -> None:
     approached = (y.rng.random(len(start)) < chance) & (free_count >= size)
     member_grants = 0.0 if policy.member_grant_needs_operation else size * policy.member_grant
     grants = (policy.start_up_grant + member_grants) * y.payout_ratio / size
-    cost = y.scenario.costs.founding_cost * (1.0 - pushed) / size
+    cost = y.scenario.costs.founding_cost * y.overhead * (1.0 - pushed) / size
     gain = rules.paper_coop_gain(
         grants,
         cost,

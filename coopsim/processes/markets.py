@@ -254,7 +254,7 @@ def price_year(
         np.maximum(coops.villages - 1, 0) * coop_active,
     )
     params = CoopCostParams(
-        fixed=costs.coop_fixed_cost + costs.audit_cost,
+        fixed=(costs.coop_fixed_cost + costs.audit_cost) * scenario.overhead_index(year),
         handling_rate=costs.handling_cost + costs.coop_tax_rate * (1.0 - policy.tax_relief),
         governance=costs.governance_cost,
         machinery=machinery,

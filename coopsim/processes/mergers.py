@@ -3,7 +3,8 @@
 A merger saves what the two coops cost apart over what they would cost together,
 less the merger cost they bear after the merger subsidy, spread over the planning
 horizon (:func:`coopsim.economics.rules.merger_saving`); and more than half of the
-members of each coop must gain (:func:`coopsim.economics.rules.majority_gains`). A
+members of each coop must gain, counting their part of that cost
+(:func:`coopsim.economics.rules.majority_gains`). A
 coop spanning more villages costs more to run (``costs.distance_cost``, rule R4), so
 merging stops paying beyond some size. About half of real mergers realise the expected
 savings (Cramer 1967); a merger that does not keeps a second fixed cost. The merger
@@ -38,8 +39,9 @@ def merge(y: Year) -> None:
     transition in its life cycle) proposes to a random active coop of its region. Pairs
     are settled in a random order, each coop in at most one merger a year. A pair merges
     when C_A + C_B − C_AB exceeds the merger cost the coops bear, and more than half of
-    the members of each would pay less under patronage than they would under patronage
-    in their coop now. The smaller coop's members join the larger; with
+    the members of each would pay less under patronage, with their part of the merger
+    cost (by value, over the planning horizon), than under patronage in their coop now.
+    The smaller coop's members join the larger; with
     probability 1 − ``merger_success_probability`` the savings do not materialise and
     the merged coop keeps a second fixed cost.
     """
@@ -95,7 +97,7 @@ def merge(y: Year) -> None:
         e.coop_cost.total[a],
         e.coop_cost.total[b],
         merged_cost.total,
-        costs.merger_cost,
+        costs.merger_cost * y.overhead,
         borne_by_others,
         behaviour.planning_horizon_years,
     )
@@ -114,6 +116,14 @@ def merge(y: Year) -> None:
     now = patronage_shares(
         e.value[idx], e.need[idx], e.coop_group.value[c], e.coop_group.need[c], e.coop_cost.take(c)
     )
+    # each member also weighs its part (by value) of the merger cost the coops bear,
+    # spread over the planning horizon: a merger subsidy can carry the vote
+    pair_value = np.bincount(p, weights=e.value[idx], minlength=len(a))
+    by_value = np.divide(
+        e.value[idx], pair_value[p], out=np.zeros(len(idx)), where=pair_value[p] > 0
+    )
+    expected_borne = costs.merger_cost * y.overhead * (1.0 - borne_by_others)
+    after = after + expected_borne[p] * by_value / behaviour.planning_horizon_years
     # a coop below the legal minimum size merges without a vote; under a merger plan the
     # organisers carry the vote where the merger saves cost
     majority = rules.majority_gains(now, after, c, len(coops)) | small | planned[coops.region]
@@ -125,10 +135,9 @@ def merge(y: Year) -> None:
     # plan's share, by value
     subsidy = np.zeros(len(a))
     subsidy[go] = pay_merger(y, keep[go])
-    borne = np.maximum(costs.merger_cost * (1.0 - plan_share) - subsidy, 0.0)
+    borne = np.maximum(costs.merger_cost * y.overhead * (1.0 - plan_share) - subsidy, 0.0)
     paying = go[p]
-    pair_value = np.bincount(p[paying], weights=e.value[idx[paying]], minlength=len(a))
-    y.income[idx[paying]] -= borne[p[paying]] * e.value[idx[paying]] / pair_value[p[paying]]
+    y.income[idx[paying]] -= borne[p[paying]] * by_value[paying]
     coops.villages[keep[go]] += coops.villages[np.where(keep == a, b, a)[go]] - (
         new_village[go] == 0
     )

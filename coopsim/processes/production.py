@@ -2,8 +2,9 @@
 
 Output is land and herd times yields, which technical progress raises by year
 (``market.crop_yield_index``, ``livestock_yield_index``); input costs follow real input
-prices (``market.input_cost_index``) and include the rent of land taken over from farms
-that quit. Each farm's figures change only when its land,
+prices (``market.input_cost_index``) and the inputs higher yields take
+(``costs.yield_input_share``), and include the rent of land taken over from farms that
+quit. Each farm's figures change only when its land,
 herd, machinery or farming status change, or when the cost and market levers do:
 :class:`FarmBook` keeps these figures between years and recomputes only the farms that
 changed.
@@ -121,9 +122,23 @@ def _farm_figures(
     need *= farming[:, None]
     holding = owns * (machinery.fixed * costs.owned_value_share) * farming[:, None]
     machinery_alone = row_sum(machinery_cost(need, owns, holding, machinery))
+    per_ha, per_head = input_costs(costs, market)
     production_cost = (
-        (costs.crop_cost_per_ha * land + costs.livestock_cost_per_head * livestock)
-        * market.input_cost_index
-        + market.land_rent * farms.rented_ha[rows]
+        per_ha * land + per_head * livestock + market.land_rent * farms.rented_ha[rows]
     ) * farming
     return output, value, need, holding, machinery_alone, production_cost
+
+
+def input_costs(costs: Costs, market: MarketLevers) -> tuple[float, float]:
+    """Non-machinery input cost per hectare of crops and per head of livestock this year.
+
+    The first year's costs at this year's input prices (``market.input_cost_index``),
+    with more inputs where yields have risen (``costs.yield_input_share`` of the gain).
+
+    Returns:
+        Cost per hectare (currency/ha/year) and per head (currency/head/year).
+    """
+    share = costs.yield_input_share
+    per_ha = costs.crop_cost_per_ha * (1.0 + share * (market.crop_yield_index - 1.0))
+    per_head = costs.livestock_cost_per_head * (1.0 + share * (market.livestock_yield_index - 1.0))
+    return per_ha * market.input_cost_index, per_head * market.input_cost_index

@@ -161,7 +161,9 @@ def pay_recurring(y: Year) -> None:
 
     received = np.zeros(k)
     received[active] += y.treasury.pay(
-        "audit", active, np.full(len(active), y.scenario.costs.audit_cost * policy.audit_subsidy)
+        "audit",
+        active,
+        np.full(len(active), y.scenario.costs.audit_cost * y.overhead * policy.audit_subsidy),
     )
     if policy.credit_rate is not None:
         gap = market.interest_rate - effective_credit_rate(policy, market, y.scenario.costs)
@@ -242,7 +244,7 @@ def pay_merger(y: Year, coop: np.ndarray) -> np.ndarray:
     Returns:
         What was paid towards each merger's cost (currency).
     """
-    claims = np.full(len(coop), y.scenario.costs.merger_cost * y.policy.merger_subsidy)
+    claims = np.full(len(coop), y.scenario.costs.merger_cost * y.overhead * y.policy.merger_subsidy)
     return y.treasury.pay("merger", coop, claims)
 
 

@@ -40,6 +40,8 @@ class Year:
         scale: real farms (and coops) per simulated one.
         payout_ratio: the share of claims the treasury paid last year (0–1): what
             farms and coops expect of grants this year.
+        overhead: what a coop's overheads cost this year relative to the scenario's
+            ``costs`` (:meth:`~coopsim.scenario.Scenario.overhead_index`).
     """
 
     scenario: Scenario
@@ -54,6 +56,7 @@ class Year:
     rng: np.random.Generator
     scale: float
     payout_ratio: float
+    overhead: float = 1.0
 
     def _outside(self, i: int) -> float:
         """What leaving farming would bring farm ``i`` (:mod:`~coopsim.processes.farm_exit`)."""

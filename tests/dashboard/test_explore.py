@@ -125,7 +125,7 @@ def test_good_upload_is_offered_and_run(state):
 
 def test_policy_changes_by_year_are_listed_and_editable(state):
     rc = render(explore.Page(state))
-    assert "Policy changes by year (7)" in page_text(rc)
+    assert "Policy changes by year (8)" in page_text(rc)
     from coopsim.levers import changes_with
 
     state.set_changes(changes_with(state.simulation.scenario, 2019, "member_grant", 250_000.0))
@@ -159,4 +159,4 @@ def test_the_schedule_of_changes_is_bounded(state):
     state.lang.set("ru")
     assert not state.set_changes(too_many)
     assert state.error.value == f"policy.changes: не более {LIMITS.changes} изменений по годам"
-    assert len(state.simulation.scenario.policy.changes) == 2  # the file's schedule is kept
+    assert len(state.simulation.scenario.policy.changes) == 3  # the file's schedule is kept

@@ -42,7 +42,7 @@ min = 0.1
 max = 0.5
 
 [[parameters]]
-key = "population.autonomy_premium_mean"
+key = "behaviour.autonomy_premium_peasant_farm"
 min = 0.02
 max = 0.3
 
@@ -136,8 +136,8 @@ def test_a_small_calibration_runs_and_writes_its_best_point(tmp_path) -> None:
             "behaviour.merger_search_probability": round(
                 ranked.iloc[0]["behaviour.merger_search_probability"], 4
             ),
-            "population.autonomy_premium_mean": round(
-                ranked.iloc[0]["population.autonomy_premium_mean"], 4
+            "behaviour.autonomy_premium_peasant_farm": round(
+                ranked.iloc[0]["behaviour.autonomy_premium_peasant_farm"], 4
             ),
         }
     )
@@ -184,10 +184,12 @@ def test_the_command_reports_a_bad_file_without_a_traceback(tmp_path) -> None:
     assert not (tmp_path / "o").exists()
 
 
-def test_the_shipped_calibration_file_is_valid_and_names_every_country_but_japan() -> None:
+def test_the_shipped_calibration_file_is_valid_and_names_every_country() -> None:
     calibration = load_calibration(CALIBRATION)
     names = {Path(c.scenario).stem for c in calibration.spec.countries}
-    assert names == {"germany_1950", "kazakhstan_2016", "canada_federation"}
+    assert names == set(COUNTRIES)
+    # every figure names where it was observed
+    assert all(t.source for c in calibration.spec.countries for t in c.targets)
 
 
 def test_the_library_defaults_are_the_calibrated_values() -> None:
@@ -205,7 +207,7 @@ def test_country_files_set_no_shared_behaviour(country: str) -> None:
     for key in shared:
         section, field = key.split(".")
         assert field not in data.get(section, {}), key
-    assert "autonomy_premium_sd" not in data.get("population", {})
+    assert "autonomy_premium_sd" not in data.get("behaviour", {})
 
 
 def test_a_second_round_searches_a_smaller_box_around_the_first_rounds_best(tmp_path) -> None:
@@ -216,7 +218,7 @@ def test_a_second_round_searches_a_smaller_box_around_the_first_rounds_best(tmp_
     ranked, errors = calibrate(calibration, Sequential())
     assert sorted(ranked.index) == [0, 1, 2, 3] and sorted(errors.point.unique()) == [0, 1, 2, 3]
     first = ranked.loc[[0, 1]].sort_values("loss").iloc[0]
-    key = "population.autonomy_premium_mean"  # range 0.02–0.3: the box is 0.14 wide
+    key = "behaviour.autonomy_premium_peasant_farm"  # range 0.02–0.3: the box is 0.14 wide
     low = min(max(first[key] - 0.07, 0.02), 0.3 - 0.14)
     assert ranked.loc[[2, 3], key].between(low, low + 0.14).all()
     # the first round is the one a single-round calibration would run

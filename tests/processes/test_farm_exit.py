@@ -7,6 +7,7 @@ from handmade import state, year_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coopsim.economics import rules
 from coopsim.entities import NO_COOP
 from coopsim.processes import farm_exit
 
@@ -28,17 +29,39 @@ def three_farms(**values: object):
     return s
 
 
-def test_at_a_succession_a_farm_leaves_when_the_wage_beats_farming() -> None:
-    # each year a farm comes to a succession with chance 1/20 = 0.05; the farm's job is
-    # worth 1,000,000 off the farm; the farms expect 900,000, 1,200,000 and 800,000
+def test_at_a_review_a_farm_leaves_when_the_wage_beats_farming() -> None:
+    # a farm weighs going on once every 20 years; the farm's job is worth 1,000,000 off
+    # the farm; the farms expect 900,000, 1,200,000 and 800,000
     s = three_farms()
     s.farms.expected_income[:] = [900_000.0, 1_200_000.0, 800_000.0]
+    # in the first year the cycle turns over for phases of 0.95 and more (0.95 + 1/20 = 1)
+    s.farms.review_phase[:] = [0.96, 0.99, 0.88]  # the third farm turns over in year 3
     e = year_of(s).economy
-    draw = np.array([0.04, 0.01, 0.06])  # the third farm comes to no succession this year
-    quits = farm_exit.decide(
-        s.farms, e, s.scenario.market, s.scenario.costs, s.scenario.behaviour, draw
-    )
-    np.testing.assert_array_equal(quits, [True, False, False])
+    args = (s.farms, e, s.scenario.market, s.scenario.costs, s.scenario.behaviour)
+    np.testing.assert_array_equal(farm_exit.decide(*args, 0), [True, False, False])
+    # two years later the third farm weighs going on; the first has its next review in 2039
+    np.testing.assert_array_equal(farm_exit.decide(*args, 2), [False, False, True])
+    np.testing.assert_array_equal(farm_exit.decide(*args, 20), [True, False, False])
+
+
+def test_reviews_come_once_every_review_years_at_each_farms_phase() -> None:
+    # every 2.5 years: a farm at phase 0 turns over after years 2.5, 5, 7.5 … i.e. in the
+    # years with 0-based index 2, 4, 7, 9
+    due = [rules.review_due(np.array([0.0]), t, 2.5)[0] for t in range(10)]
+    assert [t for t, d in enumerate(due) if d] == [2, 4, 7, 9]
+    assert rules.review_due(np.array([0.6]), 0, 2.5)[0]  # 0.6 + 0.4 = 1: in the first year
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    review_years=st.floats(1.0, 40.0),
+    phase=st.floats(0.0, 0.999999),
+    years=st.integers(1, 120),
+)
+def test_a_farm_reviews_once_per_cycle(review_years: float, phase: float, years: int) -> None:
+    reviews = sum(rules.review_due(np.array([phase]), t, review_years)[0] for t in range(years))
+    expected = years / review_years
+    assert expected - 1 <= reviews <= expected + 1
 
 
 def test_labour_saving_technology_keeps_a_farm_going_part_time() -> None:
@@ -47,7 +70,8 @@ def test_labour_saving_technology_keeps_a_farm_going_part_time() -> None:
     s.farms.expected_income[:] = 900_000.0
     e = year_of(s).economy
     args = (s.farms, e, s.scenario.market, s.scenario.costs, s.scenario.behaviour)
-    assert not farm_exit.decide(*args, np.zeros(3)).any()
+    s.farms.review_phase[:] = 0.99  # every farm at a review
+    assert not farm_exit.decide(*args, 0).any()
     # the household's other half job earns 500,000 off the farm
     np.testing.assert_allclose(
         farm_exit.off_farm_income(s.farms, s.scenario.market, s.scenario.costs), 500_000.0
@@ -56,13 +80,14 @@ def test_labour_saving_technology_keeps_a_farm_going_part_time() -> None:
 
 def test_a_farm_that_has_used_up_its_savings_and_credit_gives_up_in_any_year() -> None:
     s = three_farms(**{"market.credit_per_ha": 1_000.0})
-    s.farms.expected_income[:] = 5_000_000.0  # farming pays, and no succession comes
+    s.farms.expected_income[:] = 5_000_000.0  # farming pays, and no review comes
+    s.farms.review_phase[:] = 0.0
     s.farms.cash[:] = [-5_000.0, -15_000.0, -25_000.0]  # credit: 10,000, 20,000, 30,000
     e = year_of(s).economy
     args = (s.farms, e, s.scenario.market, s.scenario.costs, s.scenario.behaviour)
-    np.testing.assert_array_equal(farm_exit.decide(*args, np.ones(3)), [False, False, False])
+    np.testing.assert_array_equal(farm_exit.decide(*args, 0), [False, False, False])
     s.farms.cash[:] = [-15_000.0, -15_000.0, -35_000.0]
-    np.testing.assert_array_equal(farm_exit.decide(*args, np.ones(3)), [True, False, True])
+    np.testing.assert_array_equal(farm_exit.decide(*args, 0), [True, False, True])
 
 
 def test_a_household_saves_part_of_a_good_year_and_pays_all_of_a_loss() -> None:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coopsim import CoopModel, load_scenario, sized
-from coopsim.processes.production import FarmBook
+from coopsim.processes.production import FarmBook, input_costs
 
 FIGURES = ("output", "value", "need", "holding", "machinery_alone", "production_cost", "columns")
 
@@ -65,3 +65,26 @@ def test_the_kept_figures_follow_a_whole_run_and_its_changes_of_levers() -> None
         kept = copy.deepcopy(model.book)
         kept.refresh(model.farms, model.parameters.costs, market)
         _same_figures(kept, fresh)
+
+
+def test_higher_yields_take_more_inputs_at_this_years_input_prices() -> None:
+    # crops: 18,000 a hectare; yields up 60 %, half of the gain takes inputs in proportion:
+    # 18,000 × (1 + 0.5 × 0.6) = 23,400, at input prices down 10 %: 21,060.
+    # livestock: 70,000 a head, yields doubled: 70,000 × 1.5 × 0.9 = 94,500
+    s = state(
+        [{"land_ha": 10, "livestock_head": 2}] * 2,
+        **{
+            "market.crop_yield_index": 1.6,
+            "market.livestock_yield_index": 2.0,
+            "market.input_cost_index": 0.9,
+            "market.land_rent": 0.0,
+        },
+    )
+    per_ha, per_head = input_costs(s.scenario.costs, s.scenario.market)
+    assert (per_ha, per_head) == (21_060.0, 94_500.0)
+    book = FarmBook()
+    book.refresh(s.farms, s.scenario.costs, s.scenario.market)
+    np.testing.assert_allclose(book.production_cost, 10 * 21_060.0 + 2 * 94_500.0)
+    # with yields at their first-year level, the costs are the first year's, at input prices
+    flat = s.scenario.with_values({"market.crop_yield_index": 1.0, "costs.yield_input_share": 1})
+    assert input_costs(flat.costs, flat.market)[0] == 18_000.0 * 0.9
