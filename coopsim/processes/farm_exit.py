@@ -27,34 +27,15 @@ import numpy as np
 from coopsim.economics import rules
 from coopsim.entities import Farms
 from coopsim.processes.markets import YearEconomy
-from coopsim.processes.production import input_costs
+from coopsim.processes.production import input_costs, labour_need, outside_options
 from coopsim.processes.register import strike_off
 from coopsim.processes.year import Year
 from coopsim.scenario import Behaviour, Costs, MarketLevers
 
 
-def labour_need(farms: Farms, market: MarketLevers, costs: Costs) -> np.ndarray:
-    """Full-time jobs each farm needs this year: a fixed part and its own, at this technology."""
-    return costs.farm_fixed_labour + farms.labour_units * market.labour_index
-
-
 def credit_limit(farms: Farms, market: MarketLevers) -> np.ndarray:
     """Commercial credit each farm can raise on the land it owns (currency)."""
     return market.credit_per_ha * np.maximum(farms.land_ha - farms.rented_ha, 0.0)
-
-
-def outside_options(
-    farms: Farms, market: MarketLevers, costs: Costs
-) -> tuple[np.ndarray, np.ndarray]:
-    """What leaving farming would bring a farm (currency/year).
-
-    Returns:
-        The wage its farm labour would earn off the farm (the household's other labour
-        earns it either way) and the rent of the land it owns.
-    """
-    farm_labour = np.minimum(labour_need(farms, market, costs), farms.household_labour)
-    own_land = np.maximum(farms.land_ha - farms.rented_ha, 0.0)
-    return market.off_farm_wage * farm_labour, market.land_rent * own_land
 
 
 def off_farm_income(farms: Farms, market: MarketLevers, costs: Costs) -> np.ndarray:

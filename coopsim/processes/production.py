@@ -1,4 +1,5 @@
-"""Production: what each farm grows and needs, and its machinery cost alone (step 2).
+"""Production: what each farm grows and needs, its machinery cost alone (step 2), the
+labour it needs and what that labour and its land would earn off the farm.
 
 Output is land and herd times yields, which technical progress raises by year
 (``market.crop_yield_index``, ``livestock_yield_index``); input costs follow real input
@@ -142,3 +143,25 @@ def input_costs(costs: Costs, market: MarketLevers) -> tuple[float, float]:
     per_ha = costs.crop_cost_per_ha * (1.0 + share * (market.crop_yield_index - 1.0))
     per_head = costs.livestock_cost_per_head * (1.0 + share * (market.livestock_yield_index - 1.0))
     return per_ha * market.input_cost_index, per_head * market.input_cost_index
+
+
+def labour_need(
+    farms: Farms, market: MarketLevers, costs: Costs, rows: np.ndarray | slice | int = slice(None)
+) -> np.ndarray:
+    """Full-time jobs each farm needs this year: a fixed part and its own, at this technology."""
+    return costs.farm_fixed_labour + farms.labour_units[rows] * market.labour_index
+
+
+def outside_options(
+    farms: Farms, market: MarketLevers, costs: Costs, rows: np.ndarray | slice | int = slice(None)
+) -> tuple[np.ndarray, np.ndarray]:
+    """What leaving farming would bring each farm (currency/year), for ``rows`` of the farms.
+
+    Returns:
+        The wage its farm labour would earn off the farm (the household's other labour
+        earns it either way) and the rent of the land it owns.
+    """
+    need = labour_need(farms, market, costs, rows)
+    farm_labour = np.minimum(need, farms.household_labour[rows])
+    own_land = np.maximum(farms.land_ha[rows] - farms.rented_ha[rows], 0.0)
+    return market.off_farm_wage * farm_labour, market.land_rent * own_land

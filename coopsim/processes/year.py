@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coopsim.entities import Coops, Farms
+from coopsim.processes.production import outside_options
 from coopsim.records import YearEvents
 from coopsim.scenario import MarketLevers, PolicyLevers, Scenario
 
@@ -60,11 +61,8 @@ class Year:
 
     def _outside(self, i: int) -> float:
         """What leaving farming would bring farm ``i`` (:mod:`~coopsim.processes.farm_exit`)."""
-        farms, market = self.farms, self.market
-        need = self.scenario.costs.farm_fixed_labour + farms.labour_units[i] * market.labour_index
-        own_land = max(farms.land_ha[i] - farms.rented_ha[i], 0.0)
-        labour = min(need, farms.household_labour[i])
-        return market.off_farm_wage * labour + market.land_rent * own_land
+        wage, rent = outside_options(self.farms, self.market, self.scenario.costs, i)
+        return float(wage + rent)
 
     @property
     def income(self) -> np.ndarray:
