@@ -47,12 +47,13 @@ from coopsim.processes import (
 )
 from coopsim.processes.markets import YearEconomy
 from coopsim.processes.production import FarmBook
+from coopsim.processes.register import strike_off
 from coopsim.processes.year import Year
 from coopsim.records import DECISION_COLUMNS, LINEAGE_COLUMNS, TABLE_COLUMNS, YearEvents, year_row
 from coopsim.reference import decide_per_farm
 from coopsim.scenario import Scenario, ScenarioError, load_scenario
 
-SETTLING_ROUNDS = 10
+SETTLING_ROUNDS = 15
 """Years of coop adjustments before the start (``CoopModel._settle_initial_coops``)."""
 
 
@@ -180,16 +181,18 @@ class CoopModel(mesa.Model):
         """Coops a scenario starts with take the shape they would have had before it began.
 
         A consistent start (``docs/odd.md``, Initialization): before the first year, the
-        initial coops form their regional unions, switch to the sharing rule their
-        members prefer, buy the machines that pay, lose the sub-groups that would split
-        off and make the mergers that pay, as they would have in the years before the
-        start; members unhappy with their coop have been so for a random number of
-        years, and every farm expects the income a year at expected prices brings it.
-        Only the lineage of the coops keeps it (dated the year before the start);
-        nothing is paid or counted, and no farm joins, leaves or quits. Without it the
-        first years would show these adjustments as a shock.
+        initial coops lose the members who have been unhappy for ``exit_after_bad_years``
+        rounds in a row, buy the machines that pay, lose the sub-groups that would split
+        off, make the mergers that pay, form their regional unions and switch to the
+        sharing rule their members prefer, as they would have in the years before the
+        start; each stands at a random point of its life cycle (R8); the members still unhappy keep their count of bad rounds, and every farm
+        expects the income a year at expected prices brings it. Only the lineage of the
+        coops keeps it (dated the year before the start); nothing is paid or counted,
+        and no farm joins or quits. Without it the first years would show these
+        adjustments as a shock.
         """
         scenario, year = self.parameters, self.year
+        behaviour = scenario.behaviour
         shock = np.ones((int(self.farms.region.max()) + 1, 2))
         for _ in range(SETTLING_ROUNDS if len(self.coops) else 0):
             economy = self._settled_income(shock)
@@ -209,22 +212,22 @@ class CoopModel(mesa.Model):
                 overhead=scenario.overhead_index(year),
             )
             before.treasury.open_year(year - 1, None)
-            federation.federate(before)
-            members, member_coop, _, unhappy = leaving.member_verdicts(before, self.farms.income)
-            cost_sharing.give_voice(before, members, member_coop, unhappy)
+            # members unhappy for exit_after_bad_years rounds in a row have left (R6)
+            leaving.judge_members(self.farms, economy, scenario.behaviour)
+            stay = np.zeros(len(self.farms), bool)
+            strike_off(before, np.flatnonzero(leaving.decide(economy, self.farms, behaviour, stay)))
             investment.invest(before)
             leaving.secede(before)
             mergers.merge(before)
+            federation.federate(before)
+            members, member_coop, _, unhappy = leaving.member_verdicts(before, self.farms.income)
+            cost_sharing.give_voice(before, members, member_coop, unhappy)
             life_cycle.dissolve_empty(before)
             self.lineage.extend(before.events.lineage)  # dated the year before the start
         self.coops.loan[:] = 0.0  # what they bought before the start is paid for
         # the farms have come to expect what a year at expected prices brings
         economy = self._settled_income(shock)
         self.farms.expected_income[:] = self.farms.income
-        # members unhappy with their coop have been so for 0 to m − 1 years
-        unhappy = economy.member & ~leaving.judge_members(self.farms, economy, scenario.behaviour)
-        years = self.rng.integers(0, scenario.behaviour.exit_after_bad_years, len(self.farms))
-        self.farms.bad_years[:] = np.where(unhappy, years, 0)
         self.farms.income[:] = 0.0
 
     def _settled_income(self, shock: np.ndarray) -> markets.YearEconomy:

@@ -187,8 +187,8 @@ def initial_coops(
     """The coops a scenario starts with (e.g. Germany 1950), operating and growing.
 
     Farms are grouped by :func:`initial_memberships`; each coop was founded 3 to 29
-    years before the start, has sold since the year after and holds its members'
-    share capital. The members know the programme (awareness 1).
+    years before the start, has sold since the year after, holds its members' share
+    capital and stands at a random point of its life cycle. The members know the programme (awareness 1).
 
     Returns:
         The coops and their lineage rows (``existing``, dated the year before the start).
@@ -207,6 +207,11 @@ def initial_coops(
     count = np.bincount(label[members])
     first = members[np.unique(label[members], return_index=True)[1]]
     age = rng.integers(3, 30, size=len(count))
+    # where each stands in the life cycle a stalling coop goes round (rule R8): growth,
+    # first and second year of introspection, choice; drawn so that the coops do not
+    # all come to their choice in the same year
+    cycle = rng.integers(0, 4, size=len(count))
+    phase = np.array([Phase.GROWTH, Phase.INTROSPECTION, Phase.INTROSPECTION, Phase.CHOICE])
     new = coops.add(
         len(count),
         status=ACTIVE,
@@ -214,7 +219,8 @@ def initial_coops(
         region=farms.region[first],
         village=farms.village[first],
         founded=scenario.start_year - age,
-        phase=Phase.GROWTH,
+        phase=phase[cycle],
+        years_in_phase=(cycle == 2).astype(np.int16),
         rule=SHAPLEY if scenario.cost_sharing == "shapley" else PATRONAGE,
         members=count,
         members_before=count,

@@ -32,6 +32,12 @@ def run(name: str, seed: int | None = None, **values: object) -> pd.DataFrame:
     return model.run().set_index("year")
 
 
+def scale_of(name: str) -> float:
+    """Real farms (and coops) per simulated one in the test run of a scenario."""
+    scenario = load_scenario(SCENARIOS / f"{name}.toml")
+    return scenario.population.farms / SIZES.get(name, scenario.population.simulated_farms)
+
+
 def mean_over_seeds(name: str, column: str, year: int, **values: object) -> float:
     return float(np.mean([run(name, seed, **values).at[year, column] for seed in SEEDS]))
 
@@ -95,11 +101,14 @@ def test_germany_ends_near_7000_coops_and_its_farms_within_a_quarter_of_300000()
     assert 300_000 * 0.75 <= farms <= 300_000 * 1.25
 
 
-def test_germany_coops_fall_while_they_grow_and_farms_fall() -> None:
+def test_germany_coops_fall_while_the_land_they_serve_grows_and_farms_fall() -> None:
     germany = run("germany_1950", 1)
     coops = germany.coops_registered
     assert coops[1950] > coops[1960] > coops[1980] > coops[2010]
-    assert germany.at[2010, "mean_coop_size"] > germany.at[1950, "mean_coop_size"]
+    # farms fall faster than coops (by five against three or four), so members per coop
+    # fall; the land a coop's members farm grows
+    served = germany.mean_coop_size * germany.land_per_farm_ha
+    assert served[2010] > 1.5 * served[1950]
     assert germany.at[2010, "farms"] < 0.5 * germany.at[1950, "farms"]
     assert germany.at[2010, "land_per_farm_ha"] > 2 * germany.at[1950, "land_per_farm_ha"]
     assert germany.loc[1951:, "mergers"].sum() > 0.5 * (coops[1950] - coops[2010])
@@ -148,7 +157,10 @@ def test_the_first_year_shows_no_shock(name) -> None:
     tables = [run(name, seed, **FROM_THE_START.get(name, {})) for seed in SEEDS]
     first = np.mean([t.iloc[0][list(EVENTS)].to_numpy(float) for t in tables], axis=0)
     following = np.mean([t.iloc[1:11][list(EVENTS)].to_numpy(float) for t in tables], axis=0)
-    low, high = following.min(axis=0), following.max(axis=0)
+    # a mean over the seeds moves in steps of one simulated event in one seed: a single
+    # rare event (a rule switch in one coop of one run) is within that step
+    step = scale_of(name) / len(SEEDS)
+    low, high = following.min(axis=0) - step, following.max(axis=0) + step
     for event, value, lo, hi in zip(EVENTS, first, low, high, strict=True):
         assert lo <= value <= hi, (
             f"{name}: {event} {value:g} in the first year, {lo:g}–{hi:g} after"
