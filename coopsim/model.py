@@ -185,11 +185,11 @@ class CoopModel(mesa.Model):
         rounds in a row, buy the machines that pay, lose the sub-groups that would split
         off, make the mergers that pay, form their regional unions and switch to the
         sharing rule their members prefer, as they would have in the years before the
-        start; each stands at a random point of its life cycle (R8); the members still unhappy keep their count of bad rounds, and every farm
-        expects the income a year at expected prices brings it. Only the lineage of the
-        coops keeps it (dated the year before the start); nothing is paid or counted,
-        and no farm joins or quits. Without it the first years would show these
-        adjustments as a shock.
+        start (each stands at a random point of its life cycle, R8); the members still
+        unhappy keep their count of bad rounds, and every farm expects the income a year
+        at expected prices brings it. Only the lineage of the coops keeps it (dated the
+        year before the start); nothing is paid or counted, and no farm joins or quits.
+        Without it the first years would show these adjustments as a shock.
         """
         scenario, year = self.parameters, self.year
         behaviour = scenario.behaviour

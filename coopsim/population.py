@@ -188,7 +188,8 @@ def initial_coops(
 
     Farms are grouped by :func:`initial_memberships`; each coop was founded 3 to 29
     years before the start, has sold since the year after, holds its members' share
-    capital and stands at a random point of its life cycle. The members know the programme (awareness 1).
+    capital and stands at a random point of its life cycle. The members know the
+    programme (awareness 1).
 
     Returns:
         The coops and their lineage rows (``existing``, dated the year before the start).

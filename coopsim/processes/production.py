@@ -1,5 +1,7 @@
-"""Production: what each farm grows and needs, its machinery cost alone (step 2), the
-labour it needs and what that labour and its land would earn off the farm.
+"""Production: what each farm grows, needs and costs, and what it could earn off the farm.
+
+Step 2 of the year: output, the work it needs and the machinery cost alone; also the
+labour each farm needs and what that labour and its land would earn off the farm.
 
 Output is land and herd times yields, which technical progress raises by year
 (``market.crop_yield_index``, ``livestock_yield_index``); input costs follow real input
