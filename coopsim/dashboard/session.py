@@ -35,6 +35,8 @@ DEFAULT_SCENARIO = "kazakhstan_2016.toml"
 DEFAULT_FARMS = 10_000
 """Simulated farms of the default run: one step and its redraw take well under 150 ms."""
 CLASSROOM_SCENARIO = "village_machinery.toml"
+SEED_MAX = 2**63 - 1
+"""The largest seed (a scenario's seed is a 64-bit integer)."""
 
 
 @dataclass(frozen=True)
@@ -276,6 +278,10 @@ class SessionState:
         base = self.catalogue.value.get(settings.source)
         if base is None:
             self.error.set(f"{settings.source}: not a scenario of the list")
+            return False
+        if settings.seed is not None and not 0 <= settings.seed <= SEED_MAX:
+            # the exported scenario carries the seed: one a scenario file can hold
+            self.error.set(f"seed: a whole number from 0 to {SEED_MAX:,} (got {settings.seed})")
             return False
         try:
             scenario = build_scenario(base, settings)

@@ -9,7 +9,7 @@ import pytest
 from pagetools import page_text, render, widgets
 
 from coopsim.dashboard.pages import explore
-from coopsim.dashboard.session import SCENARIO_DIR, SessionState
+from coopsim.dashboard.session import SCENARIO_DIR, SessionState, Settings
 from coopsim.dashboard.widgets.common import prose_html
 
 VILLAGE = (SCENARIO_DIR / "village_machinery.toml").read_bytes()
@@ -76,3 +76,12 @@ def test_an_uploaded_description_is_shown_as_text_on_the_page(state: SessionStat
     assert not any(re.search(r"<(a|img|script)\b", h) for h in shown)
     assert "Click [here](javascript:alert(document.cookie))" in page_text(rc)
     rc.close()
+
+
+@pytest.mark.parametrize("seed", [-1, 2**63, 2**70])
+def test_a_seed_a_scenario_file_could_not_hold_is_refused(state: SessionState, seed: int) -> None:
+    # the exported scenario carries the seed: it must be one that coopsim run accepts
+    before = state.simulation
+    assert not state.apply(Settings(seed=seed))
+    assert state.error.value == f"seed: a whole number from 0 to {2**63 - 1:,} (got {seed})"
+    assert state.simulation is before
