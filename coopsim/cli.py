@@ -8,16 +8,17 @@ touch results already written.
 
 from __future__ import annotations
 
-import json
+import contextlib
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
 from coopsim import __version__
 from coopsim.dashboard.server import dashboard
@@ -25,17 +26,50 @@ from coopsim.experiments.commands import analyze, calibrate, levers, sweep
 from coopsim.i18n import LANGUAGES
 from coopsim.model import CoopModel, sized
 from coopsim.narration import farm_history
-from coopsim.records import write_tables
+from coopsim.results import ResultError, ResultFolder, read_listing
 from coopsim.scenario import Scenario, ScenarioError, load_scenario
-from coopsim.terminal import console, fail
+from coopsim.terminal import console, errors, fail, line, plain, say
 from coopsim.tuning import tune_process
 
-app = typer.Typer(
+
+class Commands(typer.Typer):
+    """The command line, whose usage errors (an unknown option, a bad value) are one line too."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command; exit with its status (2 and one line for a usage error)."""
+        try:
+            status = super().__call__(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as exc:
+            errors.print(exc.format_message(), markup=False, highlight=False)
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            where = getattr(getattr(exc, "ctx", None), "command_path", "coopsim")
+            errors.print(
+                line(("error:", "bold red"), f" {exc.format_message()} (see {where} --help)"),
+                highlight=False,
+                soft_wrap=True,
+            )
+            sys.exit(exc.exit_code)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
+app = Commands(
     help="coopsim: agricultural cooperative consolidation under subsidy and market rules.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+RUN_FILES = (
+    "model.parquet",
+    "model.csv",
+    "lineage.parquet",
+    "payments.parquet",
+    "decisions.parquet",
+)
+"""The tables a run writes (``docs/outputs.md``), besides ``run.json``."""
+
+SEED_MAX = 2**63 - 1
 
 SUMMARY_COLUMNS = {
     "year": "year",
@@ -56,20 +90,17 @@ def _load(path: Path) -> Scenario:
         return load_scenario(path)
     except ScenarioError as exc:
         fail(str(exc))
-        raise  # unreachable: _fail exits
 
 
-def _check_writable(out: Path) -> None:
-    """Fail now, before a long run, if the tables could not be written to ``out``."""
-    if out.exists() and not out.is_dir():
-        fail(f"{out}: exists and is not a folder")
+def _sized(path: Path, spec: Scenario, farms: int | None, scale: float | None) -> Scenario:
+    """The scenario at ``--farms`` or ``--scale``, or a one-line failure naming the option."""
+    if farms is None and scale is None:
+        return spec
+    option = f"--farms {farms}" if farms is not None else f"--scale {scale:g}"
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".coopsim-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        fail(f"{out}: cannot write here ({exc.strerror or exc})")
+        return sized(spec, farms=farms, scale=scale)
+    except ScenarioError as exc:
+        fail(f"{option}: {path}: {str(exc).removeprefix('scenario values: ')}")
 
 
 def summary_table(table: pd.DataFrame, currency: str) -> Table:
@@ -82,7 +113,7 @@ def summary_table(table: pd.DataFrame, currency: str) -> Table:
     for i in rows:
         r = table.iloc[i]
         cells = []
-        for col in SUMMARY_COLUMNS:
+        for col in SUMMARY_COLUMNS:  # numbers only: no user text, no markup
             v = r[col]
             if col == "year":
                 cells.append(str(int(v)))
@@ -103,7 +134,9 @@ def run(
         int | None,
         typer.Option(help="Years to simulate (default: the scenario's).", min=1, max=200),
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed (default: the scenario's).", min=0)] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed (default: the scenario's).", min=0, max=SEED_MAX)
+    ] = None,
     farms: Annotated[
         int | None,
         typer.Option(help="Farms to simulate; each stands for several real ones.", min=2),
@@ -121,73 +154,83 @@ def run(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
 ) -> None:
-    """Simulate a scenario year by year and write its tables."""
+    """Simulate a scenario year by year and write its tables.
+
+    With ``--out``, the folder is checked and locked before anything runs, the tables
+    are written beside it and the whole folder is moved into place at the end
+    (:class:`coopsim.results.ResultFolder`): an earlier result stays whole until the new
+    one is complete.
+    """
     if farms is not None and scale is not None:
         fail("give either --farms or --scale, not both")
-    spec = _load(scenario)
+    spec = _sized(scenario, _load(scenario), farms, scale)
+    if years is not None:
+        spec = spec.with_values({"years": years})
     try:
-        spec = sized(spec, farms=farms, scale=scale)
-        if years is not None:
-            spec = spec.with_values({"years": years})
-    except ScenarioError as exc:
-        fail(f"{scenario}: {exc}")
-    if out is not None:
-        _check_writable(out)
+        with contextlib.ExitStack() as stack:
+            folder = None if out is None else stack.enter_context(ResultFolder(out, RUN_FILES))
+            tune_process()
+            started = time.perf_counter()
+            model = CoopModel(spec=spec, rng=seed, log_decisions=decisions)
+            setup_s = time.perf_counter() - started
+            _simulate(model, spec, quiet)
+            table = model.table()
+            run_s = time.perf_counter() - started - setup_s
+            written = []
+            if folder is not None:
+                tables = {
+                    "model": table,
+                    "lineage": model.lineage_table(),
+                    "payments": model.payments_table(),
+                }
+                if decisions:
+                    tables["decisions"] = model.decision_table()
+                for name, frame in tables.items():
+                    folder.write(f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
+                    if name == "model":  # also as CSV, missing values as empty fields
+                        folder.write("model.csv", lambda p: table.to_csv(p, index=False))
+                written = folder.commit(
+                    {
+                        "coopsim_version": __version__,
+                        "scenario_file": str(scenario),
+                        "seed": model.seed,
+                        "simulated_farms": len(model.farms),
+                        "scale": model.scale,
+                        "setup_s": round(setup_s, 3),
+                        "run_s": round(run_s, 3),
+                        "scenario": spec.model_dump(mode="json"),
+                    }
+                )
+    except ResultError as exc:
+        fail(str(exc))
+    if not quiet:
+        say(
+            (spec.name, "bold"),
+            f": {len(model.farms):,} simulated farms (each stands for {model.scale:g}), "
+            f"{spec.start_year}–{spec.end_year}, seed {model.seed}; set-up {setup_s:.1f} s, "
+            f"run {run_s:.1f} s",
+        )
+        console.print(summary_table(table, spec.currency))
+        if written:
+            say("wrote " + ", ".join(str(p) for p in written))
 
-    tune_process()
-    started = time.perf_counter()
-    model = CoopModel(spec=spec, rng=seed, log_decisions=decisions)
-    setup_s = time.perf_counter() - started
+
+def _simulate(model: CoopModel, spec: Scenario, quiet: bool) -> None:
+    """Step the model to the scenario's last year, with a progress bar unless ``quiet``."""
     with Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("years"),
         TimeRemainingColumn(),
         console=console,
-        disable=quiet,
+        disable=quiet or not console.is_terminal,  # a log file gets the summary only
         transient=True,
     ) as progress:
-        task = progress.add_task(spec.name, total=spec.years)
+        task = progress.add_task(plain(spec.name).plain, total=spec.years)
         for _ in range(spec.years):
             model.step()
             progress.advance(task)
-    table = model.table()
-    run_s = time.perf_counter() - started - setup_s
-
-    if out is not None:
-        tables = {
-            "model": table,
-            "lineage": model.lineage_table(),
-            "payments": model.payments_table(),
-        }
-        if decisions:
-            tables["decisions"] = model.decision_table()
-        try:
-            written = write_tables(out, tables)
-        except OSError as exc:
-            fail(f"{out}: cannot write the tables ({exc.strerror or exc})")
-        meta = {
-            "coopsim_version": __version__,
-            "scenario_file": str(scenario),
-            "seed": spec.seed if seed is None else seed,
-            "simulated_farms": len(model.farms),
-            "scale": model.scale,
-            "setup_s": round(setup_s, 3),
-            "run_s": round(run_s, 3),
-            "scenario": spec.model_dump(mode="json"),
-        }
-        (out / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
-    if not quiet:
-        console.print(
-            f"[bold]{spec.name}[/]: {len(model.farms):,} simulated farms "
-            f"(each stands for {model.scale:g}), {spec.start_year}–{spec.end_year}, "
-            f"seed {spec.seed if seed is None else seed}; set-up {setup_s:.1f} s, "
-            f"run {run_s:.1f} s"
-        )
-        console.print(summary_table(table, spec.currency))
-        if out is not None:
-            console.print("wrote " + ", ".join(str(p) for p in written) + f", {out / 'run.json'}")
 
 
 @app.command()
@@ -196,9 +239,11 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML file."
     spec = _load(scenario)
     pop = spec.population
     changes = len(spec.policy.changes) + len(spec.market.changes)
-    console.print(
-        f"{scenario}: valid — {spec.name}, {pop.farms:,} farms in {pop.regions} regions, "
-        f"{spec.start_year}–{spec.end_year}, {changes} policy or market changes by year."
+    say(
+        f"{scenario}: valid — ",
+        spec.name,
+        f", {pop.farms:,} farms in {pop.regions} regions, {spec.start_year}–{spec.end_year}, "
+        f"{changes} policy or market changes by year.",
     )
 
 
@@ -214,26 +259,30 @@ def explain(
     if lang not in LANGUAGES:
         fail(f"--lang {lang!r}: not a language of coopsim; choose one of {', '.join(LANGUAGES)}")
     path = run_dir / "decisions.parquet"
+    try:
+        meta = read_listing(run_dir) if (run_dir / "run.json").exists() else {}
+    except ResultError as exc:
+        fail(str(exc))
     if not path.exists():
         fail(f"{path}: no decision log here; run with --out {run_dir} --decisions")
-    meta_path = run_dir / "run.json"
-    currency = "KZT"
-    if meta_path.exists():
-        currency = json.loads(meta_path.read_text())["scenario"].get("currency", currency)
-    log = pd.read_parquet(path)
-    if farm.isdigit():
-        number = int(farm)
-    elif "name" in log.columns and log["name"].str.startswith(farm).any():
-        number = int(log.loc[log["name"].str.startswith(farm), "farm"].iloc[0])
-    else:
-        fail(f"no farm called {farm!r} in this run; give its number")
-    lines = farm_history(log, number, lang, currency)
+    currency = str(meta.get("scenario", {}).get("currency", "KZT"))
+    try:
+        log = pd.read_parquet(path)
+        if farm.isdigit():
+            number = int(farm)
+        elif "name" in log.columns and log["name"].str.startswith(farm).any():
+            number = int(log.loc[log["name"].str.startswith(farm), "farm"].iloc[0])
+        else:
+            fail(f"no farm called {farm!r} in this run; give its number")
+        lines = farm_history(log, number, lang, currency)
+    except (OSError, ValueError, KeyError) as exc:
+        fail(f"{path}: not a decision log of coopsim ({exc.__class__.__name__})")
     if not lines:
         fail(f"farm {farm} made no logged decision in this run")
     if "name" in log.columns:
-        console.print(f"[bold]{log.loc[log['farm'] == number, 'name'].iloc[0]}[/]")
-    for line in lines:
-        console.print(line, highlight=False, soft_wrap=True)
+        console.print(plain(log.loc[log["farm"] == number, "name"].iloc[0], "bold"))
+    for sentence in lines:
+        console.print(plain(sentence), highlight=False, soft_wrap=True)
 
 
 app.command()(sweep)

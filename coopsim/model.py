@@ -19,6 +19,7 @@ other, each in its own module of :mod:`coopsim.processes`:
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -64,11 +65,23 @@ def sized(scenario: Scenario, farms: int | None = None, scale: float | None = No
         scenario: the scenario.
         farms: farms to simulate (each then stands for ``population.farms / farms``).
         scale: real farms per simulated farm.
+
+    Raises:
+        ScenarioError: the farms are given by name (they are always simulated one by
+            one), or the number is out of range.
     """
     if farms is None and scale is None:
         return scenario
     if farms is None:
+        if not math.isfinite(scale) or scale <= 0:
+            raise ScenarioError(f"scale: {scale:g} is not a positive number of farms")
         farms = max(2, round(scenario.population.farms / scale))
+    named = len(scenario.population.named_farms)
+    if named and farms != named:
+        raise ScenarioError(
+            f"the scenario gives its {named} farms by name (population.named_farms), and named "
+            "farms are always simulated one by one: leave out the number of simulated farms"
+        )
     return scenario.with_values({"population.simulated_farms": int(farms)})
 
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from coopsim.entities import ACTIVE, NOMINAL, PRIMARY, REGIONAL_UNION, Coops, Farms
 from coopsim.processes.subsidies import INSTRUMENTS
@@ -234,29 +232,3 @@ def year_row(
     for instrument, paid in treasury.by_instrument.items():
         row[f"subsidy_{instrument}"] = paid * scale
     return row
-
-
-def write_tables(out: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
-    """Write each table as Parquet (and the model table also as CSV) into ``out``.
-
-    Files are first written under a temporary name and then moved into place, so a
-    run that fails half-way never leaves a half-written table over a good one.
-
-    Returns:
-        The paths written.
-    """
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, table in tables.items():
-        targets = [(out / f"{name}.parquet", "parquet")]
-        if name == "model":
-            targets.append((out / f"{name}.csv", "csv"))
-        for path, kind in targets:
-            tmp = path.with_name(f".{path.name}.partial")
-            if kind == "parquet":
-                table.to_parquet(tmp, index=False)
-            else:
-                table.to_csv(tmp, index=False)
-            tmp.replace(path)
-            written.append(path)
-    return written

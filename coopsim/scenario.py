@@ -15,17 +15,27 @@ see ``docs/scenarios.md``):
 * ``[policy]``: every subsidy lever; ``[[policy.changes]]`` changes them from
   a given year, so a policy is a schedule, not a constant.
 
+Every number is finite and bounded: a field without an upper bound of its own gets the
+plausible maximum of its unit's kind (:mod:`coopsim.units`), so a field added later is
+bounded by its unit alone. Text holds no control characters
+(:class:`coopsim.inputs.Strict`). A scenario file must say how many farms it stands
+for (``population.farms``); everything else has a default.
+
 Errors are raised as :class:`ScenarioError`, whose message is one line naming
 the file, the key and what was expected.
 """
 
 from __future__ import annotations
 
-import tomllib
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic.fields import FieldInfo
+
+from coopsim import units
+from coopsim.inputs import ScenarioError, Strict, one_line_error, read_toml
 
 ASSETS = ("tractor", "truck", "combine", "barn")
 """The four kinds of machinery and buildings a farm can own and a coop can pool."""
@@ -36,20 +46,37 @@ PRODUCTS = ("crop", "livestock")
 FARM_TYPES = ("household_plot", "peasant_farm", "commercial_farm")
 
 
-class ScenarioError(ValueError):
-    """A scenario (or experiment) file that cannot be used, with a one-line reason."""
+MAX_CHANGES = 200
+"""Most changes by year a section may list: one a year over the longest run."""
 
 
 def _field(default: Any, unit: str, help: str, **bounds: Any) -> Any:
-    """A scenario field with its unit and a one-line help text (shown by the dashboard)."""
-    return Field(default, description=help, json_schema_extra={"unit": unit}, **bounds)
+    """A scenario field with its unit and a one-line help text (shown by the dashboard).
+
+    A number without an upper bound of its own (``le``/``lt``) gets the plausible
+    maximum of its unit's kind (:func:`coopsim.units.kind_of`), and one without a lower
+    bound the kind's least value (0, or the maximum's negative for money and
+    multipliers); an integer without a unit may hold any 64-bit integer.
+    """
+    extra: dict[str, Any] = {"unit": unit}
+    number = default is None or (isinstance(default, int | float) and not isinstance(default, bool))
+    kind = units.kind_of(unit)
+    if kind is None and unit == "" and isinstance(default, int) and not isinstance(default, bool):
+        kind = units.INTEGER
+    if kind is not None and number:
+        if not bounds.keys() & {"le", "lt"}:
+            bounds["le"] = kind.maximum
+            extra["plausible"] = kind.name
+        if not bounds.keys() & {"ge", "gt"}:
+            bounds["ge"] = kind.minimum
+    return Field(default, description=help, json_schema_extra=extra, **bounds)
 
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
+class _Section(Strict):
+    model_config = ConfigDict(validate_default=True)
 
 
 # --- population -------------------------------------------------------------------------------
@@ -662,10 +689,19 @@ class PolicyLevers(_Section):
 
 def _partial(levers: type[_Section], name: str) -> Any:
     """A model with every lever optional and a required year: one entry of ``changes``."""
-    fields: dict[str, Any] = {"year": (int, Field(description="Calendar year the change starts."))}
+    year = Field(
+        description="Calendar year the change starts.",
+        ge=1800,
+        le=units.CALENDAR_YEAR.maximum,
+        json_schema_extra={"unit": "year"},
+    )
+    fields: dict[str, Any] = {"year": (int, year)}
     for key, info in levers.model_fields.items():
         bounded = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
-        fields[key] = (bounded | None, Field(None, description=info.description))
+        fields[key] = (
+            bounded | None,
+            Field(None, description=info.description, json_schema_extra=info.json_schema_extra),
+        )
     return create_model(name, __base__=_Section, **fields)
 
 
@@ -676,13 +712,17 @@ MarketChange = _partial(MarketLevers, "MarketChange")
 class Policy(PolicyLevers):
     """Policy levers in force at the start, and changes from given years."""
 
-    changes: list[PolicyChange] = Field(default_factory=list, description="Changes by year.")
+    changes: list[PolicyChange] = Field(
+        default_factory=list, max_length=MAX_CHANGES, description="Changes by year."
+    )
 
 
 class Market(MarketLevers):
     """Market levers in force at the start, and changes from given years."""
 
-    changes: list[MarketChange] = Field(default_factory=list, description="Changes by year.")
+    changes: list[MarketChange] = Field(
+        default_factory=list, max_length=MAX_CHANGES, description="Changes by year."
+    )
 
 
 class Scenario(_Section):
@@ -709,12 +749,20 @@ class Scenario(_Section):
     @model_validator(mode="after")
     def _changes_within_run(self) -> Scenario:
         for section in ("policy", "market"):
+            first: dict[int, int] = {}
             for i, change in enumerate(getattr(self, section).changes):
                 if change.year < self.start_year:
                     raise ValueError(
                         f"{section}.changes.{i}.year: {change.year} is before start_year "
                         f"{self.start_year}"
                     )
+                if change.year in first:
+                    raise ValueError(
+                        f"{section}.changes.{i}.year: {change.year} is already the year of "
+                        f"{section}.changes.{first[change.year]} (one change a year: put "
+                        "all the levers that change that year in one entry)"
+                    )
+                first[change.year] = i
         return self
 
     @property
@@ -769,6 +817,8 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
         value = value.item()  # a numpy number, e.g. from a sampled design
     for i, part in enumerate(parts[:-1]):
         if part == "changes" and isinstance(node.get("changes"), list):
+            if len(parts) != i + 3:
+                raise ScenarioError(f"{key}: a change is set as <section>.changes.<year>.<lever>")
             try:
                 year = int(parts[i + 1])
             except ValueError:
@@ -788,64 +838,74 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
     node[parts[-1]] = value
 
 
-def _describe(error: dict[str, Any]) -> str:
-    # a key may hold any character in TOML; keep the message on one line
-    loc = ".".join(
-        str(p).encode("unicode_escape").decode()
-        for p in error["loc"]
-        if not str(p).startswith("function-")
-    )
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return f"{loc}: unknown key"
-    if kind == "missing":
-        return f"{loc}: required key is missing"
-    msg = error["msg"].removeprefix("Value error, ")
-    got = error.get("input")
-    shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
-    return f"{loc}: {msg}{shown}" if loc else f"{msg}{shown}"
-
-
 def validate_scenario(data: dict[str, Any], source: str = "scenario") -> Scenario:
     """Validate a scenario given as a dictionary (as read from TOML).
+
+    Besides the schema, a scenario must say how many farms it stands for: a file
+    without ``population.farms`` is refused rather than run as the defaults' 500,000
+    farms.
 
     Raises:
         ScenarioError: one line naming ``source``, the key and what was expected.
     """
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise one_line_error(exc, source) from None
+        raise one_line_error(exc, source, plausible_range) from None
+    if "farms" not in scenario.population.model_fields_set:
+        what = (
+            "the file holds no settings; a scenario needs at least [population] farms = N"
+            if not data
+            else "how many real farms the scenario stands for"
+        )
+        raise ScenarioError(f"{source}: population.farms: required key is missing ({what})")
+    return scenario
 
 
-def one_line_error(exc: ValidationError, source: str) -> ScenarioError:
-    """A pydantic validation error as one line.
+def plausible_range(error: dict[str, Any]) -> str | None:
+    """For a value beyond the plausible maximum of its unit, which maximum, in words."""
+    side = {"less_than_equal": ("le", "at most"), "greater_than_equal": ("ge", "at least")}
+    if error["type"] not in side:
+        return None
+    key, words = side[error["type"]]
+    bound = float((error.get("ctx") or {}).get(key, "nan"))
+    info = _field_at(Scenario, error["loc"])
+    extra = info.json_schema_extra if info is not None else None
+    if not isinstance(extra, dict) or "plausible" not in extra:
+        return None
+    kind = units.kind_of(extra["unit"]) or units.INTEGER
+    if kind is units.SHARE or bound not in (float(kind.maximum), float(kind.minimum)):
+        return None  # the field's own bound, or a share's (pydantic's words say it)
+    unit = extra["unit"] or "no unit"
+    return (
+        f"{words} {bound:g}, the plausible range of {kind.name} ({unit}; "
+        "docs/scenarios.md, Plausible ranges)"
+    )
 
-    It names the source, the first key and what was expected, and says how many more
-    errors there are. Used for every input file the project reads (scenarios,
-    experiment specs).
-    """
-    errors = exc.errors()
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return ScenarioError(f"{source}: {_describe(errors[0])}{more}")
+
+def _field_at(model: type[BaseModel], loc: tuple[Any, ...]) -> FieldInfo | None:
+    """The field a pydantic error location points to, through tables, arrays and options."""
+    info, annotation = None, model
+    for part in loc:
+        if isinstance(part, int):
+            continue  # an item of an array: its type is the array's
+        inner = _model_in(annotation)
+        if inner is None or part not in inner.model_fields:
+            return None
+        info = inner.model_fields[part]
+        annotation = info.annotation
+    return info
 
 
-def read_toml(path: Path, kind: str) -> dict[str, Any]:
-    """The table of a TOML input file (scenario, experiment, calibration or language file).
-
-    Raises:
-        ScenarioError: one line naming the file: missing, unreadable or not TOML.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such {kind} file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model an annotation holds (directly, in a list or as an option)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -14,6 +14,7 @@ import annotated_types as at
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from coopsim import units
 from coopsim.scenario import Scenario
 
 BOUNDS = ((at.Ge, "ge", "≥"), (at.Gt, "gt", ">"), (at.Le, "le", "≤"), (at.Lt, "lt", "<"))
@@ -46,6 +47,7 @@ def field_range(info: FieldInfo) -> str:
             found.append("one of " + ", ".join(f'"{v}"' for v in typing.get_args(arg)))
         elif not found:
             found += bounds(getattr(arg, "__metadata__", ()))
+    found = list(dict.fromkeys(found))  # a share's bounds come from its type and its unit
     if found and typing.get_origin(info.annotation) is list:
         return "each " + ", ".join(found)
     return ", ".join(found)
@@ -105,9 +107,48 @@ def section(
     return [*lines, "", *inner]
 
 
+def plausible_ranges() -> list[str]:
+    """The plausible maximum of each kind of quantity (``coopsim.units``), as a table."""
+    lines = [
+        "### Plausible ranges",
+        "",
+        "A number whose field has no bound of its own is bounded by its unit's kind: at",
+        "most the maximum below, and at least 0 (money, multipliers and integers: at least",
+        "the maximum's negative). The kinds and maxima are in `coopsim/units.py`.",
+        "",
+        "| kind | units | at most | why |",
+        "|---|---|---|---|",
+    ]
+    extras = [
+        info.json_schema_extra
+        for _, info in _leaf_fields(Scenario)
+        if isinstance(info.json_schema_extra, dict) and "unit" in info.json_schema_extra
+    ]
+    numbers = [e for e in extras if e["unit"] not in units.NOT_NUMBERS or "plausible" in e]
+    for kind in units.KINDS:
+        seen = sorted(
+            {
+                e["unit"] or "no unit"
+                for e in numbers
+                if (units.kind_of(e["unit"]) or units.INTEGER) is kind
+            }
+        )
+        maximum = f"{kind.maximum:_}" if isinstance(kind.maximum, int) else f"{kind.maximum:g}"
+        lines.append(f"| {kind.name} | {', '.join(seen)} | {maximum} | {kind.reason} |")
+    return [*lines, ""]
+
+
+def _leaf_fields(model: type[BaseModel]) -> list[tuple[str, FieldInfo]]:
+    out = []
+    for name, info in model.model_fields.items():
+        sub = model_in(info.annotation)
+        out += _leaf_fields(sub) if sub is not None else [(name, info)]
+    return out
+
+
 def main() -> None:
-    """Print the reference of every table of a scenario file."""
-    print("\n".join(section(Scenario, Scenario(), "")).rstrip())
+    """Print the plausible ranges and the reference of every table of a scenario file."""
+    print("\n".join([*plausible_ranges(), *section(Scenario, Scenario(), "")]).rstrip())
 
 
 if __name__ == "__main__":

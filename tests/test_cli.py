@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from commandline import assert_one_error_line, coopsim
 
 from coopsim.records import MODEL_COLUMNS
 
@@ -23,36 +22,12 @@ RUN_YEARS = {"village": 5, "kazakhstan": 4}
 """Years each fixture run simulates (both scenarios start in 2016)."""
 
 
-def coopsim(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the ``coopsim`` command as a user would, from ``cwd``."""
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
-    return subprocess.run(
-        [sys.executable, "-m", "coopsim.cli", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {
         str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def _assert_one_error_line(proc: subprocess.CompletedProcess[str], *named: str) -> None:
-    assert proc.returncode == 2, proc.stderr
-    assert "Traceback" not in proc.stderr + proc.stdout
-    lines = proc.stderr.splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("error:"), lines[0]
-    for part in named:
-        assert part in lines[0], f"{part!r} not in {lines[0]!r}"
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +93,7 @@ def test_run_on_a_bad_scenario_exits_2_with_one_error_line_naming_file_and_key(
     bad_run_over_results: tuple,
 ) -> None:
     proc, bad, _, _ = bad_run_over_results
-    _assert_one_error_line(proc, str(bad), "policy.member_grant")
+    assert_one_error_line(proc, str(bad), "policy.member_grant")
 
 
 def test_run_on_a_bad_scenario_leaves_earlier_results_intact(bad_run_over_results: tuple) -> None:
@@ -134,7 +109,7 @@ def test_run_on_a_bad_scenario_creates_no_output_folder(tmp_path: Path) -> None:
     bad = tmp_path / "bad_scenario.toml"
     bad.write_text("[population.household_plot]\nshare = 1.5\n", encoding="utf-8")
     proc = coopsim("run", bad, "--out", tmp_path / "out", cwd=tmp_path)
-    _assert_one_error_line(proc, str(bad), "population.household_plot.share")
+    assert_one_error_line(proc, str(bad), "population.household_plot.share")
     assert not (tmp_path / "out").exists()
 
 
@@ -144,7 +119,7 @@ def test_run_error_names_a_file_whose_path_has_square_brackets(tmp_path: Path) -
     bad = folder / "scenario[bold].toml"
     bad.write_text(BAD_SCENARIO, encoding="utf-8")
     proc = coopsim("run", bad, cwd=tmp_path)
-    _assert_one_error_line(proc, str(bad), "policy.member_grant")
+    assert_one_error_line(proc, str(bad), "policy.member_grant")
 
 
 @pytest.mark.parametrize("case", ["village", "kazakhstan"])
@@ -210,7 +185,7 @@ def test_explain_tells_the_same_decisions_in_kazakh(village_run: Path) -> None:
 
 def test_explain_refuses_an_unknown_language(village_run: Path) -> None:
     proc = coopsim("explain", village_run, "0", "--lang", "de", cwd=village_run.parent)
-    _assert_one_error_line(proc, "'de'", "en, kk, ru")
+    assert_one_error_line(proc, "'de'", "en, kk, ru")
     assert proc.stdout == ""
 
 
@@ -226,6 +201,25 @@ def test_run_into_a_folder_that_cannot_be_written_fails_before_simulating(tmp_pa
     blocker.write_text("not a folder")
     out = blocker / "results"
     proc = coopsim("run", VILLAGE, "--out", out, cwd=tmp_path)
-    _assert_one_error_line(proc, str(out), "cannot write")
+    assert_one_error_line(proc, str(out), "cannot write")
     assert proc.stdout == ""  # nothing was simulated or summarised
     assert blocker.read_text() == "not a folder"
+
+
+def test_farms_on_a_scenario_of_named_farms_names_the_option_and_the_named_farms(
+    tmp_path: Path,
+) -> None:
+    proc = coopsim("run", VILLAGE, "--farms", "5", cwd=tmp_path)
+    assert_one_error_line(
+        proc, "--farms 5", str(VILLAGE), "gives its 10 farms by name (population.named_farms)"
+    )
+
+
+def test_a_run_named_like_markup_finishes_and_prints_its_name_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "markup.toml"
+    text = VILLAGE.read_text(encoding="utf-8")
+    path.write_text(text.replace('name = "The village\'s machinery"', 'name = "V [/] [red]x"'))
+    proc = coopsim("run", path, "--years", "2", "--out", tmp_path / "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("V [/] [red]x: 10 simulated farms")
+    assert (tmp_path / "out" / "run.json").exists()

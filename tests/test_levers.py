@@ -33,7 +33,8 @@ def test_units_ranges_and_help_come_from_the_schema():
         1.0,
         False,
     )
-    assert policy["budget"].optional and policy["budget"].high is None
+    # no bound of its own: the plausible maximum of an amount of money (coopsim.units)
+    assert policy["budget"].optional and policy["budget"].high == 1e15
     assert policy["credit_grace_years"].kind == "integer"
     assert policy["member_grant_needs_operation"].kind == "switch"
     assert policy["start_up_aid"].kind == "shares"

@@ -238,9 +238,9 @@ def test_village_file_names_its_ten_farms() -> None:
     assert scenario.population.named_farms[0].assets == ["tractor"]
 
 
-def test_empty_file_gives_the_default_scenario(tmp_path: Path) -> None:
-    path = tmp_path / "empty.toml"
-    path.write_text("", encoding="utf-8")
+def test_a_file_giving_only_the_number_of_farms_takes_every_other_default(tmp_path: Path) -> None:
+    path = tmp_path / "farms_only.toml"
+    path.write_text("[population]\nfarms = 500_000\n", encoding="utf-8")
     assert load_scenario(path) == Scenario()
 
 
@@ -274,6 +274,7 @@ def test_levers_no_change_mentions_stay_as_set_at_the_start() -> None:
 def test_a_later_change_keeps_levers_an_earlier_change_set(tmp_path: Path) -> None:
     path = tmp_path / "two_changes.toml"
     path.write_text(
+        "[population]\nfarms = 100\n"
         "[[policy.changes]]\nyear = 2019\nkpi_pressure = 0.5\n"
         "[[policy.changes]]\nyear = 2017\nmember_grant = 1000\n",
         encoding="utf-8",
@@ -289,7 +290,8 @@ def test_a_later_change_keeps_levers_an_earlier_change_set(tmp_path: Path) -> No
 def test_market_in_resolves_a_price_change_before_at_and_after_its_year(tmp_path: Path) -> None:
     path = tmp_path / "market.toml"
     path.write_text(
-        "start_year = 2016\n[market]\nprice_crop = 50000\noff_farm_wage = 900000\n"
+        "start_year = 2016\n[population]\nfarms = 100\n"
+        "[market]\nprice_crop = 50000\noff_farm_wage = 900000\n"
         "[[market.changes]]\nyear = 2020\nprice_crop = 65000\n",
         encoding="utf-8",
     )
@@ -395,6 +397,7 @@ def test_a_coops_overheads_follow_the_wage_by_their_wage_share() -> None:
     scenario = validate_scenario(
         {
             "start_year": 1950,
+            "population": {"farms": 100},
             "market": {
                 "off_farm_wage": 3_000,
                 "changes": [{"year": 1980, "off_farm_wage": 12_000}],

@@ -2,15 +2,16 @@
 
 Each browser session gets its own :class:`SessionState` (made once by the app's layout),
 and with it its own model: nothing here is shared between sessions except the scenario
-files read from disk. Inputs are bounded by :data:`LIMITS` so that one session cannot
-exhaust the server, and uploaded scenarios are parsed as TOML and validated by the
-library, never executed or unpickled.
+files read from disk. Inputs are bounded by :data:`LIMITS`, and what a step may cost by
+the compute budget of :mod:`coopsim.dashboard.budget`, so that one session cannot
+exhaust the server; uploaded scenarios are read by the library's one input reader
+(size, encoding and nesting checked before parsing) and validated, never executed or
+unpickled.
 """
 
 from __future__ import annotations
 
 import threading
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,10 @@ import pandas as pd
 import solara
 
 from coopsim import CoopModel, Scenario, ScenarioError, load_scenario, sized
+from coopsim.dashboard import budget
 from coopsim.experiments.arms import Arm, Comparison
 from coopsim.i18n import Translator
+from coopsim.inputs import parse_toml
 from coopsim.population import named_order
 from coopsim.scenario import validate_scenario
 
@@ -32,6 +35,8 @@ DEFAULT_SCENARIO = "kazakhstan_2016.toml"
 DEFAULT_FARMS = 10_000
 """Simulated farms of the default run: one step and its redraw take well under 150 ms."""
 CLASSROOM_SCENARIO = "village_machinery.toml"
+SEED_MAX = 2**63 - 1
+"""The largest seed (a scenario's seed is a 64-bit integer)."""
 
 
 @dataclass(frozen=True)
@@ -85,18 +90,35 @@ class Settings:
 def build_scenario(base: Scenario, settings: Settings) -> Scenario:
     """The scenario to run: ``base`` with the settings applied and the sizes bounded.
 
+    The farms are the settings' within :data:`LIMITS`, and no more than the compute
+    budget allows for this scenario (:func:`farms_allowed`).
+
     Raises:
-        ScenarioError: a value is out of its range (one line naming the key).
+        ScenarioError: a value is out of its range (one line naming the key), or the
+            scenario is too costly for the dashboard even at its fewest farms.
     """
     spec = base.with_values(settings.values) if settings.values else base
     if settings.years is not None:
         spec = spec.with_values({"years": clamp(settings.years, LIMITS.years)})
     elif spec.years > LIMITS.years[1]:
         spec = spec.with_values({"years": LIMITS.years[1]})
-    if spec.population.named_farms:
+    named = bool(spec.population.named_farms)
+    fewest = spec.population.farms if named else min(LIMITS.farms[0], spec.population.farms)
+    budget.check(spec, fewest, settings.source)
+    if named:
         return spec
-    farms = min(clamp(settings.farms, LIMITS.farms), spec.population.farms)
-    return sized(spec, farms=farms)
+    farms = min(clamp(settings.farms, LIMITS.farms), farms_allowed(spec))
+    return sized(spec, farms=max(fewest, farms))
+
+
+def farms_allowed(scenario: Scenario) -> int:
+    """The most simulated farms a session may run ``scenario`` with.
+
+    The scenario's own farms, :data:`LIMITS`, and the compute budget for its settings
+    and years (:func:`coopsim.dashboard.budget.farms_within`).
+    """
+    wanted = min(LIMITS.farms[1], scenario.population.farms)
+    return budget.farms_within(scenario, wanted)
 
 
 @dataclass(eq=False)
@@ -200,24 +222,12 @@ class Simulation:
 
 
 def parse_upload(name: str, data: bytes) -> Scenario:
-    """A scenario from an uploaded file's bytes: size-checked, parsed as TOML, validated.
+    """A scenario from an uploaded file's bytes: read like any input file, and validated.
 
     Raises:
         ScenarioError: one line saying what is wrong with the file.
     """
-    if len(data) > LIMITS.upload_bytes:
-        raise ScenarioError(
-            f"{name}: the file is {len(data):,} bytes; at most {LIMITS.upload_bytes:,} are accepted"
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{name}: not a text file (UTF-8 expected)") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{name}: not valid TOML ({exc})") from None
-    return validate_scenario(raw, source=name)
+    return validate_scenario(parse_toml(data, name, LIMITS.upload_bytes), source=name)
 
 
 class SessionState:
@@ -265,8 +275,16 @@ class SessionState:
         Returns:
             Whether the settings were valid (else :attr:`error` says why).
         """
+        base = self.catalogue.value.get(settings.source)
+        if base is None:
+            self.error.set(f"{settings.source}: not a scenario of the list")
+            return False
+        if settings.seed is not None and not 0 <= settings.seed <= SEED_MAX:
+            # the exported scenario carries the seed: one a scenario file can hold
+            self.error.set(f"seed: a whole number from 0 to {SEED_MAX:,} (got {settings.seed})")
+            return False
         try:
-            scenario = build_scenario(self.catalogue.value[settings.source], settings)
+            scenario = build_scenario(base, settings)
         except ScenarioError as exc:
             self.error.set(str(exc).removeprefix("scenario values: "))
             return False
@@ -309,6 +327,8 @@ class SessionState:
         name = Path(name).name or "upload.toml"
         try:
             scenario = parse_upload(name, data)
+            # refused now if too costly for a session, before it joins the list
+            build_scenario(scenario, Settings(source=name, farms=self.settings.value.farms))
         except ScenarioError as exc:
             self.upload_error.set(str(exc))
             return False

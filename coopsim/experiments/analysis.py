@@ -19,6 +19,7 @@ replicates: mean ± t(0.975, n − 1) · sd / √n; with one replicate they are 
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from coopsim.experiments.store import MERGED, RUN_COLUMNS, RunStore, merge_runs
+from coopsim.results import ResultFolder
 
 DEFAULT_OUTCOME = "membership_rate"
 CONFIDENCE = 0.95
@@ -36,6 +38,8 @@ MAX_LEVELS = 12
 BINS = 5
 BOOTSTRAP = 100
 """Bootstrap resamples for the confidence intervals of Sobol and Morris indices."""
+ANALYSIS_FILES = ("*.csv", "*.png")
+"""What an analysis folder (``analysis/<outcome>-<year>``) holds, besides ``run.json``."""
 
 
 class AnalysisError(ValueError):
@@ -264,6 +268,7 @@ def analyze(
     Raises:
         AnalysisError: unknown outcome or year, or indices that cannot be computed.
         StoreError: a folder without a sweep's manifest.
+        ResultError: the analysis folder cannot be written (the previous one is kept).
     """
     runs, manifest = load_runs(out)
     keys: list[str] = manifest["factors"]
@@ -271,21 +276,25 @@ def analyze(
         kept = [c for c in runs.columns if c not in (*RUN_COLUMNS, *keys, "year")]
         outcome = DEFAULT_OUTCOME if DEFAULT_OUTCOME in kept or not kept else kept[0]
     values, year = outcome_values(runs, keys, outcome, year)
-    result = Analysis(
-        outcome=outcome,
-        year=year,
-        values=values,
-        points=point_summary(values, keys),
-        factors=factor_summary(values, keys),
-    )
-    kind = manifest["design"]["kind"]
-    if kind in ("sobol", "morris"):
-        started = time.perf_counter()
-        compute = sobol_indices if kind == "sobol" else morris_indices
-        result.indices, result.method = compute(values, manifest), kind
-        result.index_s = time.perf_counter() - started
-    if write:
-        from coopsim.experiments.plots import write_analysis
+    with contextlib.ExitStack() as stack:
+        if write:  # checked before the indices are computed
+            place = Path(out) / "analysis" / f"{outcome}-{year}"
+            folder = stack.enter_context(ResultFolder(place, ANALYSIS_FILES, "an analysis"))
+        result = Analysis(
+            outcome=outcome,
+            year=year,
+            values=values,
+            points=point_summary(values, keys),
+            factors=factor_summary(values, keys),
+        )
+        kind = manifest["design"]["kind"]
+        if kind in ("sobol", "morris"):
+            started = time.perf_counter()
+            compute = sobol_indices if kind == "sobol" else morris_indices
+            result.indices, result.method = compute(values, manifest), kind
+            result.index_s = time.perf_counter() - started
+        if write:
+            from coopsim.experiments.plots import write_analysis
 
-        result.files = write_analysis(result, Path(out) / "analysis" / f"{outcome}-{year}")
+            result.files = write_analysis(result, folder)
     return result

@@ -31,34 +31,35 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from coopsim import __version__
 from coopsim.experiments.design import latin
 from coopsim.experiments.executor import Executor
 from coopsim.experiments.runner import RunResult, RunTask
 from coopsim.experiments.seeds import design_seed, replicate_seeds
-from coopsim.experiments.spec import Factor, scenario_value
-from coopsim.experiments.store import atomic_write
+from coopsim.experiments.spec import MAX_RUNS, SEED_MAX, Factor, refuse_rejected, scenario_value
+from coopsim.inputs import Strict, one_line_error, quoted, read_toml
 from coopsim.model import sized
 from coopsim.records import MODEL_COLUMNS
-from coopsim.scenario import Scenario, ScenarioError, load_scenario, one_line_error, read_toml
+from coopsim.results import ResultFolder
+from coopsim.scenario import Scenario, ScenarioError, load_scenario
+
+FILES = ("points.csv", "errors.csv", "best.toml")
+"""What a calibration writes into its folder, besides ``run.json``."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class Parameter(_Strict):
+class Parameter(Strict):
     """A shared parameter and the range it is searched in."""
 
     key: str = Field(
-        min_length=1, description="Dotted scenario key, e.g. behaviour.farm_exit_rate."
+        min_length=1, description="Dotted scenario key, e.g. behaviour.review_years."
     )
     min: float = Field(description="Lower end of the range searched.")
     max: float = Field(description="Upper end of the range searched.")
 
 
-class Target(_Strict):
+class Target(Strict):
     """A reported figure a scenario's runs are scored against.
 
     The figure is a model column in one ``year``, or its mean over the years
@@ -70,10 +71,10 @@ class Target(_Strict):
     year: int = Field(description="Calendar year of the figure (the last, for a mean).")
     first_year: int | None = Field(None, description="First year of a mean over years.")
     per: str | None = Field(None, description="Column the figure is divided by, year by year.")
-    value: Annotated[float, Field(gt=0)] = Field(
+    value: Annotated[float, Field(gt=0, le=1e15)] = Field(
         description="Reported figure, in the column's unit."
     )
-    weight: float = Field(1.0, gt=0, description="Weight in the loss.")
+    weight: float = Field(1.0, gt=0, le=1e6, description="Weight in the loss.")
     source: str = Field("", description="Where the figure comes from.")
 
     @property
@@ -84,21 +85,27 @@ class Target(_Strict):
         return f"{what}, {years}"
 
     def simulated(self, table: pd.DataFrame) -> float:
-        """The figure in one run's model table (indexed by year)."""
+        """The figure in one run's model table (indexed by year).
+
+        A year in which the divisor ``per`` is 0 has no figure and is left out of a
+        mean; a figure with no year left is undefined (NaN).
+        """
         years = table.loc[self.first_year or self.year : self.year]
-        figure = years[self.column] / years[self.per] if self.per else years[self.column]
+        figure = years[self.column]
+        if self.per:
+            figure = figure / years[self.per].where(years[self.per] != 0)
         return float(figure.mean())
 
 
-class Country(_Strict):
+class Country(Strict):
     """A country scenario, the size it is run at and its targets."""
 
     scenario: str = Field(min_length=1, description="Scenario file, relative to this file.")
-    farms: int | None = Field(None, ge=2, description="Simulated farms per run.")
-    targets: list[Target] = Field(min_length=1)
+    farms: int | None = Field(None, ge=2, le=5_000_000, description="Simulated farms per run.")
+    targets: list[Target] = Field(min_length=1, max_length=1_000)
 
 
-class CalibrationSpec(_Strict):
+class CalibrationSpec(Strict):
     """A calibration file as written."""
 
     name: str = "calibration"
@@ -109,9 +116,9 @@ class CalibrationSpec(_Strict):
         0.3, gt=0, lt=1, description="Width of a round's box against the previous round's."
     )
     replications: int = Field(1, ge=1, le=1_000, description="Runs per point and country.")
-    seed: int = Field(0, ge=0, description="Master seed (design and replicates).")
-    parameters: list[Parameter] = Field(min_length=1)
-    countries: list[Country] = Field(min_length=1)
+    seed: int = Field(0, ge=0, le=SEED_MAX, description="Master seed (design and replicates).")
+    parameters: list[Parameter] = Field(min_length=1, max_length=100)
+    countries: list[Country] = Field(min_length=1, max_length=100)
 
 
 @dataclass(frozen=True)
@@ -173,6 +180,15 @@ def load_calibration(path: str | Path) -> Calibration:
         spec = CalibrationSpec.model_validate(read_toml(path, "calibration"))
     except ValidationError as exc:
         raise one_line_error(exc, str(path)) from None
+    runs = spec.rounds * spec.samples * len(spec.countries) * spec.replications
+    if runs > MAX_RUNS:
+        raise ScenarioError(
+            f"{path}: samples: {runs:,} runs (rounds × samples × countries × replications); "
+            f"at most {MAX_RUNS:,}"
+        )
+    for j, parameter in enumerate(spec.parameters):
+        if not parameter.min < parameter.max:
+            raise ScenarioError(f"{path}: parameters.{j}: min must be below max")
     scenarios = []
     for i, country in enumerate(spec.countries):
         try:
@@ -180,27 +196,35 @@ def load_calibration(path: str | Path) -> Calibration:
         except ScenarioError as exc:
             raise ScenarioError(f"{path}: countries.{i}.scenario: {exc}") from None
         for j, target in enumerate(country.targets):
-            where = f"{path}: countries.{i}.targets.{j}"
-            for key in ("first_year", "year"):
-                year = getattr(target, key)
-                if year is not None and not scenario.start_year <= year <= scenario.end_year:
-                    raise ScenarioError(
-                        f"{where}.{key}: {year} is outside "
-                        f"{scenario.start_year}–{scenario.end_year}"
-                    )
-            if target.first_year is not None and target.first_year > target.year:
-                raise ScenarioError(f"{where}.first_year: after year {target.year}")
-            for key in ("column", "per"):
-                name = getattr(target, key)
-                if name is not None and name not in MODEL_COLUMNS:
-                    raise ScenarioError(f"{where}.{key}: {name!r} is not a model column")
+            _check_target(f"{path}: countries.{i}.targets.{j}", target, scenario)
         for j, parameter in enumerate(spec.parameters):
             if not scenario_value(scenario, parameter.key)[0]:
                 raise ScenarioError(f"{path}: parameters.{j}.key: no such scenario field")
-            if not parameter.min < parameter.max:
-                raise ScenarioError(f"{path}: parameters.{j}: min must be below max")
+            for end in ("min", "max"):
+                refuse_rejected(
+                    f"{path}: parameters.{j}.{end}",
+                    scenario,
+                    parameter.key,
+                    [getattr(parameter, end)],
+                    f"the scenario of countries.{i}",
+                )
         scenarios.append(scenario)
     return Calibration(path, spec, scenarios)
+
+
+def _check_target(where: str, target: Target, scenario: Scenario) -> None:
+    for key in ("first_year", "year"):
+        year = getattr(target, key)
+        if year is not None and not scenario.start_year <= year <= scenario.end_year:
+            raise ScenarioError(
+                f"{where}.{key}: {year} is outside {scenario.start_year}–{scenario.end_year}"
+            )
+    if target.first_year is not None and target.first_year > target.year:
+        raise ScenarioError(f"{where}.first_year: after year {target.year}")
+    for key in ("column", "per"):
+        name = getattr(target, key)
+        if name is not None and name not in MODEL_COLUMNS:
+            raise ScenarioError(f"{where}.{key}: {quoted(name)} is not a model column")
 
 
 def target_errors(calibration: Calibration, results: list[RunResult]) -> pd.DataFrame:
@@ -223,8 +247,8 @@ def target_errors(calibration: Calibration, results: list[RunResult]) -> pd.Data
                     target.simulated(tables[f"p{p}-c{c}-r{r}"])
                     for r in range(calibration.spec.replications)
                 ]
-                mean = float(np.mean(simulated))
-                error = math.log(max(mean, 1e-9) / target.value)
+                mean = float(np.mean(simulated))  # NaN when a replicate has no figure
+                error = math.log(max(mean, 1e-9) / target.value) if mean == mean else math.nan
                 rows.append(
                     {
                         "point": p,
@@ -243,13 +267,29 @@ def target_errors(calibration: Calibration, results: list[RunResult]) -> pd.Data
 
 
 def losses(errors: pd.DataFrame, points: list[dict[str, float]]) -> pd.DataFrame:
-    """Each point's parameters and loss (weighted mean squared log error), best first."""
+    """Each point's parameters and loss (weighted mean squared log error), best first.
+
+    A point with a figure it cannot give (:func:`undefined_figures`) cannot be scored:
+    its loss is infinite, so it ranks last.
+    """
     weighted = errors.assign(term=errors.weight * errors.log_error**2)
     grouped = weighted.groupby("point")
     loss = grouped.term.sum() / grouped.weight.sum()
+    loss[grouped.log_error.apply(lambda e: bool(e.isna().any()))] = math.inf
     frame = pd.DataFrame(points).assign(loss=loss.sort_index().to_numpy())
     frame.index.name = "point"
     return frame.sort_values("loss", kind="stable")
+
+
+def undefined_figures(errors: pd.DataFrame) -> pd.DataFrame:
+    """The figures some points could not give (0/0 in every year), and at how many points.
+
+    Returns:
+        One row per scenario and figure: ``scenario``, ``figure``, ``points``.
+    """
+    missing = errors[errors.log_error.isna()]
+    counts = missing.groupby(["scenario", "figure"], sort=False).point.nunique()
+    return counts.rename("points").reset_index()
 
 
 def calibrate(
@@ -305,19 +345,25 @@ def best_toml(calibration: Calibration, ranked: pd.DataFrame) -> str:
 
 
 def write_results(
-    calibration: Calibration, ranked: pd.DataFrame, errors: pd.DataFrame, out: Path
+    calibration: Calibration, ranked: pd.DataFrame, errors: pd.DataFrame, folder: ResultFolder
 ) -> list[Path]:
-    """Write points.csv, errors.csv and best.toml to ``out`` (each file atomically)."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, write in (
-        ("points.csv", lambda p: ranked.to_csv(p)),
-        ("errors.csv", lambda p: errors.to_csv(p, index=False)),
-        ("best.toml", lambda p: p.write_text(best_toml(calibration, ranked), encoding="utf-8")),
-    ):
-        atomic_write(out / name, write)
-        written.append(out / name)
-    return written
+    """Write points.csv, errors.csv and best.toml into ``folder`` and move it into place.
+
+    Returns:
+        The files written, ``run.json`` (which lists them with their checksums) last.
+    """
+    folder.write("points.csv", lambda p: ranked.to_csv(p))
+    folder.write("errors.csv", lambda p: errors.to_csv(p, index=False))
+    text = best_toml(calibration, ranked)
+    folder.write("best.toml", lambda p: p.write_text(text, encoding="utf-8"))
+    return folder.commit(
+        {
+            "coopsim_version": __version__,
+            "calibration_file": str(calibration.path),
+            "spec": calibration.spec.model_dump(mode="json"),
+            "best_loss": float(ranked["loss"].iloc[0]),
+        }
+    )
 
 
 def read_best(path: str | Path) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coopsim.terminal import console, fail
+from coopsim.terminal import console, fail, plain, say, warn
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,9 +40,15 @@ Scheduler = Annotated[
 
 
 def _check_where(out: Path, workers: int | None, scheduler: str | None) -> None:
-    """Fail on an output path that is a file, or on both --workers and --scheduler."""
+    """Fail on an output path that cannot hold results, or on both --workers and --scheduler."""
+    from coopsim.results import ResultError, place_of
+
     if workers is not None and scheduler is not None:
         fail("give either --workers or --scheduler, not both")
+    try:
+        place_of(out)
+    except ResultError as exc:
+        fail(str(exc))
     if out.exists() and not out.is_dir():
         fail(f"{out}: exists and is not a folder")
 
@@ -99,12 +105,11 @@ def sweep(
     def on_start(report: SweepReport) -> None:
         to_do = report.planned - report.skipped
         if not quiet:
-            console.print(
-                f"[bold]{experiment.spec.name}[/]: {report.planned:,} runs ({report.points:,} "
-                f"design points × {experiment.spec.replications} replications), "
-                f"{report.skipped:,} already in {out}; {report.executor}",
-                highlight=False,
-                soft_wrap=True,
+            say(
+                (experiment.spec.name, "bold"),
+                f": {report.planned:,} runs ({report.points:,} design points × "
+                f"{experiment.spec.replications} replications), {report.skipped:,} already in "
+                f"{out}; {report.executor}",
             )
         progress.update(task, total=to_do, remaining=to_do, visible=True)
         progress.start_task(task)
@@ -135,22 +140,17 @@ def sweep(
     except KeyboardInterrupt:
         fail(f"interrupted; the finished runs are in {out}: rerun the command to resume")
     if not quiet:
-        console.print(
+        say(
             f"{report.done:,} runs done, {len(report.failed):,} failed, {report.skipped:,} "
-            f"already on disk; {report.wall_s:.1f} s",
-            highlight=False,
+            f"already on disk; {report.wall_s:.1f} s"
         )
         for run_id, error in list(report.failed.items())[:SHOWN_FAILURES]:
-            console.print(f"failed {run_id}: {error}", highlight=False, soft_wrap=True)
+            say(f"failed {run_id}: {error}")
         if len(report.failed) > SHOWN_FAILURES:
-            console.print(f"… and {len(report.failed) - SHOWN_FAILURES} more in {MANIFEST}")
+            say(f"… and {len(report.failed) - SHOWN_FAILURES} more in {MANIFEST}")
         if report.previous_hash:
-            console.print(
-                f"note: {out} held runs of another version of this spec; those that match "
-                "were reused",
-                highlight=False,
-            )
-        console.print(f"wrote {out / MERGED}, {out / MANIFEST}", highlight=False)
+            say(f"note: {out} held runs of another version of this spec; matching ones were reused")
+        say(f"wrote {out / MERGED}, {out / MANIFEST}")
     if report.failed:
         raise typer.Exit(1)
 
@@ -168,11 +168,9 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], title: str | None = Non
     for header in columns.values():
         table.add_column(header, justify="right")
     for _, row in frame.iterrows():
-        cells = []
-        for column in columns:
-            v = row[column]
-            cells.append(_number(v) if isinstance(v, float) else str(v))
-        table.add_row(*cells)
+        table.add_row(
+            *(plain(_number(v) if isinstance(v, float) else v) for v in row[list(columns)])
+        )
     return table
 
 
@@ -188,11 +186,14 @@ def analyze(
     from coopsim.experiments.analysis import AnalysisError
     from coopsim.experiments.analysis import analyze as analyse_sweep
     from coopsim.experiments.store import StoreError
+    from coopsim.results import ResultError
 
     try:
         result = analyse_sweep(run_dir, outcome, year)
     except (AnalysisError, StoreError) as exc:
         fail(f"{run_dir}: {exc}")
+    except ResultError as exc:
+        fail(str(exc))
     except ImportError as exc:
         fail(f"analysis needs the experiments extra: {EXTRA} ({exc})")
     frame = result.factors.assign(
@@ -201,10 +202,10 @@ def analyze(
             for lo, hi in zip(result.factors["ci_low"], result.factors["ci_high"], strict=True)
         ]
     )
-    console.print(
-        f"[bold]{result.outcome}[/] in {result.year}: {len(result.values):,} finished runs at "
+    say(
+        (result.outcome, "bold"),
+        f" in {result.year}: {len(result.values):,} finished runs at "
         f"{result.points['point'].nunique():,} design points",
-        highlight=False,
     )
     console.print(
         _table(
@@ -233,8 +234,7 @@ def analyze(
         title = f"{result.method.capitalize()} indices (SALib), {result.index_s:.2f} s"
         console.print(_table(result.indices, columns, title=title))
     if result.files:
-        folder = result.files[0].parent
-        console.print(f"wrote {len(result.files)} files to {folder}", highlight=False)
+        say(f"wrote {len(result.files)} files to {result.files[0].parent}")
 
 
 def calibrate(
@@ -244,10 +244,21 @@ def calibrate(
     scheduler: Scheduler = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress or summary.")] = False,
 ) -> None:
-    """Fit the shared behavioural parameters to every country's reported figures."""
+    """Fit the shared behavioural parameters to every country's reported figures.
+
+    The folder is checked and locked before the first run; the results are written
+    beside it and moved into place when complete (an earlier calibration there stays
+    whole until then).
+    """
+    from coopsim.experiments.calibration import (
+        FILES,
+        load_calibration,
+        undefined_figures,
+        write_results,
+    )
     from coopsim.experiments.calibration import calibrate as run_calibration
-    from coopsim.experiments.calibration import load_calibration, write_results
     from coopsim.experiments.executor import ExecutorError, executor_for
+    from coopsim.results import ResultError, ResultFolder
     from coopsim.scenario import ScenarioError
 
     _check_where(out, workers, scheduler)
@@ -257,29 +268,43 @@ def calibrate(
         fail(str(exc))
     c = calibration.spec
     runs = c.rounds * c.samples * len(c.countries) * c.replications
-    if not quiet:
-        console.print(
-            f"[bold]{c.name}[/]: {c.rounds} rounds × {c.samples} points × "
-            f"{len(c.countries)} countries × {c.replications} replications = {runs:,} runs",
-            highlight=False,
-        )
 
     def progress(done: int, total: int) -> None:
         if not quiet and (done % max(1, total // 20) == 0 or done == total):
-            console.print(f"  {done:,} / {total:,} runs", highlight=False)
+            say(f"  {done:,} / {total:,} runs")
 
     try:
-        executor = executor_for(
-            workers=_cpus() if workers is None else workers, scheduler=scheduler
-        )
-        ranked, errors = run_calibration(calibration, executor, progress)
-    except ExecutorError as exc:
+        with ResultFolder(out, FILES, "a calibration") as folder:
+            if not quiet:
+                say(
+                    (c.name, "bold"),
+                    f": {c.rounds} rounds × {c.samples} points × {len(c.countries)} countries × "
+                    f"{c.replications} replications = {runs:,} runs",
+                )
+            executor = executor_for(
+                workers=_cpus() if workers is None else workers, scheduler=scheduler
+            )
+            ranked, errors = run_calibration(calibration, executor, progress)
+            missing = undefined_figures(errors)
+            if len(missing):
+                first = missing.iloc[0]
+                what = f"{first['scenario']}: {first['figure']} is undefined (0/0 in every year)"
+                if ranked["loss"].iloc[0] == float("inf"):
+                    fail(f"no point could be scored ({what}); nothing was written")
+                unscored = int((ranked["loss"] == float("inf")).sum())
+                warn(
+                    f"{unscored:,} of {len(ranked):,} points could not be scored and rank last: "
+                    f"{what}" + (", and other figures" if len(missing) > 1 else "")
+                )
+            written = write_results(calibration, ranked, errors, folder)
+    except typer.Exit:
+        raise  # a failure already told (typer's Exit is a RuntimeError)
+    except (ExecutorError, ResultError) as exc:
         fail(str(exc))
     except RuntimeError as exc:
-        fail(f"calibration stopped: {exc}")
+        fail(f"calibration stopped: {exc}; nothing was written")
     except KeyboardInterrupt:
         fail("interrupted; nothing was written")
-    written = write_results(calibration, ranked, errors, out)
     if not quiet:
         best = int(ranked.index[0])
         top = ranked.head(5).reset_index()
@@ -288,7 +313,7 @@ def calibrate(
         console.print(
             _table(fit, {c: c for c in fit.columns}, title=f"point {best} against the figures")
         )
-        console.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
+        say("wrote " + ", ".join(str(p) for p in written))
 
 
 def levers(
@@ -317,8 +342,8 @@ def levers(
             spec = sized(spec, farms=min(farms, spec.population.farms))
     except ScenarioError as exc:
         fail(str(exc))
-    if out is not None and out.exists() and not out.is_dir():
-        fail(f"{out}: exists and is not a folder")
+    if out is not None:
+        _check_where(out, workers, None)
     table = audit(spec, replicates=replicates, seed=seed, workers=workers or _cpus())
     columns = {"lever": "lever", "level": "", "value": "value"}
     wide = table.pivot_table(
@@ -337,14 +362,21 @@ def levers(
             for r in wide.itertuples()
         ]
         columns[outcome] = label
-    console.print(
-        f"{spec.name}: every lever held low and high against the scenario as it is, "
-        f"{replicates} replicates; mean difference [smallest, largest]"
+    say(
+        (spec.name, "bold"),
+        f": every lever held low and high against the scenario as it is, {replicates} "
+        "replicates; mean difference [smallest, largest]",
     )
     console.print(_table(wide, columns))
     still = inert(table)
-    console.print("inert here: " + (", ".join(still) if still else "none"), highlight=False)
+    say("inert here: " + (", ".join(still) if still else "none"))
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        table.to_csv(out / "levers.csv", index=False)
-        console.print(f"wrote {out / 'levers.csv'}")
+        from coopsim.results import ResultError, ResultFolder
+
+        try:
+            with ResultFolder(out, ["levers.csv"], "a lever audit") as folder:
+                folder.write("levers.csv", lambda path: table.to_csv(path, index=False))
+                written = folder.commit({"scenario": str(scenario), "replicates": replicates})
+        except ResultError as exc:
+            fail(str(exc))
+        say("wrote " + ", ".join(str(p) for p in written))

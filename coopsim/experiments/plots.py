@@ -8,19 +8,22 @@
   the tables of :class:`~coopsim.experiments.analysis.Analysis`.
 
 Figures are drawn with matplotlib's object-oriented API and saved with the Agg
-renderer, without pyplot: no window, no global backend change in a notebook.
+renderer, without pyplot: no window, no global backend change in a notebook. The
+files go into a :class:`~coopsim.results.ResultFolder`, which replaces an earlier
+analysis of the same outcome and year as a whole.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from coopsim.experiments.store import atomic_write
+from coopsim.results import ResultFolder
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -38,12 +41,7 @@ def _figure(width: float = 6.4, height: float = 4.0) -> tuple[Figure, Axes]:
     return figure, figure.subplots()
 
 
-def _save(figure: Figure, path: Path) -> Path:
-    atomic_write(path, lambda tmp: figure.savefig(tmp, format="png"))
-    return path
-
-
-def plot_factor(summary: pd.DataFrame, factor: str, outcome: str, year: int, path: Path) -> Path:
+def plot_factor(summary: pd.DataFrame, factor: str, outcome: str, year: int) -> Figure:
     """The outcome against one factor: means over replicates with their 95 % band."""
     figure, ax = _figure()
     rows = summary[summary["factor"] == factor]
@@ -58,10 +56,10 @@ def plot_factor(summary: pd.DataFrame, factor: str, outcome: str, year: int, pat
     ax.set_xlabel(factor)
     ax.set_ylabel(f"{outcome} in {year}")
     ax.legend(loc="best", fontsize="small")
-    return _save(figure, path)
+    return figure
 
 
-def plot_indices(indices: pd.DataFrame, method: str, outcome: str, year: int, path: Path) -> Path:
+def plot_indices(indices: pd.DataFrame, method: str, outcome: str, year: int) -> Figure:
     """Sensitivity indices per factor as bars with their 95 % intervals."""
     bars = (
         [("S1", "S1_conf", "first order"), ("ST", "ST_conf", "total")]
@@ -85,38 +83,32 @@ def plot_indices(indices: pd.DataFrame, method: str, outcome: str, year: int, pa
     ax.set_ylabel("Sobol index" if method == "sobol" else "elementary effect")
     ax.set_title(f"{method.capitalize()} indices of {outcome} in {year}", fontsize="medium")
     ax.legend(loc="best", fontsize="small")
-    return _save(figure, path)
+    return figure
 
 
-def _csv(table: pd.DataFrame, path: Path) -> Path:
-    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
-    return path
+def _png(figure: Figure) -> Callable[[Path], None]:
+    return lambda path: figure.savefig(path, format="png")
 
 
-def write_analysis(result: Analysis, folder: Path) -> list[Path]:
-    """Write the tables and plots of an analysis into ``folder``; returns the files."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files = [
-        _csv(result.values, folder / "values.csv"),
-        _csv(result.points, folder / "points.csv"),
-        _csv(result.factors, folder / "factors.csv"),
-    ]
+def _csv(table: pd.DataFrame) -> Callable[[Path], None]:
+    return lambda path: table.to_csv(path, index=False)
+
+
+def write_analysis(result: Analysis, folder: ResultFolder) -> list[Path]:
+    """Write the tables and plots of an analysis into ``folder`` and move it into place.
+
+    Returns:
+        The files written, ``run.json`` (which lists them with their checksums) last.
+    """
+    folder.write("values.csv", _csv(result.values))
+    folder.write("points.csv", _csv(result.points))
+    folder.write("factors.csv", _csv(result.factors))
     for factor in result.factors["factor"].unique():
         name = re.sub(r"[^\w.-]", "_", factor)
-        files.append(
-            plot_factor(
-                result.factors, factor, result.outcome, result.year, folder / f"factor-{name}.png"
-            )
-        )
+        figure = plot_factor(result.factors, factor, result.outcome, result.year)
+        folder.write(f"factor-{name}.png", _png(figure))
     if result.indices is not None and result.method is not None:
-        files.append(_csv(result.indices, folder / f"{result.method}.csv"))
-        files.append(
-            plot_indices(
-                result.indices,
-                result.method,
-                result.outcome,
-                result.year,
-                folder / f"{result.method}.png",
-            )
-        )
-    return files
+        folder.write(f"{result.method}.csv", _csv(result.indices))
+        figure = plot_indices(result.indices, result.method, result.outcome, result.year)
+        folder.write(f"{result.method}.png", _png(figure))
+    return folder.commit({"outcome": result.outcome, "year": result.year, "method": result.method})

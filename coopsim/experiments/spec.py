@@ -35,13 +35,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from coopsim.inputs import Strict, one_line_error, quoted, read_toml
 from coopsim.model import CoopModel, sized
-from coopsim.scenario import Scenario, ScenarioError, load_scenario, one_line_error, read_toml
+from coopsim.scenario import Scenario, ScenarioError, load_scenario
 
 MAX_RUNS = 1_000_000
 """Largest number of runs (design points × replications) an experiment may ask for."""
+
+SEED_MAX = 2**63 - 1
+"""Largest master seed (a 64-bit integer)."""
 
 RESERVED_KEYS = ("seed",)
 """Scenario keys that cannot be factors: each run's seed comes from the master seed."""
@@ -49,11 +53,7 @@ RESERVED_KEYS = ("seed",)
 Value = bool | int | float | str
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class Factor(_Strict):
+class Factor(Strict):
     """One scenario field varied by the experiment.
 
     Attributes:
@@ -66,13 +66,15 @@ class Factor(_Strict):
     """
 
     key: str = Field(min_length=1, description="Dotted scenario key.")
-    values: list[Value] | None = Field(None, min_length=1, description="Values of a grid.")
+    values: list[Value] | None = Field(
+        None, min_length=1, max_length=MAX_RUNS, description="Values of a grid."
+    )
     min: float | None = Field(None, description="Lower end of a sampled range.")
     max: float | None = Field(None, description="Upper end of a sampled range.")
     integer: bool | None = Field(None, description="Round sampled values to whole numbers.")
 
 
-class DesignSpec(_Strict):
+class DesignSpec(Strict):
     """How design points are chosen.
 
     Attributes:
@@ -87,24 +89,28 @@ class DesignSpec(_Strict):
     """
 
     kind: Literal["grid", "latin", "sobol", "morris"] = "grid"
-    samples: int | None = Field(None, ge=1, description="Sample size (not for grids).")
+    samples: int | None = Field(None, ge=1, le=MAX_RUNS, description="Sample size (not for grids).")
     levels: int = Field(4, ge=2, le=1000, description="Morris levels.")
     second_order: bool = Field(False, description="Sobol: second-order indices too.")
 
 
-class ExperimentSpec(_Strict):
+class ExperimentSpec(Strict):
     """An experiment file as written, before it is checked against its scenario."""
 
     name: str = Field("unnamed experiment", description="Short title.")
     description: str = Field("", description="What the experiment asks.")
     scenario: str = Field(min_length=1, description="Base scenario file, relative to this file.")
-    farms: int | None = Field(None, ge=2, description="Simulated farms per run.")
+    farms: int | None = Field(None, ge=2, le=5_000_000, description="Simulated farms per run.")
     years: int | None = Field(None, ge=1, le=200, description="Years per run.")
     replications: int = Field(1, ge=1, le=100_000, description="Runs per design point.")
-    seed: int = Field(0, ge=0, description="Master seed.")
-    outputs: list[str] = Field([], description="Model columns to keep; empty = all.")
+    seed: int = Field(0, ge=0, le=SEED_MAX, description="Master seed.")
+    outputs: list[str] = Field(
+        [], max_length=200, description="Model columns to keep; empty = all."
+    )
     design: DesignSpec = DesignSpec()
-    factors: list[Factor] = Field(min_length=1, description="Scenario fields to vary.")
+    factors: list[Factor] = Field(
+        min_length=1, max_length=200, description="Scenario fields to vary."
+    )
 
 
 @dataclass(frozen=True)
@@ -211,6 +217,11 @@ def _check_design(path: Path, spec: ExperimentSpec) -> None:
                 raise ScenarioError(f"{path}: factors.{i}.values: required for a grid design")
             if factor.min is not None or factor.max is not None:
                 raise ScenarioError(f"{path}: factors.{i}: a grid takes values, not min and max")
+            if factor.integer is not None:
+                raise ScenarioError(
+                    f"{path}: factors.{i}.integer: a grid runs its values as written (give "
+                    "whole numbers there); integer rounds the points of a sampled range"
+                )
             seen = [canonical_json(v) for v in factor.values]
             if len(set(seen)) < len(seen):
                 raise ScenarioError(f"{path}: factors.{i}.values: values must be distinct")
@@ -242,15 +253,19 @@ def _base_scenario(path: Path, spec: ExperimentSpec) -> Scenario:
         scenario = load_scenario(scenario_path)
     except ScenarioError as exc:
         raise ScenarioError(f"{path}: scenario: {exc}") from None
-    try:
-        scenario = sized(scenario, farms=spec.farms)
-        if spec.years is not None:
-            scenario = scenario.with_values({"years": spec.years})
-    except ScenarioError as exc:
-        detail = str(exc).removeprefix("scenario values: ")
-        raise ScenarioError(
-            f"{path}: farms or years: rejected by the scenario ({detail})"
-        ) from None
+    for key, change in (("farms", spec.farms), ("years", spec.years)):
+        if change is None:
+            continue
+        try:
+            if key == "farms":
+                scenario = sized(scenario, farms=change)
+            else:
+                scenario = scenario.with_values({"years": change})
+        except ScenarioError as exc:
+            detail = str(exc).removeprefix("scenario values: ")
+            raise ScenarioError(
+                f"{path}: {key}: {change} is rejected by the scenario {spec.scenario} ({detail})"
+            ) from None
     return scenario
 
 
@@ -291,16 +306,26 @@ def _checked_factor(
         trials, where = list(factor.values), "values"
     else:
         trials, where = [as_value(factor, factor.min), as_value(factor, factor.max)], "min/max"
-    for value in trials:
-        try:
-            scenario.with_values({factor.key: value})
-        except ScenarioError as exc:
-            detail = str(exc).removeprefix("scenario values: ")
-            raise ScenarioError(
-                f"{path}: factors.{i}.{where}: {factor.key} = {value!r} is rejected by the "
-                f"scenario ({detail})"
-            ) from None
+    refuse_rejected(f"{path}: factors.{i}.{where}", scenario, factor.key, trials)
     return factor
+
+
+def refuse_rejected(
+    where: str, scenario: Scenario, key: str, values: list[Any], whose: str = "the scenario"
+) -> None:
+    """Refuse the first of ``values`` that ``scenario`` does not take for ``key``.
+
+    Raises:
+        ScenarioError: ``where: key = value is rejected by the scenario (why)``.
+    """
+    for value in values:
+        try:
+            scenario.with_values({key: value})
+        except ScenarioError as exc:
+            why = str(exc).removeprefix("scenario values: ")
+            raise ScenarioError(
+                f"{where}: {key} = {quoted(value)} is rejected by {whose} ({why})"
+            ) from None
 
 
 def as_value(factor: Factor, x: Any) -> Value:

@@ -17,11 +17,9 @@ a time may write to a folder (a POSIX file lock enforces it).
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import json
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +28,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from coopsim.experiments.runner import RunResult
+from coopsim.results import PARTIAL, ResultError, atomic_write, cannot_write, exclusive
 
 RUNS = "runs"
 MANIFEST = "manifest.json"
 MERGED = "runs.parquet"
 LOCK = ".lock"
 METADATA_KEY = b"coopsim.run"
-PARTIAL = ".partial"
 
 RUN_COLUMNS = ("run_id", "point", "replicate", "seed")
 """Columns :func:`merge_runs` puts first, before the factor values and model columns."""
@@ -44,16 +42,6 @@ RUN_COLUMNS = ("run_id", "point", "replicate", "seed")
 
 class StoreError(RuntimeError):
     """A sweep folder that cannot be used (locked by another sweep, no manifest, …)."""
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write`` on a temporary file next to ``path``, then move it into place."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}{PARTIAL}")
-    try:
-        write(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -73,17 +61,27 @@ class RunStore:
         self.root = Path(root)
         self.runs = self.root / RUNS
 
-    @contextmanager
+    @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the folder for one sweep; another sweep writing there raises StoreError."""
-        self.runs.mkdir(parents=True, exist_ok=True)
-        with open(self.root / LOCK, "w") as handle:
+        """Hold the folder for one sweep; another sweep writing there raises StoreError.
+
+        Raises:
+            StoreError: the folder is locked by another sweep, or cannot be written.
+        """
+        with contextlib.ExitStack() as stack:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StoreError(f"{self.root}: another sweep is writing to this folder") from None
-            for stale in self.runs.glob(f".*{PARTIAL}"):  # left by a sweep that was killed
-                stale.unlink()
+                self.runs.mkdir(parents=True, exist_ok=True)
+                stack.enter_context(
+                    exclusive(
+                        self.root / LOCK, f"{self.root}: another sweep is writing to this folder"
+                    )
+                )
+                for stale in self.runs.glob(f".*{PARTIAL}"):  # left by a sweep that was killed
+                    stale.unlink()
+            except ResultError as exc:
+                raise StoreError(str(exc)) from None
+            except OSError as exc:
+                raise StoreError(cannot_write(self.root, exc)) from None
             yield
 
     def run_path(self, run_id: str) -> Path:
@@ -138,12 +136,18 @@ class RunStore:
         """Read ``manifest.json``.
 
         Raises:
-            StoreError: when the folder holds no manifest.
+            StoreError: when the folder holds no manifest, or one that cannot be read.
         """
         path = self.root / MANIFEST
         if not path.exists():
             raise StoreError(f"{self.root}: no {MANIFEST} here; is this a sweep's --out folder?")
-        return json.loads(path.read_text(encoding="utf-8"))
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+        if not isinstance(manifest, dict) or not {"factors", "runs"} <= manifest.keys():
+            raise StoreError(f"{path}: not the manifest of a sweep")
+        return manifest
 
 
 def merge_runs(root: Path) -> pd.DataFrame:

@@ -223,10 +223,10 @@ def run_sweep(
         outputs = tuple(experiment.spec.outputs)
         tasks = [RunTask(r.run_id, scenario, r.values, r.seed, outputs) for r in to_do]
         planned = {run.run_id: run for run in to_do}
-        if on_start is not None:
-            on_start(report)
-        state = "interrupted"
+        state = "interrupted"  # unless every run is done: whatever stops the sweep
         try:
+            if on_start is not None:
+                on_start(report)
             for result in runner.map(tasks):
                 store.save(result, _record(planned[result.run_id]))
                 if result.ok:

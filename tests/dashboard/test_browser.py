@@ -149,3 +149,27 @@ def test_a_dropped_scenario_file_is_validated_and_offered(dashboard, tmp_path):
     drop_file(page, village)
     page.get_by_text("⇧ my_village.toml").first.wait_for(timeout=WAIT_MS)
     assert page.get_by_text("This file cannot be used").count() == 0
+
+
+def test_a_dropped_description_can_neither_run_script_nor_fetch_from_outside(
+    dashboard, outside, tmp_path
+):
+    page = dashboard
+    village = (Path(__file__).parents[2] / "scenarios" / "village_machinery.toml").read_text()
+    hostile = (
+        "[x](javascript:alert(1)) ![](http://example.com/t.png) "
+        '<img src="http://example.com/u.png"> <a href="javascript:alert(2)">y</a>'
+    )
+    path = tmp_path / "hostile.toml"
+    path.write_text(
+        village.replace('description = """', f'description = """{hostile}\n', 1),
+        encoding="utf-8",
+    )
+    drop_file(page, path)
+    page.get_by_text("⇧ hostile.toml").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("The village's machinery").first.click()  # open the description
+    shown = page.get_by_text("[x](javascript:alert(1))")
+    shown.first.wait_for(timeout=WAIT_MS)
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert page.locator("img[src*='example.com']").count() == 0
+    assert not [url for url in outside if "example.com" in url]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from pagetools import choose, click, images, page_text, render, type_into, wait_until
 
+from coopsim.dashboard import budget
 from coopsim.dashboard.pages import explore
-from coopsim.dashboard.session import LIMITS, SCENARIO_DIR, SessionState, Settings
+from coopsim.dashboard.session import LIMITS, SCENARIO_DIR, SessionState, Settings, farms_allowed
 
 
 def test_stepping_adds_a_year_to_the_table_and_redraws_the_charts(state):
@@ -138,9 +139,13 @@ def test_policy_changes_by_year_are_listed_and_editable(state):
 def test_inputs_are_bounded():
     state = SessionState()
     state.apply(Settings(farms=10**7, years=1000, seed=3))
-    assert len(state.simulation.model.farms) == LIMITS.farms[1]
-    assert state.simulation.scenario.years == LIMITS.years[1]
+    scenario = state.simulation.scenario
+    assert scenario.years == LIMITS.years[1]
     assert state.simulation.seed == 3
+    # 80 years of Kazakhstan: the farms of a run to the horizon within the compute budget
+    farms = len(state.simulation.model.farms)
+    assert farms == farms_allowed(scenario) < LIMITS.farms[1]
+    assert farms * scenario.years * budget.estimate(scenario).step <= budget.RUN_SECONDS
 
 
 def test_each_session_has_its_own_model():

@@ -10,17 +10,20 @@ import pandas as pd
 import pytest
 
 from coopsim.experiments.calibration import (
+    FILES,
     Target,
     calibrate,
     load_calibration,
     losses,
     read_best,
     target_errors,
+    undefined_figures,
     write_results,
 )
 from coopsim.experiments.executor import Sequential
 from coopsim.experiments.runner import RunResult
 from coopsim.experiments.spec import scenario_value
+from coopsim.results import ResultFolder
 from coopsim.scenario import Scenario, ScenarioError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +117,46 @@ def test_a_rate_target_is_the_mean_over_its_years_of_one_column_per_another() ->
     assert target.label == "mergers per coops_registered, 2001–2003"
 
 
+def test_a_rate_target_leaves_out_the_years_whose_divisor_is_zero() -> None:
+    target = Target(column="mergers", per="coops_registered", first_year=2001, year=2003, value=1)
+    table = pd.DataFrame(
+        {"mergers": [3, 0, 5], "coops_registered": [10, 0, 0]}, index=[2001, 2002, 2003]
+    )
+    # 2002 is 0/0 and 2003 is 5/0: only 2001 has a figure
+    assert target.simulated(table) == pytest.approx(0.3)
+
+
+def test_a_figure_that_is_zero_over_zero_makes_its_point_rank_last_not_fit_perfectly() -> None:
+    errors = pd.DataFrame(
+        {
+            "point": [0, 0, 1, 1],
+            "scenario": ["Germany"] * 4,
+            "figure": ["a", "mergers per coops_registered, 1951–1980"] * 2,
+            # point 1 cannot give its second figure (0/0 in every year): NaN, not a fit
+            "log_error": [math.log(2), 0.1, 0.0, math.nan],
+            "weight": [1.0, 3.0, 1.0, 3.0],
+        }
+    )
+    ranked = losses(errors, [{"x": 0.1}, {"x": 0.2}])
+    assert list(ranked.index) == [0, 1]
+    assert ranked.loss.iloc[1] == math.inf
+    missing = undefined_figures(errors)
+    assert missing.to_dict("records") == [
+        {"scenario": "Germany", "figure": "mergers per coops_registered, 1951–1980", "points": 1}
+    ]
+
+
+def test_target_errors_give_no_error_for_a_figure_no_year_has(tmp_path) -> None:
+    calibration = load_calibration(_small_spec(tmp_path))
+    table = pd.DataFrame(
+        {"year": [2020, 2021], "coops_registered": [0, 0], "membership_rate": [math.nan, 0]}
+    )
+    results = [RunResult(f"p0-c0-r{r}", table) for r in range(2)]
+    errors = target_errors(calibration, results).set_index("figure")
+    assert math.isnan(errors.at["membership_rate, 2020", "log_error"])
+    assert losses(errors.reset_index(), [{"x": 0.1}]).loss.iloc[0] == math.inf
+
+
 def test_a_failed_run_stops_the_calibration(tmp_path) -> None:
     calibration = load_calibration(_small_spec(tmp_path))
     with pytest.raises(RuntimeError, match="p0-c0-r1"):
@@ -128,8 +171,9 @@ def test_a_small_calibration_runs_and_writes_its_best_point(tmp_path) -> None:
     # the same design and seeds give the same losses
     again, _ = calibrate(calibration, Sequential())
     pd.testing.assert_frame_equal(ranked, again)
-    written = write_results(calibration, ranked, errors, tmp_path / "out")
-    assert [p.name for p in written] == ["points.csv", "errors.csv", "best.toml"]
+    with ResultFolder(tmp_path / "out", FILES) as folder:
+        written = write_results(calibration, ranked, errors, folder)
+    assert [p.name for p in written] == ["points.csv", "errors.csv", "best.toml", "run.json"]
     best = read_best(tmp_path / "out" / "best.toml")
     assert best == pytest.approx(
         {
@@ -161,6 +205,27 @@ def test_a_small_calibration_runs_and_writes_its_best_point(tmp_path) -> None:
             "'members_rate' is not a model column",
         ),
         ({"value = 1_500": 'value = "many"'}, "countries.0.targets.0.value"),
+        ({"value = 1_500": "value = inf"}, "countries.0.targets.0.value: Input should be a finite"),
+        ({"weight = 2": "weight = 1e308"}, "countries.0.targets.1.weight"),
+        (
+            {"max = 0.5": "max = 1.5"},
+            r"parameters.0.max: behaviour.merger_search_probability = 1.5 is rejected by the "
+            r"scenario of countries.0 \(behaviour.merger_search_probability: Input should be "
+            "less than or equal to 1",
+        ),
+        (
+            {"min = 0.02": "min = -0.5"},
+            r"parameters.1.min: behaviour.autonomy_premium_peasant_farm = -0.5 is rejected",
+        ),
+        ({"max = 0.3": "max = nan"}, "parameters.1.max: Input should be a finite number"),
+        (
+            {
+                "samples = 2": "samples = 10_000\nrounds = 10",
+                "replications = 2": "replications = 20",
+            },
+            r"samples: 2,000,000 runs \(rounds × samples × countries × replications\); at most",
+        ),
+        ({"farms = 2_000": "farms = 9_000_000"}, "countries.0.farms"),
     ],
 )
 def test_bad_calibration_files_give_one_line_errors(tmp_path, change, message) -> None:
@@ -225,3 +290,47 @@ def test_a_second_round_searches_a_smaller_box_around_the_first_rounds_best(tmp_
     one_round = load_calibration(_small_spec(tmp_path, **{"replications = 2": "replications = 1"}))
     alone, _ = calibrate(one_round, Sequential())
     pd.testing.assert_frame_equal(ranked.loc[[0, 1]].sort_index(), alone.sort_index())
+
+
+def _calibrate(path: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coopsim.cli", "calibrate", str(path), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=path.parent,
+    )
+
+
+def test_calibrate_into_a_place_that_cannot_be_written_fails_before_any_run(tmp_path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    done = _calibrate(_small_spec(tmp_path), blocker / "out")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"error: {blocker / 'out'}: cannot write here ({blocker} is a file, not a folder)"
+    ]
+    assert "runs" not in done.stdout  # not one run was started
+
+
+def test_calibrate_where_no_point_can_be_scored_says_which_figure_and_writes_nothing(
+    tmp_path,
+) -> None:
+    # no coop is registered in 2016: mergers per coops_registered is 0/0 in every run
+    path = _small_spec(
+        tmp_path,
+        **{
+            'column = "membership_rate"\nyear = 2020': (
+                'column = "mergers"\nper = "coops_registered"\nyear = 2016'
+            ),
+            "farms = 2_000": "farms = 300",
+            "replications = 2": "replications = 1",
+        },
+    )
+    done = _calibrate(path, tmp_path / "out")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [
+        "error: no point could be scored (Kazakhstan 2016: mergers per coops_registered, 2016 "
+        "is undefined (0/0 in every year)); nothing was written"
+    ]
+    assert not (tmp_path / "out").exists()

@@ -119,6 +119,31 @@ BAD_SPECS = [
         ["factors.0.values: values must be distinct"],
     ),
     (
+        "infinite-end-of-a-latin-range",
+        '[design]\nkind = "latin"\nsamples = 4\n' + SUBSIDY + "min = 0.0\nmax = inf\n",
+        False,
+        ["factors.0.max", "finite number"],
+    ),
+    (
+        "range-up-to-1e308",
+        '[design]\nkind = "latin"\nsamples = 4\n'
+        '[[factors]]\nkey = "market.price_crop"\nmin = 1.0\nmax = 1e308\n',
+        False,
+        ["factors.0.min/max", "market.price_crop = 1e+308", "plausible range of money per tonne"],
+    ),
+    (
+        "integer-on-a-grid-factor",
+        GRID + SUBSIDY + "values = [0.1, 0.2]\ninteger = true\n",
+        False,
+        ["factors.0.integer", "a grid runs its values as written"],
+    ),
+    (
+        "nan-in-grid-values",
+        GRID + SUBSIDY + "values = [0.1, nan]\n",
+        False,
+        ["factors.0.values.1: should be a valid boolean", "a finite number", "(got nan)"],
+    ),
+    (
         "unknown-output",
         'outputs = ["membership"]\n' + GRID + SUBSIDY + "values = [0.1]\n",
         False,
@@ -138,6 +163,13 @@ def test_bad_spec_gives_one_line_naming_file_key_and_expectation(
         assert part in message, f"{part!r} not in {message!r}"
 
 
+def test_a_master_seed_beyond_64_bits_is_refused(write_spec: Callable[..., Path]) -> None:
+    message = _error(write_spec(GRID + SUBSIDY + "values = [0.1]\n", seed=2**64))
+    assert message.endswith(
+        "seed: Input should be less than or equal to 9223372036854775807 (got 18446744073709551616)"
+    )
+
+
 def test_missing_experiment_file_is_one_line(tmp_path: Path) -> None:
     message = _error(tmp_path / "nothing.toml")
     assert "no such experiment file" in message
@@ -147,7 +179,9 @@ def test_farms_the_scenario_rejects_are_reported_with_the_file(
     write_spec: Callable[..., Path],
 ) -> None:
     message = _error(write_spec(GRID + SUBSIDY + "values = [0.1]\n", farms=600_000))
-    assert re.search(r"farms or years: .*simulated_farms cannot exceed farms", message), message
+    assert re.search(
+        r"farms: 600000 is rejected by the scenario .*simulated_farms cannot exceed farms", message
+    ), message
 
 
 def test_scenario_path_is_relative_to_the_experiment_file(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -173,3 +174,58 @@ def test_sweep_with_an_unreachable_scheduler_is_a_one_line_error(
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in lines[0]
     assert not out.exists()  # nothing written before the cluster answered
+
+
+def test_a_sweep_named_like_markup_finishes_and_prints_its_name_as_written(
+    tmp_path: Path,
+    write_spec: Callable[..., Path],
+    run_coopsim: Callable[..., subprocess.CompletedProcess[str]],
+) -> None:
+    spec = write_spec('[design]\nkind = "grid"\n[[factors]]\nkey = "years"\nvalues = [2]\n')
+    spec.write_text(spec.read_text().replace('name = "test"', 'name = "Sweep [/] [red]A"'))
+    out = tmp_path / "out"
+    proc = run_coopsim("sweep", spec, "--out", out, "--workers", "1", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Sweep [/] [red]A: 2 runs (1 design points × 2 replications)" in proc.stdout
+    assert RunStore(out).read_manifest()["state"] == "finished"
+
+
+def test_sweep_into_a_place_that_cannot_be_written_fails_in_one_line_before_any_run(
+    tmp_path: Path, run_coopsim: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    proc = run_coopsim("sweep", SMOKE, "--out", blocker / "out", "--workers", "1", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"error: {blocker / 'out'}: cannot write here ({blocker} is a file, not a folder)"
+    ]
+    assert proc.stdout == ""
+
+
+def test_analyze_that_cannot_write_its_folder_says_so_in_one_line(
+    smoke: tuple, tmp_path: Path, run_coopsim: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    out = tmp_path / "sweep"
+    shutil.copytree(smoke[1], out)
+    shutil.rmtree(out / "analysis", ignore_errors=True)
+    (out / "analysis").write_text("a file where the analysis folder would go")
+    proc = run_coopsim("analyze", out, "--outcome", "coops_active", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    [line] = proc.stderr.splitlines()
+    assert line.startswith(f"error: {out / 'analysis' / 'coops_active-2020'}: cannot write here")
+
+
+def test_a_second_analysis_replaces_the_first_as_a_whole(smoke: tuple, tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    shutil.copytree(smoke[1], out)
+    folder = out / "analysis" / "coops_active-2020"
+    first = analyze(out, "coops_active")
+    listing = json.loads((folder / "run.json").read_text())
+    assert {*listing["files"], "run.json"} == {p.name for p in first.files}
+    assert {p.name for p in folder.iterdir()} == {p.name for p in first.files}
+    # a plot of an earlier analysis (a factor since dropped) goes with the folder it was in
+    (folder / "factor-dropped.png").write_bytes(PNG)
+    analyze(out, "coops_active")
+    assert not (folder / "factor-dropped.png").exists()
+    assert not [p for p in folder.parent.iterdir() if p.name.endswith((".partial", ".old"))]

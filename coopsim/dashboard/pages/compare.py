@@ -14,7 +14,8 @@ from dataclasses import replace
 
 import solara
 
-from coopsim import ScenarioError, levers, sized
+from coopsim import Scenario, ScenarioError, levers, sized
+from coopsim.dashboard import budget
 from coopsim.dashboard.session import LIMITS, SessionState, clamp
 from coopsim.dashboard.widgets import downloads
 from coopsim.dashboard.widgets.charts import compare_png
@@ -35,6 +36,12 @@ CHARTED = (
 
 PERCENT = {"membership_rate", "coop_market_share"}
 """Key numbers that are shares, shown as percentages."""
+
+
+def compare_farms(scenario: Scenario, runs: int, wanted: int = LIMITS.compare_farms[1]) -> int:
+    """The most farms a comparison of ``runs`` runs may simulate (limits and compute budget)."""
+    wanted = min(wanted, LIMITS.compare_farms[1], scenario.population.farms)
+    return budget.farms_within(scenario, wanted, runs=runs, seconds=budget.COMPARE_SECONDS)
 
 
 def default_arms(state: SessionState, tr: Translator) -> list[Arm]:
@@ -242,16 +249,25 @@ def Page(state: SessionState | None = None):
         if request.value == 0:
             return
         base = sim.scenario
-        if not base.population.named_farms:
-            base = sized(
-                base, farms=min(clamp(farms.value, LIMITS.compare_farms), base.population.farms)
-            )
         chosen = arms[: clamp(count.value, LIMITS.arms)]
         names = [a.name for a in chosen]
         if len(set(names)) < len(names):
             error.set(tr("compare.same_names"))
             return
         n = clamp(replicates.value, LIMITS.replicates)
+        named = bool(base.population.named_farms)
+        fewest = (
+            base.population.farms if named else min(LIMITS.compare_farms[0], base.population.farms)
+        )
+        runs = len(chosen) * n
+        try:
+            budget.check(base, fewest, base.name, runs=runs, seconds=budget.COMPARE_SECONDS)
+        except ScenarioError as exc:
+            error.set(str(exc))
+            return
+        if not named:
+            wanted = clamp(farms.value, LIMITS.compare_farms)
+            base = sized(base, farms=max(fewest, compare_farms(base, runs, wanted)))
         try:
             comparison = run_arms(base, chosen, n, sim.seed, progress=progress.set, cancel=cancel)
         except ScenarioError as exc:
@@ -283,7 +299,8 @@ def Page(state: SessionState | None = None):
             continuous_update=False,
         )
         if not sim.scenario.population.named_farms:
-            low, high = LIMITS.compare_farms
+            low = LIMITS.compare_farms[0]
+            high = compare_farms(sim.scenario, count.value * replicates.value)
             solara.InputInt(
                 tr("compare.farms", low=f"{low:,}", high=f"{high:,}"),
                 value=farms,

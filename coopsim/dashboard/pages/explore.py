@@ -11,7 +11,8 @@ from dataclasses import replace
 
 import solara
 
-from coopsim.dashboard.session import LIMITS, SessionState, Snapshot
+from coopsim.dashboard import budget
+from coopsim.dashboard.session import LIMITS, SessionState, Snapshot, farms_allowed
 from coopsim.dashboard.widgets import downloads
 from coopsim.dashboard.widgets.charts import PANELS, LiveChart, charts_png
 from coopsim.dashboard.widgets.common import (
@@ -64,7 +65,7 @@ def RunSettings(state: SessionState, tr: Translator):
         state.apply(replace(settings, **change))
 
     named = bool(scenario.population.named_farms)
-    low, high = LIMITS.farms
+    low, high = LIMITS.farms[0], farms_allowed(scenario)
     solara.InputInt(
         tr("explore.farms", low=f"{low:,}", high=f"{high:,}"),
         value=len(state.simulation.model.farms),
@@ -72,6 +73,16 @@ def RunSettings(state: SessionState, tr: Translator):
         disabled=named,
         continuous_update=False,
     )
+    if not named and high < min(LIMITS.farms[1], scenario.population.farms):
+        solara.Text(
+            tr(
+                "explore.farms_budget",
+                costly=budget.estimate(scenario).costly,
+                seconds=f"{budget.STEP_SECONDS:g}",
+                run=f"{budget.RUN_SECONDS:g}",
+            ),
+            classes=["coopsim-help"],
+        )
     solara.Text(
         tr(
             "explore.scale",

@@ -32,6 +32,15 @@ RECT = (0.15, 0.12, 0.70, 0.64)
 COLOURS = mpl.colormaps["tab10"].colors
 
 
+def literal(text: str) -> str:
+    """Text for a matplotlib label, shown as written.
+
+    matplotlib reads text between two ``$`` as mathematics, and text that does not parse
+    as such fails the whole drawing; a currency, an arm or a farm name comes from users.
+    """
+    return text.replace("$", r"\$")
+
+
 @dataclass(frozen=True)
 class Series:
     """One line of a chart: a model-table column, scaled, on the left or right axis."""
@@ -142,7 +151,8 @@ def setup_panel(
     left.set_title(tr(f"chart.{panel.key}"), fontsize=10, loc="left")
     formatter = FuncFormatter(lambda v, _pos: _short(tr, v))
     for side, ax in zip(("left", "right"), axes, strict=False):
-        ax.set_ylabel(tr(f"axis.{panel.key}.{side}", currency=sign(currency)), fontsize=8)
+        label = tr(f"axis.{panel.key}.{side}", currency=sign(currency))
+        ax.set_ylabel(literal(label), fontsize=8)
         ax.yaxis.set_major_formatter(formatter)
         ax.yaxis.set_major_locator(MaxNLocator(5))
         ax.tick_params(labelsize=7)
@@ -266,9 +276,9 @@ def compare_png(
             alpha=0.2,
             lw=0,
         )
-        ax.plot(by_year.index, by_year.mean(axis=1), color=colour, lw=2, label=str(arm))
+        ax.plot(by_year.index, by_year.mean(axis=1), color=colour, lw=2, label=literal(str(arm)))
     ax.set_title(tr(f"series.{column}"), fontsize=10, loc="left", pad=22)
-    ax.set_ylabel(unit, fontsize=8)
+    ax.set_ylabel(literal(unit), fontsize=8)
     ax.set_xlim(years[0] - 0.5, years[1] + 0.5)
     ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _short(tr, v)))

@@ -11,6 +11,7 @@ import solara
 from coopsim.dashboard.session import SessionState, Simulation, Snapshot
 from coopsim.dashboard.widgets.village_map import VillageDrawing, busiest, farms_of, villages
 from coopsim.i18n import Translator
+from coopsim.text import escaped
 
 session_context = solara.create_context(None)
 """The browser session's :class:`SessionState`, provided by the app's layout."""
@@ -31,16 +32,45 @@ CSS = """
 """
 
 
+INERT = (
+    "link",
+    "image_link",
+    "image_reference",
+    "reference",
+    "short_reference",
+    "short_image_ref",
+    "autolink",
+    "automail",
+)
+"""Markdown's inline patterns that make links and images: left out, the text shows as typed."""
+
+
+def prose_html(text: str) -> str:
+    """Light Markdown (bold, italics, code, lists, headings) as HTML that is safe to show.
+
+    Some text comes from uploaded scenario files, so: any HTML in the text is escaped,
+    and Markdown makes no links and no images. ``[x](javascript:…)`` cannot become a
+    link that runs script, and ``![](http://host/t.png)`` cannot make the browser fetch
+    from outside the machine; both show as the characters typed. Control characters
+    (which scenario files cannot hold anyway) are shown as escapes.
+    """
+    md = markdown.Markdown()
+    for name in INERT:
+        md.inlinePatterns.deregister(name)
+    md.parser.blockprocessors.deregister("reference")  # [x]: url lines stay text
+    return md.convert(html.escape(escaped(text, line_breaks=True), quote=False))
+
+
 @solara.component
 def Prose(text: str, classes: list[str] | None = None):
-    """Text with light Markdown (bold, italics, code, lists, headings), rendered here.
+    """Text with light Markdown, rendered here by :func:`prose_html`.
 
-    Rendered on the server with any HTML in the text escaped, because some text comes
-    from uploaded scenario files; Solara's own Markdown component would also fetch
-    maths and diagram libraries into the browser, which the pages do not need.
+    Rendered on the server: Solara's own Markdown component would also fetch maths and
+    diagram libraries into the browser, which the pages do not need.
     """
-    body = markdown.markdown(html.escape(text, quote=False))
-    solara.HTML(tag="div", unsafe_innerHTML=body, classes=["coopsim-prose", *(classes or [])])
+    solara.HTML(
+        tag="div", unsafe_innerHTML=prose_html(text), classes=["coopsim-prose", *(classes or [])]
+    )
 
 
 def use_session(state: SessionState | None) -> SessionState:

@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from scipy import sparse
 
 from coopsim.dashboard.session import Snapshot
-from coopsim.dashboard.widgets.charts import canvas_png
+from coopsim.dashboard.widgets.charts import canvas_png, literal
 from coopsim.entities import ACTIVE, NO_COOP, NOMINAL
 from coopsim.i18n import Translator
 from coopsim.network import village_graph
@@ -160,7 +160,7 @@ class VillageDrawing:
             dots(ring, s=260, facecolors="none", edgecolors="black", linewidths=2.5)
         if len(self.farms) <= 40:
             for i, f in enumerate(self.farms.tolist()):
-                text = names[f].split(",")[0] if names else str(f)
+                text = literal(names[f].split(",")[0]) if names else str(f)
                 artists.append(
                     ax.annotate(
                         text,
