@@ -79,7 +79,11 @@ def test_a_coops_share_of_regional_volume_is_in_real_units_when_sampled() -> Non
     # the same farms and coops, standing once for themselves and once for 100 times as
     # many: each simulated coop then stands for 100 coops, each with 1/100 of the share
     base = Scenario().with_values(
-        {"population.farms": 2_000, "population.initial_membership_rate": 0.5}
+        {
+            "population.farms": 2_000,
+            "population.initial_membership_rate": 0.5,
+            "behaviour.exit_after_bad_years": 50,  # the members stay: many coops to compare
+        }
     )
     model = CoopModel(spec=base)
     sampled = base.with_values({"population.farms": 200_000}).with_values(

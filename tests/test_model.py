@@ -133,7 +133,11 @@ def test_without_any_subsidy_nothing_is_paid() -> None:
     scenario = kazakhstan(
         years=3,
         policy={},
-        **{"population.initial_membership_rate": 0.3, "population.awareness": 0.6},
+        **{
+            "population.initial_membership_rate": 0.3,
+            "population.awareness": 0.6,
+            "behaviour.exit_after_bad_years": 50,  # the members stay: coops to pay
+        },
     )
     assert scenario.policy == Scenario().policy
     model = _run(scenario)
