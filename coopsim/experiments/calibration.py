@@ -52,9 +52,7 @@ FILES = ("points.csv", "errors.csv", "best.toml")
 class Parameter(Strict):
     """A shared parameter and the range it is searched in."""
 
-    key: str = Field(
-        min_length=1, description="Dotted scenario key, e.g. behaviour.review_years."
-    )
+    key: str = Field(min_length=1, description="Dotted scenario key, e.g. behaviour.review_years.")
     min: float = Field(description="Lower end of the range searched.")
     max: float = Field(description="Upper end of the range searched.")
 
