@@ -331,6 +331,8 @@ def apply(y: Year, choices: JoinChoices) -> None:
     founding_share = costs.founding_cost * y.overhead / np.bincount(group_of)[group_of]
     y.income[founders] -= join_cost + founding_share
 
+    if not y.events.log_decisions:  # the log is asked for (``--decisions``) or not kept
+        return
     stayed = np.flatnonzero(choices.considered & (choices.join == NO_COOP) & ~choices.founds)
     for action, who, grants, shares in (
         ("joined", joining, join_grants, np.zeros(len(joining))),
