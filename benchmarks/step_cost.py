@@ -5,9 +5,10 @@
 Each setting below is a scenario built to be slow: every farm in a coop from the start
 (coops of the size that costs most for that setting), aware and trusting. For each, the
 set-up and the slowest of the first ``--years`` steps are timed and set against
-``coopsim.dashboard.budget.estimate``; the estimate is meant as an upper bound, so
-``ratio`` (measured / estimated) should stay below 1. The last line printed is one JSON
-object with every setting's times, estimate and ratio, and the largest ratio.
+``coopsim.dashboard.budget.estimate``; the estimates are meant as upper bounds, so
+``ratio`` (the larger of set-up and step, measured / estimated) should stay below 1.
+The last line printed is one JSON object with every setting's times, estimates and
+ratio, and the largest ratio.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def scenario_of(changes: dict[str, Any], farms: int) -> Any:
 
 
 def measure(changes: dict[str, Any], farms: int, years: int) -> dict[str, float]:
-    """Set-up and slowest step of the setting, with the estimate for both."""
+    """Set-up and slowest step of the setting, each with its estimate."""
     scenario = scenario_of(changes, farms)
     started = time.perf_counter()
     model = CoopModel(spec=scenario)
@@ -89,12 +90,12 @@ def measure(changes: dict[str, Any], farms: int, years: int) -> dict[str, float]
         model.step()
         steps.append(time.perf_counter() - started)
     cost = estimate(scenario)
-    measured = max(setup, *steps)
     return {
         "setup_s": round(setup, 3),
+        "setup_estimate_s": round(cost.setup_seconds(farms), 3),
         "step_s": round(max(steps), 3),
-        "estimate_s": round(cost.seconds(farms), 3),
-        "ratio": round(measured / cost.seconds(farms), 2),
+        "step_estimate_s": round(cost.seconds(farms), 3),
+        "ratio": round(max(setup / cost.setup_seconds(farms), max(steps) / cost.seconds(farms)), 2),
     }
 
 

@@ -5,11 +5,11 @@ make a yearly step far costlier than its number of farms says: exact Shapley val
 over all 2^N coalitions of a coop, thousands of sampled orders, a hundred secession
 samples a coop, two hundred ties a farm. Before a session makes a simulation it
 estimates, from the scenario alone, an upper bound of what one step and the set-up
-take (:func:`estimate`), and keeps within :data:`STEP_SECONDS` a step and
-:data:`RUN_SECONDS` a run to the horizon (:data:`COMPARE_SECONDS` for the runs of a
-comparison): by simulating fewer farms when that is enough (:func:`farms_within`), else
-by refusing the scenario with one line naming the settings that make it costly
-(:func:`check`).
+take (:func:`estimate`), and keeps within :data:`STEP_SECONDS` a step,
+:data:`SETUP_SECONDS` the set-up and :data:`RUN_SECONDS` a run to the horizon
+(:data:`COMPARE_SECONDS` for the runs of a comparison): by simulating fewer farms
+when that is enough (:func:`farms_within`), else by refusing the scenario with one
+line naming the settings that make it costly (:func:`check`).
 
 The estimate is per simulated farm and year, for the worst way the coops of a run may
 form:
@@ -26,6 +26,12 @@ form:
   (``behaviour.merger_search_probability``) can make as large as a region:
   :data:`SHAPLEY_ROWS` bounds orders × members of a region.
 
+The set-up builds the network and, where the scenario starts with coops
+(``population.initial_membership_rate`` above 0), lets them settle for
+:data:`coopsim.model.SETTLING_ROUNDS` rounds before the first year: members leave,
+coops invest, secede, merge and switch their sharing rule as in a year, so a set-up of
+a scenario with coops costs several steps (:data:`SETTLING`).
+
 The coefficients are upper bounds of the times measured on this project's machine by
 ``benchmarks/step_cost.py``, which prints them against the estimate for each setting.
 """
@@ -37,7 +43,10 @@ from dataclasses import dataclass
 from coopsim.scenario import Scenario, ScenarioError
 
 STEP_SECONDS = 2.0
-"""The longest a step (or the set-up) of a session's simulation may take, estimated."""
+"""The longest a step of a session's simulation may take, estimated."""
+
+SETUP_SECONDS = 10.0
+"""The longest the set-up of a session's simulation may take, estimated (once a run)."""
 
 RUN_SECONDS = 120.0
 """The longest a run to the horizon may take, estimated (years × one step)."""
@@ -61,6 +70,9 @@ PER_ORDER = 3e-7
 """Per member and sampled order of an estimated Shapley value."""
 SETUP_PER_TIE = 1.2e-7
 """Building the network, per farm and tie."""
+SETTLING = 6.0
+"""The settling rounds of a scenario that starts with coops, in steps' estimates (measured:
+up to 4.6, with a hundred secession samples)."""
 
 
 @dataclass(frozen=True)
@@ -80,8 +92,12 @@ class Estimate:
     costly: str
 
     def seconds(self, farms: int) -> float:
-        """The longer of one step and the set-up, at ``farms`` simulated farms."""
-        return farms * max(self.step, self.setup)
+        """One step at ``farms`` simulated farms."""
+        return farms * self.step
+
+    def setup_seconds(self, farms: int) -> float:
+        """The set-up at ``farms`` simulated farms."""
+        return farms * self.setup
 
 
 def estimate(scenario: Scenario) -> Estimate:
@@ -104,15 +120,18 @@ def estimate(scenario: Scenario) -> Estimate:
         ] = max(SMALL_COOP, exact, sampled)
         rows = b.shapley_permutations / scenario.population.regions
     costly = max(terms, key=terms.__getitem__)
-    return Estimate(BASE + sum(terms.values()), SETUP_PER_TIE * ties, rows, costly)
+    step = BASE + sum(terms.values())
+    settling = SETTLING * step if scenario.population.initial_membership_rate > 0 else 0.0
+    return Estimate(step, SETUP_PER_TIE * ties + settling, rows, costly)
 
 
 def _limits(scenario: Scenario, runs: int, seconds: float) -> dict[str, float]:
-    """The most farms each bound allows: a step, the runs to the horizon, memory."""
+    """The most farms each bound allows: a step, the set-up, the runs to the horizon, memory."""
     cost = estimate(scenario)
     return {
-        "step": STEP_SECONDS / max(cost.step, cost.setup),
-        "run": seconds / (runs * scenario.years * cost.step),
+        "step": STEP_SECONDS / cost.step,
+        "setup": SETUP_SECONDS / cost.setup if cost.setup else float("inf"),
+        "run": seconds / (runs * (scenario.years * cost.step + cost.setup)),
         "memory": SHAPLEY_ROWS / cost.rows if cost.rows else float("inf"),
     }
 
@@ -152,9 +171,14 @@ def check(
     cost = estimate(scenario)
     what = {
         "step": f"a step could take {cost.seconds(farms):.1f} s (at most {STEP_SECONDS:g} s)",
+        "setup": (
+            f"its set-up, with its coops settling, could take {cost.setup_seconds(farms):.1f} s "
+            f"(at most {SETUP_SECONDS:g} s)"
+        ),
         "run": (
             f"{runs} run(s) of {scenario.years} years could take "
-            f"{farms * runs * scenario.years * cost.step:.0f} s (at most {seconds:g} s)"
+            f"{farms * runs * (scenario.years * cost.step + cost.setup):.0f} s "
+            f"(at most {seconds:g} s)"
         ),
         "memory": (
             f"its Shapley values could take {farms * cost.rows:,.0f} rows of one coop "

@@ -48,6 +48,7 @@ def test_the_costly_upload_runs_with_so_few_farms_that_a_step_stays_within_the_b
     cost = budget.estimate(sim.scenario)
     assert LIMITS.farms[0] <= farms < 1_000
     assert cost.seconds(farms) <= budget.STEP_SECONDS
+    assert cost.setup_seconds(farms) <= budget.SETUP_SECONDS
     assert "behaviour.shapley_exact_max = 16" in cost.costly
     started = time.perf_counter()
     sim.step()
@@ -104,12 +105,29 @@ def test_shapley_orders_of_a_whole_region_are_bounded_in_memory() -> None:
         budget.check(scenario, 1_000)
 
 
+def test_the_settling_of_a_scenario_that_starts_with_coops_counts_in_its_set_up() -> None:
+    # Japan starts with 95 % of its households in coops of ~475 members, which settle for
+    # fifteen rounds before 1960 (about 7 s at 20,000 households, against 0.5 s a step)
+    japan = load_scenario(SCENARIO_DIR / "japan_1960.toml")
+    kazakhstan = load_scenario(SCENARIO_DIR / "kazakhstan_2016.toml")  # no coop at the start
+    cost, plain = budget.estimate(japan), budget.estimate(kazakhstan)
+    ties = budget.SETUP_PER_TIE * japan.network.village_ties
+    assert cost.setup == pytest.approx(ties + budget.SETTLING * cost.step)
+    assert plain.setup == pytest.approx(budget.SETUP_PER_TIE * kazakhstan.network.village_ties)
+    farms = farms_allowed(japan)
+    assert farms < farms_allowed(kazakhstan)
+    assert cost.setup_seconds(farms) <= budget.SETUP_SECONDS < cost.setup_seconds(farms + 100)
+    with pytest.raises(ScenarioError, match="its set-up, with its coops settling, could take"):
+        budget.check(japan.with_values({"behaviour.shapley_exact_max": 16}), 1_000)
+
+
 def test_a_comparison_simulates_fewer_farms_the_more_runs_it_makes() -> None:
     scenario = load_scenario(SCENARIO_DIR / "germany_1950.toml")
     few, many = compare_farms(scenario, 2), compare_farms(scenario, 3 * 8)
     assert many < few <= LIMITS.compare_farms[1]
     years = scenario.years
-    assert many * 24 * years * budget.estimate(scenario).step <= budget.COMPARE_SECONDS
+    cost = budget.estimate(scenario)
+    assert many * 24 * (years * cost.step + cost.setup) <= budget.COMPARE_SECONDS
 
 
 def test_without_shapley_values_a_session_may_simulate_the_most_farms() -> None:

@@ -79,6 +79,7 @@ def RunSettings(state: SessionState, tr: Translator):
                 "explore.farms_budget",
                 costly=budget.estimate(scenario).costly,
                 seconds=f"{budget.STEP_SECONDS:g}",
+                setup=f"{budget.SETUP_SECONDS:g}",
                 run=f"{budget.RUN_SECONDS:g}",
             ),
             classes=["coopsim-help"],
