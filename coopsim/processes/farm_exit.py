@@ -92,17 +92,19 @@ def decide(
 
 def apply(y: Year, quits: np.ndarray) -> None:
     """Farms that quit leave their coops and stop farming; their land is handed over."""
-    farms = y.farms
+    farms, costs = y.farms, y.scenario.costs
     quitting = np.flatnonzero(quits)
-    coop_before, bad_before = farms.coop[quitting].copy(), farms.bad_years[quitting].copy()
-    wage, rent = outside_options(farms, y.market, y.scenario.costs)
-    outside = (wage + rent)[quitting]
-    broke = rules.insolvent(farms.cash, credit_limit(farms, y.market))[quitting]
+    if y.events.log_decisions:  # what the log tells, as it stood before they quit
+        coop_before, bad_before = farms.coop[quitting].copy(), farms.bad_years[quitting].copy()
+        wage, rent = outside_options(farms, y.market, costs, quitting)
+        outside = wage + rent
+        broke = rules.insolvent(farms.cash, credit_limit(farms, y.market))[quitting]
     strike_off(y, quitting)
     farms.farming[quitting] = False
     _hand_over_land(y, quitting)
     y.events.count("farm_exits", len(quitting))
-    costs = y.scenario.costs
+    if not y.events.log_decisions:
+        return
     for i, coop, bad, away, insolvent in zip(
         quitting.tolist(),
         coop_before.tolist(),

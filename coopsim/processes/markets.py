@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from scipy import sparse
 
 from coopsim.economics.allocation import charge, patronage_rates
 from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_cost
@@ -118,11 +119,13 @@ class YearEconomy:
         """Sums over groups of farms, e.g. would-be founders by village.
 
         The same sums as ``farm_group(farms).sum_by(group_of, groups)``, added farm by
-        farm in the same order, from one gather of :attr:`FarmBook.columns`.
+        farm in the same order, from one gather of :attr:`FarmBook.columns`: a sparse
+        matrix of ones (a row per group, a column per farm, in the farms' order) times
+        the farms' columns, all fourteen in one pass.
         """
-        rows = self.farm_columns[:, farms]
-        sums = np.stack([np.bincount(group_of, weights=r, minlength=groups) for r in rows])
-        sums = sums.astype(float, copy=False)  # bincount of nothing gives integers
+        n = len(farms)
+        pick = sparse.csr_array((np.ones(n), (group_of, np.arange(n))), shape=(groups, n))
+        sums = (pick @ self.farm_columns[:, farms].T).T
         return Group(
             members=np.bincount(group_of, minlength=groups).astype(float),
             value=sums[0],
