@@ -49,7 +49,7 @@ SETUP_SECONDS = 10.0
 """The longest the set-up of a session's simulation may take, estimated (once a run)."""
 
 RUN_SECONDS = 120.0
-"""The longest a run to the horizon may take, estimated (years × one step)."""
+"""The longest a run to the horizon may take, estimated (the set-up and years × one step)."""
 
 COMPARE_SECONDS = 240.0
 """The longest the runs of a comparison may take together, estimated."""
