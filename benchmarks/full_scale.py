@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from coopsim import CoopModel, load_scenario, sized
+from coopsim import CoopModel, ScenarioError, load_scenario, sized
 from coopsim.tuning import tune_process
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.here:
         tune_process()
-        print(json.dumps(measure(args.country, args.scale, args.years)), flush=True)
+        try:
+            result = measure(args.country, args.scale, args.years)
+        except ScenarioError as error:  # e.g. more simulated farms than the schema allows
+            print(json.dumps({"country": args.country, "error": str(error)}), flush=True)
+            return 1
+        print(json.dumps(result), flush=True)
         return 0
     failed = 0
     for country in [args.country] if args.country else list(COUNTRIES):
