@@ -226,7 +226,7 @@ class CoopModel(mesa.Model):
             )
             before.treasury.open_year(year - 1, None)
             # members unhappy for exit_after_bad_years rounds in a row have left (R6)
-            leaving.judge_members(self.farms, economy, scenario.behaviour)
+            leaving.judge_members(self.farms, economy, behaviour)
             stay = np.zeros(len(self.farms), bool)
             strike_off(before, np.flatnonzero(leaving.decide(economy, self.farms, behaviour, stay)))
             investment.invest(before)
@@ -239,7 +239,7 @@ class CoopModel(mesa.Model):
             self.lineage.extend(before.events.lineage)  # dated the year before the start
         self.coops.loan[:] = 0.0  # what they bought before the start is paid for
         # the farms have come to expect what a year at expected prices brings
-        economy = self._settled_income(shock)
+        self._settled_income(shock)
         self.farms.expected_income[:] = self.farms.income
         self.farms.income[:] = 0.0
 

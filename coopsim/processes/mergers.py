@@ -93,11 +93,12 @@ def merge(y: Year) -> None:
     # and a merger plan's organisers where a region has more coops than the plan
     plan_share = policy.merger_plan_pressure * planned[coops.region[a]]
     borne_by_others = np.minimum(policy.merger_subsidy * y.payout_ratio + plan_share, 1.0)
+    merger_cost = costs.merger_cost * y.overhead  # this year's, with its wages
     saving = rules.merger_saving(
         e.coop_cost.total[a],
         e.coop_cost.total[b],
         merged_cost.total,
-        costs.merger_cost * y.overhead,
+        merger_cost,
         borne_by_others,
         behaviour.planning_horizon_years,
     )
@@ -122,7 +123,7 @@ def merge(y: Year) -> None:
     by_value = np.divide(
         e.value[idx], pair_value[p], out=np.zeros(len(idx)), where=pair_value[p] > 0
     )
-    expected_borne = costs.merger_cost * y.overhead * (1.0 - borne_by_others)
+    expected_borne = merger_cost * (1.0 - borne_by_others)
     after = after + expected_borne[p] * by_value / behaviour.planning_horizon_years
     # a coop below the legal minimum size merges without a vote; under a merger plan the
     # organisers carry the vote where the merger saves cost
@@ -135,7 +136,7 @@ def merge(y: Year) -> None:
     # plan's share, by value
     subsidy = np.zeros(len(a))
     subsidy[go] = pay_merger(y, keep[go])
-    borne = np.maximum(costs.merger_cost * y.overhead * (1.0 - plan_share) - subsidy, 0.0)
+    borne = np.maximum(merger_cost * (1.0 - plan_share) - subsidy, 0.0)
     paying = go[p]
     y.income[idx[paying]] -= borne[p[paying]] * by_value[paying]
     coops.villages[keep[go]] += coops.villages[np.where(keep == a, b, a)[go]] - (
