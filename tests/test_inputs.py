@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -50,11 +49,10 @@ def test_deep_nesting_gives_one_line_naming_the_line_not_a_recursion_error(
 
 
 def test_a_dotted_key_of_thousands_of_parts_is_refused_at_once(tmp_path: Path) -> None:
-    # 100,000 parts in 200 kB: the TOML parser alone takes minutes (quadratic in parts)
+    # 100,000 parts in 200 kB: the TOML parser alone takes minutes (quadratic in parts),
+    # so the file must be refused by the check before parsing, which names the limit
     text = "x." * 100_000 + "y = 1\n"
-    started = time.perf_counter()
     message = _error(tmp_path, text)
-    assert time.perf_counter() - started < 2.0
     assert f"a key of more than {MAX_KEY_PARTS} dotted parts" in message
 
 
