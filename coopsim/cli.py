@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
+import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -92,6 +93,37 @@ def _load(path: Path) -> Scenario:
         fail(str(exc))
 
 
+def setting(text: str) -> tuple[str, Any]:
+    """A ``--set KEY=VALUE`` as key and value; the value is read as in a TOML file.
+
+    ``5``, ``0.25``, ``true``, ``[1, 2]`` and ``"text"`` are TOML values; anything else is
+    taken as text, so ``--set name=My run`` needs no quotes.
+
+    Raises:
+        ScenarioError: the text has no ``=`` or no key before it.
+    """
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ScenarioError("give KEY=VALUE, e.g. policy.member_grant=200000")
+    try:
+        value = tomllib.loads(f"value = {raw.strip()}")["value"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return key, value
+
+
+def _with_settings(path: Path, spec: Scenario, settings: list[str]) -> Scenario:
+    """The scenario with each ``--set`` applied, or a one-line failure naming the setting."""
+    for text in settings:
+        try:
+            key, value = setting(text)
+            spec = spec.with_values({key: value})
+        except ScenarioError as exc:
+            fail(f"--set {text}: {path}: {str(exc).removeprefix('scenario values: ')}")
+    return spec
+
+
 def _sized(path: Path, spec: Scenario, farms: int | None, scale: float | None) -> Scenario:
     """The scenario at ``--farms`` or ``--scale``, or a one-line failure naming the option."""
     if farms is None and scale is None:
@@ -148,6 +180,16 @@ def run(
     out: Annotated[
         Path | None, typer.Option(help="Folder for the tables (model.parquet, model.csv, …).")
     ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Change a scenario field: KEY=VALUE with a dotted key as in the scenario "
+            "file, e.g. policy.member_grant=200000 or policy.changes.2019.member_grant=0. "
+            "Repeat for several.",
+            metavar="KEY=VALUE",
+        ),
+    ] = None,
     decisions: Annotated[
         bool,
         typer.Option("--decisions", help="Also log every farm decision with the payoffs compared."),
@@ -156,14 +198,17 @@ def run(
 ) -> None:
     """Simulate a scenario year by year and write its tables.
 
-    With ``--out``, the folder is checked and locked before anything runs, the tables
+    ``--set`` changes fields of the scenario before it is sized by ``--farms`` or
+    ``--scale``; a bad key or value ends with the scenario files' one-line error. With
+    ``--out``, the folder is checked and locked before anything runs, the tables
     are written beside it and the whole folder is moved into place at the end
     (:class:`coopsim.results.ResultFolder`): an earlier result stays whole until the new
     one is complete.
     """
     if farms is not None and scale is not None:
         fail("give either --farms or --scale, not both")
-    spec = _sized(scenario, _load(scenario), farms, scale)
+    spec = _with_settings(scenario, _load(scenario), set_ or [])
+    spec = _sized(scenario, spec, farms, scale)
     if years is not None:
         spec = spec.with_values({"years": years})
     try:
@@ -193,6 +238,7 @@ def run(
                     {
                         "coopsim_version": __version__,
                         "scenario_file": str(scenario),
+                        "settings": set_ or [],
                         "seed": model.seed,
                         "simulated_farms": len(model.farms),
                         "scale": model.scale,

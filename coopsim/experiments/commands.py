@@ -64,6 +64,16 @@ def sweep(
     ],
     workers: Workers = None,
     scheduler: Scheduler = None,
+    csv: Annotated[
+        bool, typer.Option("--csv", help="Also write the merged table as runs.csv.")
+    ] = False,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Also keep each run's lineage or payments table (repeat for both).",
+            metavar="TABLE",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
 ) -> None:
     """Run an experiment's sweep, resuming in a folder that already holds some of its runs."""
@@ -78,11 +88,15 @@ def sweep(
 
     from coopsim.experiments.executor import ExecutorError
     from coopsim.experiments.spec import load_experiment
-    from coopsim.experiments.store import MANIFEST, MERGED, StoreError
+    from coopsim.experiments.store import KEPT_TABLES, MANIFEST, MERGED, MERGED_CSV, StoreError
     from coopsim.experiments.sweep import run_sweep
     from coopsim.scenario import ScenarioError
 
     _check_where(out, workers, scheduler)
+    kept = tuple(dict.fromkeys(keep or ()))
+    for name in kept:
+        if name not in KEPT_TABLES:
+            fail(f"--keep {name}: not a table a sweep can keep; choose {' or '.join(KEPT_TABLES)}")
     try:
         experiment = load_experiment(spec)
     except ScenarioError as exc:
@@ -132,6 +146,8 @@ def sweep(
                 scheduler=scheduler,
                 on_start=on_start,
                 on_result=on_result,
+                csv=csv,
+                keep=kept,
             )
     except (StoreError, ExecutorError) as exc:
         fail(str(exc))
@@ -150,7 +166,8 @@ def sweep(
             say(f"… and {len(report.failed) - SHOWN_FAILURES} more in {MANIFEST}")
         if report.previous_hash:
             say(f"note: {out} held runs of another version of this spec; matching ones were reused")
-        say(f"wrote {out / MERGED}, {out / MANIFEST}")
+        merged = [out / MERGED, *([out / MERGED_CSV] if csv else []), out / MANIFEST]
+        say("wrote " + ", ".join(str(p) for p in merged))
     if report.failed:
         raise typer.Exit(1)
 

@@ -2,6 +2,9 @@
 
 A design can hold the same point twice (Morris trajectories cross); such rows share
 one point and its runs. Runs are listed point by point, replicates within a point.
+With policies, every policy is crossed with every draw of the uncertainties (policy
+slowest); every point runs on the same seeds, so two policies on one draw differ
+only by their levers (common random numbers).
 
 A run's id is a hash of everything that determines its result: the full base
 scenario, the factor values, the replicate and the seed. The same spec therefore
@@ -32,7 +35,9 @@ class PlannedRun:
         point: index of its design point.
         replicate: 0, 1, … (the same seed at every point).
         seed: the seed the model runs with.
-        values: factor values, by scenario key.
+        values: factor values (levers and uncertainties), by scenario key.
+        policy: the policy's name, in an experiment of policies; else None.
+        draw: the index of the draw of the uncertainties, with policies; else None.
     """
 
     run_id: str
@@ -40,6 +45,8 @@ class PlannedRun:
     replicate: int
     seed: int
     values: Row
+    policy: str | None = None
+    draw: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,9 @@ def run_id(digest: str, values: Row, replicate: int, seed: int) -> str:
 def make_plan(experiment: Experiment) -> Plan:
     """Sample the design and list the runs of ``experiment``."""
     spec = experiment.spec
-    rows = design_rows(experiment.factors, spec.design, design_seed(spec.seed))
+    draws = design_rows(experiment.factors, spec.design, design_seed(spec.seed))
+    policies = experiment.policies
+    rows = [p.levers | draw for p in policies for draw in draws] if policies else draws
     index: dict[str, int] = {}
     points: list[Row] = []
     row_points = []
@@ -85,8 +94,12 @@ def make_plan(experiment: Experiment) -> Plan:
         row_points.append(index[key])
     seeds = replicate_seeds(spec.seed, spec.replications)
     digest = scenario_digest(experiment.scenario)
+    labels: list[tuple[str | None, int | None]] = [(None, None)] * len(points)
+    if policies:  # a point keeps the policy and draw of its first row (draws may repeat)
+        for j in reversed(range(len(rows))):
+            labels[row_points[j]] = (policies[j // len(draws)].name, j % len(draws))
     runs = [
-        PlannedRun(run_id(digest, values, r, seed), p, r, seed, values)
+        PlannedRun(run_id(digest, values, r, seed), p, r, seed, values, *labels[p])
         for p, values in enumerate(points)
         for r, seed in enumerate(seeds)
     ]

@@ -36,6 +36,7 @@ class RunTask:
         values: factor values by dotted scenario key.
         seed: the model's seed.
         outputs: model columns to keep besides ``year``; empty = all.
+        keep: other tables to return (``lineage``, ``payments``).
     """
 
     run_id: str
@@ -43,6 +44,7 @@ class RunTask:
     values: dict[str, Any]
     seed: int
     outputs: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
 
 
 @dataclass
@@ -55,6 +57,7 @@ class RunResult:
         error: ``Type: message`` on one line when the run failed, else None.
         detail: the traceback of a failure.
         info: where and how long it ran: host, pid, coopsim version, setup_s, run_s.
+        kept: the other tables asked for (``lineage``, ``payments``), by name.
     """
 
     run_id: str
@@ -62,6 +65,7 @@ class RunResult:
     error: str | None = None
     detail: str = ""
     info: dict[str, Any] = field(default_factory=dict)
+    kept: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -92,7 +96,8 @@ def run_one(task: RunTask) -> RunResult:
         info["run_s"] = time.perf_counter() - started - info["setup_s"]
         if task.outputs:
             table = table[["year", *task.outputs]]
+        kept = {name: getattr(model, f"{name}_table")() for name in task.keep}
     # A sweep goes on whatever one run does: every error becomes that run's record.
     except Exception as exc:
         return RunResult(task.run_id, None, one_line(exc), traceback.format_exc(), info)
-    return RunResult(task.run_id, table, info=info)
+    return RunResult(task.run_id, table, info=info, kept=kept)

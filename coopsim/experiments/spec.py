@@ -18,6 +18,21 @@ An experiment is a TOML file (``docs/experiments.md``)::
     values = [0.0, 0.25, 0.5]                      # grid: a list of values
     # min = 0.0, max = 0.5                         # latin, sobol, morris: a range
 
+Exploratory modelling for policy keeps apart what a ministry sets and what nobody
+controls. Instead of ``factors``, an experiment may then declare named **policies**
+(sets of ``policy.*`` levers) and **uncertainties** (ranges of any other field); the
+design samples the uncertainties, and every policy is run on every draw with the
+same seeds (common random numbers)::
+
+    [[policies]]
+    name = "no programme"
+    levers = { "policy.investment_subsidy" = 0.0, "policy.changes.2017.member_grant" = 0 }
+
+    [[uncertainties]]
+    key = "behaviour.autonomy_premium_household_plot"
+    min = 0.02
+    max = 0.20
+
 It is validated like a scenario: every mistake is a :class:`~coopsim.ScenarioError`
 with one line naming the file, the key and what was expected. Each factor value (or
 both ends of a range) is applied on its own to the base scenario with
@@ -50,6 +65,11 @@ SEED_MAX = 2**63 - 1
 RESERVED_KEYS = ("seed",)
 """Scenario keys that cannot be factors: each run's seed comes from the master seed."""
 
+LEVER_PREFIX = "policy."
+"""Policy levers are the scenario's ``policy`` fields: what a ministry sets."""
+
+MAX_POLICIES = 100
+
 Value = bool | int | float | str
 
 
@@ -72,6 +92,21 @@ class Factor(Strict):
     min: float | None = Field(None, description="Lower end of a sampled range.")
     max: float | None = Field(None, description="Upper end of a sampled range.")
     integer: bool | None = Field(None, description="Round sampled values to whole numbers.")
+
+
+class Policy(Strict):
+    """A named set of policy levers, run on every draw of the uncertainties.
+
+    Attributes:
+        name: the policy's name, as tables and plots show it.
+        description: what the policy stands for.
+        levers: values by dotted ``policy.*`` key; a lever not named keeps the base
+            scenario's value (resolved when the experiment is loaded).
+    """
+
+    name: str = Field(min_length=1, max_length=80, description="Name of the policy.")
+    description: str = Field("", description="What the policy stands for.")
+    levers: dict[str, Value] = Field({}, max_length=200, description="Lever values by key.")
 
 
 class DesignSpec(Strict):
@@ -108,9 +143,18 @@ class ExperimentSpec(Strict):
         [], max_length=200, description="Model columns to keep; empty = all."
     )
     design: DesignSpec = DesignSpec()
-    factors: list[Factor] = Field(
-        min_length=1, max_length=200, description="Scenario fields to vary."
+    factors: list[Factor] = Field([], max_length=200, description="Scenario fields to vary.")
+    policies: list[Policy] = Field(
+        [], max_length=MAX_POLICIES, description="Named lever sets, each run on every draw."
     )
+    uncertainties: list[Factor] = Field(
+        [], max_length=200, description="Fields nobody controls, sampled by the design."
+    )
+
+    @property
+    def sampled(self) -> list[Factor]:
+        """What the design samples: the factors, or the uncertainties."""
+        return self.uncertainties or self.factors
 
 
 @dataclass(frozen=True)
@@ -129,13 +173,23 @@ class Experiment:
 
     @property
     def factors(self) -> list[Factor]:
-        """The factors, in the file's order."""
-        return self.spec.factors
+        """What the design samples (the factors, or the uncertainties), in the file's order."""
+        return self.spec.sampled
+
+    @property
+    def policies(self) -> list[Policy]:
+        """The policies, each with a value for every lever any policy sets; [] without."""
+        return self.spec.policies
+
+    @property
+    def lever_keys(self) -> list[str]:
+        """The levers the policies set, in the order they first appear."""
+        return list(self.policies[0].levers) if self.policies else []
 
     @property
     def keys(self) -> list[str]:
-        """The factors' scenario keys, in the file's order."""
-        return [f.key for f in self.spec.factors]
+        """Every varied scenario key: the levers, then the sampled fields."""
+        return [*self.lever_keys, *(f.key for f in self.factors)]
 
     @cached_property
     def hash(self) -> str:
@@ -153,20 +207,21 @@ def canonical_json(data: Any) -> str:
 
 
 def design_size(spec: ExperimentSpec) -> int:
-    """Design rows the spec asks for (before identical points are merged)."""
-    d, n = len(spec.factors), spec.design.samples or 0
+    """Design rows the spec asks for (before identical points are merged), policies included."""
+    sampled = spec.sampled
+    d, n = len(sampled), spec.design.samples or 0
     match spec.design.kind:
         case "grid":
             size = 1
-            for factor in spec.factors:
+            for factor in sampled:
                 size *= len(factor.values or ())
-            return size
         case "latin":
-            return n
+            size = n
         case "sobol":
-            return n * (2 * d + 2 if spec.design.second_order else d + 2)
+            size = n * (2 * d + 2 if spec.design.second_order else d + 2)
         case _:
-            return n * (d + 1)
+            size = n * (d + 1)
+    return size * max(1, len(spec.policies))
 
 
 def load_experiment(path: str | Path) -> Experiment:
@@ -182,14 +237,92 @@ def load_experiment(path: str | Path) -> Experiment:
         raise one_line_error(exc, str(path)) from None
     _check_design(path, spec)
     scenario = _base_scenario(path, spec)
-    factors = [_checked_factor(path, i, f, spec, scenario) for i, f in enumerate(spec.factors)]
-    spec = spec.model_copy(update={"factors": factors})
+    field = "uncertainties" if spec.uncertainties else "factors"
+    checked = [
+        _checked_factor(path, f"{field}.{i}", f, scenario) for i, f in enumerate(spec.sampled)
+    ]
+    spec = spec.model_copy(update={field: checked, "policies": _policies(path, spec, scenario)})
     if spec.outputs:
         _check_outputs(path, spec.outputs, scenario)
     return Experiment(spec=spec, scenario=scenario, source=path)
 
 
+def _check_split(path: Path, spec: ExperimentSpec) -> None:
+    """Factors, or policies and uncertainties: each key where it belongs."""
+    if spec.factors and (spec.policies or spec.uncertainties):
+        raise ScenarioError(
+            f"{path}: factors: give either factors, or policies and uncertainties, not both"
+        )
+    if not spec.factors and not spec.uncertainties:
+        raise ScenarioError(
+            f"{path}: factors: required (or uncertainties, with policies to compare)"
+        )
+    if not spec.uncertainties:
+        return
+    if spec.design.kind not in ("grid", "latin"):
+        raise ScenarioError(
+            f"{path}: design.kind: policies × uncertainties take a grid or latin design "
+            f"(got {spec.design.kind}; a sensitivity design takes factors)"
+        )
+    for i, factor in enumerate(spec.uncertainties):
+        if factor.key.startswith(LEVER_PREFIX):
+            raise ScenarioError(
+                f"{path}: uncertainties.{i}.key: {factor.key} is a policy lever; "
+                "set it in the policies' levers"
+            )
+    names = [p.name for p in spec.policies]
+    for i, policy in enumerate(spec.policies):
+        if policy.name in names[:i]:
+            raise ScenarioError(f"{path}: policies.{i}.name: {policy.name!r} is named twice")
+        for key in policy.levers:
+            if not key.startswith(LEVER_PREFIX):
+                raise ScenarioError(
+                    f"{path}: policies.{i}.levers.{key}: not a policy lever (a key under "
+                    f"{LEVER_PREFIX}…); what nobody controls is an uncertainty"
+                )
+
+
+def _policies(path: Path, spec: ExperimentSpec, scenario: Scenario) -> list[Policy]:
+    """The policies with a value for every lever any of them sets (the scenario's if unset).
+
+    Raises:
+        ScenarioError: a key that is no lever, a value the scenario rejects, or two
+            policies with the same levers.
+    """
+    keys = list(dict.fromkeys(k for p in spec.policies for k in p.levers))
+    base = {}
+    for key in keys:
+        exists, current = scenario_value(scenario, key)
+        if not exists:
+            where = next(i for i, p in enumerate(spec.policies) if key in p.levers)
+            raise ScenarioError(
+                f"{path}: policies.{where}.levers.{key}: not a scenario field that takes one "
+                "value (see docs/levers.md)"
+            )
+        base[key] = current
+    resolved, seen = [], {}
+    for i, policy in enumerate(spec.policies):
+        levers = {k: policy.levers.get(k, base[k]) for k in keys}
+        for key in policy.levers:
+            refuse_rejected(f"{path}: policies.{i}.levers", scenario, key, [levers[key]])
+        try:
+            scenario.with_values(levers)
+        except ScenarioError as exc:
+            why = str(exc).removeprefix("scenario values: ")
+            raise ScenarioError(f"{path}: policies.{i}.levers: rejected together ({why})") from None
+        same = seen.setdefault(canonical_json(levers), i)
+        if same != i:
+            raise ScenarioError(
+                f"{path}: policies.{i}.levers: the same levers as policies.{same} "
+                f"({spec.policies[same].name!r})"
+            )
+        resolved.append(policy.model_copy(update={"levers": levers}))
+    return resolved
+
+
 def _check_design(path: Path, spec: ExperimentSpec) -> None:
+    _check_split(path, spec)
+    field = "uncertainties" if spec.uncertainties else "factors"
     design = spec.design
     if design.kind == "grid" and design.samples is not None:
         raise ScenarioError(f"{path}: design.samples: not used by a grid (remove it)")
@@ -202,42 +335,43 @@ def _check_design(path: Path, spec: ExperimentSpec) -> None:
         )
     if design.kind == "morris" and len(spec.factors) < 2:
         raise ScenarioError(f"{path}: factors: a Morris design needs at least 2 factors")
-    keys = [f.key for f in spec.factors]
+    keys = [f.key for f in spec.sampled]
     for i, key in enumerate(keys):
         if key in keys[:i]:
-            raise ScenarioError(f"{path}: factors.{i}.key: {key} is already a factor")
+            raise ScenarioError(f"{path}: {field}.{i}.key: {key} is listed twice")
         if key in RESERVED_KEYS:
             raise ScenarioError(
-                f"{path}: factors.{i}.key: {key} cannot be a factor "
+                f"{path}: {field}.{i}.key: {key} cannot be varied "
                 "(each run's seed is spawned from the master seed)"
             )
-    for i, factor in enumerate(spec.factors):
+    for i, factor in enumerate(spec.sampled):
+        where = f"{path}: {field}.{i}"
         if design.kind == "grid":
             if factor.values is None:
-                raise ScenarioError(f"{path}: factors.{i}.values: required for a grid design")
+                raise ScenarioError(f"{where}.values: required for a grid design")
             if factor.min is not None or factor.max is not None:
-                raise ScenarioError(f"{path}: factors.{i}: a grid takes values, not min and max")
+                raise ScenarioError(f"{where}: a grid takes values, not min and max")
             if factor.integer is not None:
                 raise ScenarioError(
-                    f"{path}: factors.{i}.integer: a grid runs its values as written (give "
+                    f"{where}.integer: a grid runs its values as written (give "
                     "whole numbers there); integer rounds the points of a sampled range"
                 )
             seen = [canonical_json(v) for v in factor.values]
             if len(set(seen)) < len(seen):
-                raise ScenarioError(f"{path}: factors.{i}.values: values must be distinct")
+                raise ScenarioError(f"{where}.values: values must be distinct")
         else:
             if factor.values is not None:
                 raise ScenarioError(
-                    f"{path}: factors.{i}.values: a {design.kind} design samples a range; "
+                    f"{where}.values: a {design.kind} design samples a range; "
                     "give min and max instead"
                 )
             if factor.min is None or factor.max is None:
                 raise ScenarioError(
-                    f"{path}: factors.{i}: min and max are required for a {design.kind} design"
+                    f"{where}: min and max are required for a {design.kind} design"
                 )
             if not factor.min < factor.max:
                 raise ScenarioError(
-                    f"{path}: factors.{i}.max: must be greater than min "
+                    f"{where}.max: must be greater than min "
                     f"(got min {factor.min:g}, max {factor.max:g})"
                 )
     size = design_size(spec) * spec.replications
@@ -288,14 +422,12 @@ def scenario_value(scenario: Scenario, key: str) -> tuple[bool, Any]:
     return not isinstance(node, dict | list), node
 
 
-def _checked_factor(
-    path: Path, i: int, factor: Factor, spec: ExperimentSpec, scenario: Scenario
-) -> Factor:
+def _checked_factor(path: Path, where: str, factor: Factor, scenario: Scenario) -> Factor:
     """The factor with ``integer`` resolved, once each of its values passed the scenario."""
     exists, current = scenario_value(scenario, factor.key)
     if not exists:
         raise ScenarioError(
-            f"{path}: factors.{i}.key: {factor.key} is not a scenario field that takes one "
+            f"{path}: {where}.key: {factor.key} is not a scenario field that takes one "
             "value (see docs/scenarios.md; a change by year is policy.changes.<year>.<lever>)"
         )
     integer = factor.integer
@@ -303,10 +435,10 @@ def _checked_factor(
         integer = isinstance(current, int) and not isinstance(current, bool)
     factor = factor.model_copy(update={"integer": integer})
     if factor.values is not None:
-        trials, where = list(factor.values), "values"
+        trials, which = list(factor.values), "values"
     else:
-        trials, where = [as_value(factor, factor.min), as_value(factor, factor.max)], "min/max"
-    refuse_rejected(f"{path}: factors.{i}.{where}", scenario, factor.key, trials)
+        trials, which = [as_value(factor, factor.min), as_value(factor, factor.max)], "min/max"
+    refuse_rejected(f"{path}: {where}.{which}", scenario, factor.key, trials)
     return factor
 
 

@@ -4,10 +4,13 @@ Layout of a sweep's folder ``DIR`` (``docs/experiments.md``):
 
 * ``runs/<run_id>.parquet``: the model table of a finished run, with the run's
   record (replicate, seed, values, timings, host) in the Parquet metadata;
+* ``runs/<run_id>.lineage.parquet``, ``runs/<run_id>.payments.parquet``: the run's
+  lineage and payments tables, when the sweep was asked to keep them;
 * ``runs/<run_id>.failed.json``: the error of a failed run (tried again on rerun);
 * ``manifest.json``: the spec, its hash, every planned run and its status, package
   versions, the git revision, timings;
-* ``runs.parquet``: all finished runs merged, one row per run and year.
+* ``runs.parquet``: all finished runs merged, one row per run and year (and
+  ``runs.csv``, the same table as CSV, when asked for).
 
 Every file is written under a temporary name and moved into place, so a sweep
 killed at any moment leaves either a whole file or none. A run is finished exactly
@@ -33,11 +36,18 @@ from coopsim.results import PARTIAL, ResultError, atomic_write, cannot_write, ex
 RUNS = "runs"
 MANIFEST = "manifest.json"
 MERGED = "runs.parquet"
+MERGED_CSV = "runs.csv"
 LOCK = ".lock"
 METADATA_KEY = b"coopsim.run"
 
 RUN_COLUMNS = ("run_id", "point", "replicate", "seed")
 """Columns :func:`merge_runs` puts first, before the factor values and model columns."""
+
+POLICY_COLUMNS = ("policy", "draw")
+"""In an experiment of policies: the policy's name and the draw of the uncertainties."""
+
+KEPT_TABLES = ("lineage", "payments")
+"""Tables besides the model table that a sweep can keep for each run."""
 
 
 class StoreError(RuntimeError):
@@ -92,16 +102,29 @@ class RunStore:
         """The error file of a failed run."""
         return self.runs / f"{run_id}.failed.json"
 
+    def kept_path(self, run_id: str, name: str) -> Path:
+        """The file of a run's kept table ``name`` (lineage or payments)."""
+        return self.runs / f"{run_id}.{name}.parquet"
+
     def finished(self) -> set[str]:
-        """Ids of the runs whose table is on disk."""
+        """Ids of the runs whose model table is on disk."""
         if not self.runs.is_dir():
             return set()
-        return {p.name.removesuffix(".parquet") for p in self.runs.glob("[!.]*.parquet")}
+        names = (p.name.removesuffix(".parquet") for p in self.runs.glob("[!.]*.parquet"))
+        return {name for name in names if "." not in name}
 
     def save(self, result: RunResult, record: dict[str, Any]) -> None:
-        """Write a run's table (or its error) with its record: replicate, seed, values, …."""
+        """Write a run's tables (or its error) with its record: replicate, seed, values, ….
+
+        Kept tables are written before the model table, whose file marks the run done.
+        """
         record = {**record, **result.info}
         if result.ok:
+            for name, frame in result.kept.items():
+                atomic_write(
+                    self.kept_path(result.run_id, name),
+                    lambda tmp, f=frame: f.to_parquet(tmp, index=False),
+                )
             table = pa.Table.from_pandas(result.table, preserve_index=False)
             metadata = {**(table.schema.metadata or {}), METADATA_KEY: json.dumps(record)}
             table = table.replace_schema_metadata(metadata)
@@ -150,27 +173,35 @@ class RunStore:
         return manifest
 
 
-def merge_runs(root: Path) -> pd.DataFrame:
+def front_columns(manifest: dict[str, Any]) -> list[str]:
+    """The columns before the model's in the merged table: run, policy, varied keys."""
+    policies = POLICY_COLUMNS if manifest.get("policies") else ()
+    return [*RUN_COLUMNS, *policies, *manifest["factors"]]
+
+
+def merge_runs(root: Path, *, csv: bool = False) -> pd.DataFrame:
     """Merge the finished runs of a sweep folder into ``runs.parquet`` and return the table.
 
-    One row per run and year: ``run_id``, ``point``, ``replicate``, ``seed``, the factor
-    values (one column per scenario key), then the model columns. Runs come in the
-    manifest's order (design point, then replicate), whatever order they finished in.
+    One row per run and year: ``run_id``, ``point``, ``replicate``, ``seed``, in an
+    experiment of policies ``policy`` and ``draw``, the varied values (one column per
+    scenario key: every lever any policy sets, then the factors or uncertainties), then
+    the model columns. Runs come in the manifest's order (design point, then
+    replicate), whatever order they finished in. With ``csv``, also ``runs.csv``.
     """
     store = RunStore(root)
     manifest = store.read_manifest()
     keys: list[str] = manifest["factors"]
+    columns = front_columns(manifest)
     done = store.finished()
     tables = []
     for run in manifest["runs"]:
         if run["run_id"] not in done:
             continue
         table = store.read_run(run["run_id"])
-        front = {c: run[c] for c in RUN_COLUMNS} | {k: run["values"][k] for k in keys}
+        front = {c: run[c] for c in columns if c not in keys} | {k: run["values"][k] for k in keys}
         tables.append(pd.concat([pd.DataFrame(front, index=table.index), table], axis=1))
-    if tables:
-        merged = pd.concat(tables, ignore_index=True)
-    else:
-        merged = pd.DataFrame(columns=[*RUN_COLUMNS, *keys])
+    merged = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=columns)
     atomic_write(store.root / MERGED, lambda tmp: merged.to_parquet(tmp, index=False))
+    if csv:
+        atomic_write(store.root / MERGED_CSV, lambda tmp: merged.to_csv(tmp, index=False))
     return merged

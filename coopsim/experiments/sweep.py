@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from coopsim.experiments.executor import executor_for
-from coopsim.experiments.plan import Plan, PlannedRun, make_plan
+from coopsim.experiments.plan import Plan, PlannedRun, make_plan, scenario_digest
 from coopsim.experiments.runner import RunResult, RunTask
 from coopsim.experiments.spec import Experiment
-from coopsim.experiments.store import MANIFEST, MERGED, RunStore, merge_runs
+from coopsim.experiments.store import MANIFEST, MERGED, MERGED_CSV, RunStore, merge_runs
 
 MANIFEST_FORMAT = 1
 PACKAGES = (
@@ -108,13 +108,16 @@ def git_revision() -> dict[str, Any] | None:
 
 
 def _record(run: PlannedRun) -> dict[str, Any]:
-    return {
+    record = {
         "run_id": run.run_id,
         "point": run.point,
         "replicate": run.replicate,
         "seed": run.seed,
         "values": run.values,
     }
+    if run.policy is not None:
+        record |= {"policy": run.policy, "draw": run.draw}
+    return record
 
 
 def _now() -> str:
@@ -141,7 +144,11 @@ def manifest(
         "spec_hash": experiment.hash,
         "spec": spec.model_dump(mode="json"),
         "scenario": experiment.scenario.model_dump(mode="json"),
+        "scenario_digest": scenario_digest(experiment.scenario),
         "factors": experiment.keys,
+        "levers": experiment.lever_keys,
+        "uncertainties": [f.key for f in experiment.spec.uncertainties],
+        "policies": [p.model_dump(mode="json") for p in experiment.policies],
         "design": {
             "kind": spec.design.kind,
             "rows": len(plan.rows),
@@ -170,6 +177,8 @@ def run_sweep(
     scheduler: str | None = None,
     on_start: Callable[[SweepReport], None] | None = None,
     on_result: Callable[[RunResult], None] | None = None,
+    csv: bool = False,
+    keep: tuple[str, ...] = (),
 ) -> SweepReport:
     """Run every run of ``experiment`` not yet on disk in ``out``, then merge them.
 
@@ -181,6 +190,9 @@ def run_sweep(
         on_start: called with the report (runs planned, points, skipped) before the
             first run.
         on_result: called with each result as it arrives (after it is on disk).
+        csv: also write the merged table as ``runs.csv``.
+        keep: other tables to keep for each run: ``lineage``, ``payments``. Runs on
+            disk from an earlier sweep are not run again for them.
 
     Raises:
         StoreError: when another sweep is writing to ``out``.
@@ -202,7 +214,8 @@ def run_sweep(
         finished = store.finished()
         to_do = [run for run in plan.runs if run.run_id not in finished]
         report.skipped = len(plan.runs) - len(to_do)
-        (store.root / MERGED).unlink(missing_ok=True)  # stale until this sweep merges
+        for merged in (MERGED, MERGED_CSV):  # stale until this sweep merges
+            (store.root / merged).unlink(missing_ok=True)
 
         def write(state: str) -> None:
             elapsed = time.perf_counter() - clock
@@ -221,7 +234,7 @@ def run_sweep(
         write("running")
         scenario = experiment.scenario.model_dump()
         outputs = tuple(experiment.spec.outputs)
-        tasks = [RunTask(r.run_id, scenario, r.values, r.seed, outputs) for r in to_do]
+        tasks = [RunTask(r.run_id, scenario, r.values, r.seed, outputs, keep) for r in to_do]
         planned = {run.run_id: run for run in to_do}
         state = "interrupted"  # unless every run is done: whatever stops the sweep
         try:
@@ -239,6 +252,6 @@ def run_sweep(
         finally:
             report.wall_s = time.perf_counter() - clock
             write(state)
-        merge_runs(store.root)
+        merge_runs(store.root, csv=csv)
     report.wall_s = time.perf_counter() - clock
     return report
