@@ -23,7 +23,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
 from coopsim import __version__
 from coopsim.dashboard.server import dashboard
-from coopsim.experiments.commands import analyze, calibrate, levers, sweep
+from coopsim.experiments.commands import analyze, calibrate, discover, levers, robustness, sweep
 from coopsim.i18n import LANGUAGES
 from coopsim.model import CoopModel, sized
 from coopsim.narration import farm_history
@@ -333,6 +333,8 @@ def explain(
 
 app.command()(sweep)
 app.command()(analyze)
+app.command()(discover)
+app.command()(robustness)
 app.command()(calibrate)
 app.command()(levers)
 app.command()(dashboard)

@@ -36,7 +36,7 @@ from coopsim.experiments.analysis import (
     sobol_indices,
 )
 from coopsim.experiments.plan import Plan, PlannedRun, make_plan
-from coopsim.experiments.spec import Experiment, load_experiment
+from coopsim.experiments.spec import Experiment, dotted_key, load_experiment, plain_name
 from coopsim.experiments.store import merge_runs
 from coopsim.experiments.sweep import SweepReport, run_sweep
 
@@ -48,6 +48,7 @@ __all__ = [
     "PlannedRun",
     "SweepReport",
     "analyze",
+    "dotted_key",
     "factor_summary",
     "load_experiment",
     "load_runs",
@@ -55,6 +56,7 @@ __all__ = [
     "merge_runs",
     "morris_indices",
     "outcome_values",
+    "plain_name",
     "point_summary",
     "run_sweep",
     "sobol_indices",

@@ -1,4 +1,6 @@
-"""The ``coopsim sweep``, ``analyze`` and ``calibrate`` commands (registered in :mod:`coopsim.cli`).
+"""The experiment commands: sweep, analyze, discover, robustness, calibrate, levers.
+
+They are registered in :mod:`coopsim.cli`.
 
 A thin layer over :func:`~coopsim.experiments.sweep.run_sweep` and
 :func:`~coopsim.experiments.analysis.analyze`. This module is imported whenever the
@@ -8,7 +10,9 @@ it SALib, Dask and matplotlib, the ``experiments`` extra) only when a command ru
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -250,6 +254,152 @@ def analyze(
         )
         title = f"{result.method.capitalize()} indices (SALib), {result.index_s:.2f} s"
         console.print(_table(result.indices, columns, title=title))
+    if result.files:
+        say(f"wrote {len(result.files)} files to {result.files[0].parent}")
+
+
+Year = Annotated[int | None, typer.Option(help="Year to analyse (default: the last).")]
+
+
+def _analysis_failures(run_dir: Path, what: str) -> contextlib.AbstractContextManager[None]:
+    """Turn the errors of an analysis of ``run_dir`` into one-line failures."""
+    from coopsim.experiments.analysis import AnalysisError
+    from coopsim.experiments.store import StoreError
+    from coopsim.results import ResultError
+
+    @contextlib.contextmanager
+    def failures() -> Iterator[None]:
+        try:
+            yield
+        except (AnalysisError, StoreError) as exc:
+            fail(f"{run_dir}: {exc}")
+        except ResultError as exc:
+            fail(str(exc))
+        except ImportError as exc:
+            fail(f"{what} needs the experiments extra: {EXTRA} ({exc})")
+
+    return failures()
+
+
+def discover(
+    run_dir: Annotated[Path, typer.Argument(help="Folder of a sweep (its --out).")],
+    outcome: Annotated[str, typer.Option(help="Model column, e.g. coops_active.")],
+    where: Annotated[
+        str,
+        typer.Option(help='What makes a run a case of interest, e.g. "< 1000" or ">= 0.3".'),
+    ],
+    year: Year = None,
+    policy: Annotated[
+        str | None, typer.Option(help="Only the runs of this policy (default: all runs).")
+    ] = None,
+    min_coverage: Annotated[
+        float,
+        typer.Option(help="PRIM keeps the densest box holding at least this share of cases."),
+    ] = 0.8,
+) -> None:
+    """Scenario discovery: the ranges of the uncertainties where runs meet a condition.
+
+    PRIM (EMA Workbench) and CART (scikit-learn) search the sweep's uncertainties (or
+    its sampled factors, and the policy when there are several) for boxes that hold
+    many of the runs meeting the condition and few others. Writes the boxes, PRIM's
+    peeling trajectory and its trade-off plot to DIR/discovery/<outcome>-<year>/.
+    """
+    from coopsim.experiments.discovery import Condition
+    from coopsim.experiments.discovery import discover as find_boxes
+
+    with _analysis_failures(run_dir, "scenario discovery"):
+        result = find_boxes(
+            run_dir,
+            outcome,
+            Condition.parse(where),
+            year,
+            policy=policy,
+            min_coverage=min_coverage,
+        )
+    stats = result.chosen_stats
+    say(
+        (f"{result.outcome} {result.condition}", "bold"),
+        f" in {result.year}: {result.cases:,} of {result.runs:,} runs"
+        + (f" of the policy {result.policy!r}" if result.policy else ""),
+    )
+    box = result.prim_box[result.prim_box["restricted"]].assign(
+        low=lambda t: [v if isinstance(v, str) else _number(v) for v in t["low"]],
+        high=lambda t: [v if isinstance(v, str) else _number(v) for v in t["high"]],
+    )
+    title = (
+        f"PRIM box {int(stats['box'])}: coverage {stats['coverage']:.2f}, density "
+        f"{stats['density']:.2f}, mass {stats['mass']:.2f} (densest with coverage ≥ "
+        f"{min_coverage:g})"
+    )
+    console.print(_table(box, {"input": "input", "low": "from", "high": "to"}, title=title))
+    leaves = result.cart_boxes.drop_duplicates("box")
+    say(
+        f"CART: {len(leaves)} leaves where cases are the majority"
+        + (
+            f", the largest with coverage {leaves['coverage'].iloc[0]:.2f} and density "
+            f"{leaves['density'].iloc[0]:.2f}"
+            if len(leaves)
+            else ""
+        )
+    )
+    if result.files:
+        say(f"wrote {len(result.files)} files to {result.files[0].parent}")
+
+
+def robustness(
+    run_dir: Annotated[Path, typer.Argument(help="Folder of a sweep of policies.")],
+    outcome: Annotated[str, typer.Option(help="Model column, e.g. coops_active.")],
+    goal: Annotated[
+        str, typer.Option(help="max when more of the outcome is better, min when less is.")
+    ] = "max",
+    threshold: Annotated[
+        str | None,
+        typer.Option(help='What a draw must meet to satisfice, e.g. ">= 1000".'),
+    ] = None,
+    year: Year = None,
+) -> None:
+    """Rank a sweep's policies across its draws of uncertainties: regret and satisficing.
+
+    Writes robustness.csv (one row per policy), regret.csv (per policy and draw) and
+    robustness.png to DIR/robustness/<outcome>-<year>/.
+    """
+    from coopsim.experiments.discovery import Condition
+    from coopsim.experiments.robustness import robustness as rank
+
+    if goal not in ("max", "min"):
+        fail(f"--goal {goal}: max (more is better) or min (less is better)")
+    with _analysis_failures(run_dir, "robustness"):
+        condition = None if threshold is None else Condition.parse(threshold)
+        result = rank(run_dir, outcome, year, goal=goal, condition=condition)  # type: ignore[arg-type]
+    say(
+        (result.outcome, "bold"),
+        f" in {result.year}, {'more' if goal == 'max' else 'less'} is better: "
+        f"{len(result.table)} policies on the same {result.draws} draws of the uncertainties "
+        "(means over replicates)",
+    )
+    columns = {
+        "policy": "policy",
+        "median": "median",
+        "p10": "10 %",
+        "p90": "90 %",
+        "max_regret": "max regret",
+        "p90_regret": "90 % regret",
+    }
+    table = result.table
+    if condition is not None:
+        table = table.assign(
+            satisficing=[
+                f"{100 * s:.0f} % ({100 * lo:.0f}–{100 * hi:.0f})"
+                for s, lo, hi in zip(
+                    table["satisficing"],
+                    table["satisficing_low"],
+                    table["satisficing_high"],
+                    strict=True,
+                )
+            ]
+        )
+        columns["satisficing"] = f"draws {condition} (95 %)"
+    console.print(_table(table, columns, title="ranked by largest regret"))
     if result.files:
         say(f"wrote {len(result.files)} files to {result.files[0].parent}")
 

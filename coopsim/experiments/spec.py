@@ -201,6 +201,24 @@ class Experiment:
         return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
 
+NAME_SEPARATOR = "__"
+"""What stands for a dot in :func:`plain_name` (no scenario field has two underscores)."""
+
+
+def plain_name(key: str) -> str:
+    """A dotted scenario key as a Python identifier: ``policy.member_grant`` → ``policy__member_grant``.
+
+    For tools that take identifiers only: the EMA Workbench's parameters, pandas'
+    ``DataFrame.query`` without backticks, R's formulas. :func:`dotted_key` reverses it.
+    """
+    return key.replace(".", NAME_SEPARATOR)
+
+
+def dotted_key(name: str) -> str:
+    """The scenario key of a :func:`plain_name`: ``policy__member_grant`` → ``policy.member_grant``."""
+    return name.replace(NAME_SEPARATOR, ".")
+
+
 def canonical_json(data: Any) -> str:
     """JSON with sorted keys and no spaces: the same data always gives the same text."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -293,6 +311,9 @@ def _policies(path: Path, spec: ExperimentSpec, scenario: Scenario) -> list[Poli
     base = {}
     for key in keys:
         exists, current = scenario_value(scenario, key)
+        parts = key.split(".")
+        if exists and len(parts) == 4:  # a lever in a change: its value in force that year
+            current = getattr(scenario.policy_in(int(parts[2])), parts[3])
         if not exists:
             where = next(i for i, p in enumerate(spec.policies) if key in p.levers)
             raise ScenarioError(
@@ -306,11 +327,11 @@ def _policies(path: Path, spec: ExperimentSpec, scenario: Scenario) -> list[Poli
         for key in policy.levers:
             refuse_rejected(f"{path}: policies.{i}.levers", scenario, key, [levers[key]])
         try:
-            scenario.with_values(levers)
+            resolved_scenario = scenario.with_values(levers)
         except ScenarioError as exc:
             why = str(exc).removeprefix("scenario values: ")
             raise ScenarioError(f"{path}: policies.{i}.levers: rejected together ({why})") from None
-        same = seen.setdefault(canonical_json(levers), i)
+        same = seen.setdefault(canonical_json(resolved_scenario.model_dump(mode="json")), i)
         if same != i:
             raise ScenarioError(
                 f"{path}: policies.{i}.levers: the same levers as policies.{same} "
@@ -366,9 +387,7 @@ def _check_design(path: Path, spec: ExperimentSpec) -> None:
                     "give min and max instead"
                 )
             if factor.min is None or factor.max is None:
-                raise ScenarioError(
-                    f"{where}: min and max are required for a {design.kind} design"
-                )
+                raise ScenarioError(f"{where}: min and max are required for a {design.kind} design")
             if not factor.min < factor.max:
                 raise ScenarioError(
                     f"{where}.max: must be greater than min "
@@ -465,13 +484,16 @@ def as_value(factor: Factor, x: Any) -> Value:
     return round(float(x)) if factor.integer else float(x)
 
 
-def _check_outputs(path: Path, outputs: list[str], scenario: Scenario) -> None:
-    # The model table's columns beyond MODEL_COLUMNS are not listed anywhere: a one-year
-    # run of a small sample shows them all.
+def model_columns(scenario: Scenario) -> list[str]:
+    """The columns of the scenario's model table, from a one-year run of a small sample."""
     probe = scenario.with_values({"years": 1})
     if not probe.population.named_farms:
         probe = sized(probe, farms=min(200, probe.population.farms))
-    columns = list(CoopModel(spec=probe, rng=0).run().columns)
+    return list(CoopModel(spec=probe, rng=0).run().columns)
+
+
+def _check_outputs(path: Path, outputs: list[str], scenario: Scenario) -> None:
+    columns = model_columns(scenario)
     for i, name in enumerate(outputs):
         if name not in columns:
             raise ScenarioError(

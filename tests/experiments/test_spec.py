@@ -33,7 +33,7 @@ BAD_SPECS = [
         False,
         ["nme: unknown key"],
     ),
-    ("no-factors", GRID, False, ["factors: required key is missing"]),
+    ("no-factors", GRID, False, ["factors: required (or uncertainties"]),
     (
         "no-scenario-file",
         'scenario = "nowhere.toml"\n[[factors]]\nkey = "years"\nvalues = [2]\n',
@@ -104,13 +104,13 @@ BAD_SPECS = [
         "seed-as-a-factor",
         GRID + '[[factors]]\nkey = "seed"\nvalues = [1, 2]\n',
         False,
-        ["factors.0.key", "seed cannot be a factor"],
+        ["factors.0.key", "seed cannot be varied"],
     ),
     (
         "same-factor-twice",
         GRID + SUBSIDY + "values = [0.1]\n" + SUBSIDY + "values = [0.2]\n",
         False,
-        ["factors.1.key", "already a factor"],
+        ["factors.1.key", "listed twice"],
     ),
     (
         "repeated-value",
