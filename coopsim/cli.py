@@ -22,6 +22,7 @@ from rich.table import Table
 from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
 from coopsim import __version__
+from coopsim.columns import TABLES, write_parquet
 from coopsim.dashboard.server import dashboard
 from coopsim.experiments.commands import analyze, calibrate, discover, levers, robustness, sweep
 from coopsim.i18n import LANGUAGES
@@ -231,7 +232,12 @@ def run(
                 if decisions:
                     tables["decisions"] = model.decision_table()
                 for name, frame in tables.items():
-                    folder.write(f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
+                    # every field says its unit, currency and scaling (coopsim.columns)
+                    units = TABLES.get(name, {})
+                    folder.write(
+                        f"{name}.parquet",
+                        lambda p, f=frame, u=units: write_parquet(f, p, spec.currency, u),
+                    )
                     if name == "model":  # also as CSV, missing values as empty fields
                         folder.write("model.csv", lambda p: table.to_csv(p, index=False))
                 written = folder.commit(
