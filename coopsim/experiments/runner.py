@@ -90,6 +90,7 @@ def run_one(task: RunTask) -> RunResult:
     try:
         scenario = validate_scenario(task.scenario, source="base scenario").with_values(task.values)
         tune_process()
+        info["currency"] = scenario.currency
         model = CoopModel(spec=scenario, rng=task.seed)
         info["setup_s"] = time.perf_counter() - started
         table = model.run()

@@ -206,16 +206,17 @@ NAME_SEPARATOR = "__"
 
 
 def plain_name(key: str) -> str:
-    """A dotted scenario key as a Python identifier: ``policy.member_grant`` → ``policy__member_grant``.
+    """A dotted scenario key as a Python identifier, ``__`` for each dot.
 
-    For tools that take identifiers only: the EMA Workbench's parameters, pandas'
-    ``DataFrame.query`` without backticks, R's formulas. :func:`dotted_key` reverses it.
+    ``policy.member_grant`` becomes ``policy__member_grant``: a name for tools that
+    take identifiers only (the EMA Workbench's parameters, pandas' ``DataFrame.query``
+    without backticks, R's formulas). :func:`dotted_key` reverses it.
     """
     return key.replace(".", NAME_SEPARATOR)
 
 
 def dotted_key(name: str) -> str:
-    """The scenario key of a :func:`plain_name`: ``policy__member_grant`` → ``policy.member_grant``."""
+    """The scenario key of a :func:`plain_name`: ``policy__member_grant`` → dotted again."""
     return name.replace(NAME_SEPARATOR, ".")
 
 

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
+from coopsim.columns import arrow_table, write_parquet
 from coopsim.experiments.runner import RunResult
 from coopsim.results import PARTIAL, ResultError, atomic_write, cannot_write, exclusive
 
@@ -125,7 +125,7 @@ class RunStore:
                     self.kept_path(result.run_id, name),
                     lambda tmp, f=frame: f.to_parquet(tmp, index=False),
                 )
-            table = pa.Table.from_pandas(result.table, preserve_index=False)
+            table = arrow_table(result.table, str(record.get("currency", "")))
             metadata = {**(table.schema.metadata or {}), METADATA_KEY: json.dumps(record)}
             table = table.replace_schema_metadata(metadata)
             atomic_write(self.run_path(result.run_id), lambda tmp: pq.write_table(table, tmp))
@@ -201,7 +201,8 @@ def merge_runs(root: Path, *, csv: bool = False) -> pd.DataFrame:
         front = {c: run[c] for c in columns if c not in keys} | {k: run["values"][k] for k in keys}
         tables.append(pd.concat([pd.DataFrame(front, index=table.index), table], axis=1))
     merged = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=columns)
-    atomic_write(store.root / MERGED, lambda tmp: merged.to_parquet(tmp, index=False))
+    currency = str(manifest.get("scenario", {}).get("currency", ""))
+    atomic_write(store.root / MERGED, lambda tmp: write_parquet(merged, tmp, currency))
     if csv:
         atomic_write(store.root / MERGED_CSV, lambda tmp: merged.to_csv(tmp, index=False))
     return merged
