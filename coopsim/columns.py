@@ -15,6 +15,7 @@ writes it: every Parquet file of a run says what its columns mean.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,18 @@ class Column:
         """The unit with the scenario's currency in place of ``currency``, e.g. ``KZT/year``."""
         return currency + self.unit.removeprefix(CURRENCY) if self.is_money else self.unit
 
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The least and greatest value the column can hold: (0, 1) for a share, (0, ∞) for
+        a count, an area or a size, unbounded for money (incomes can be negative), indices
+        and years.
+        """
+        if self.unit in SHARE_UNITS:
+            return 0.0, 1.0
+        if self.is_money or not self.has_unit or self.unit in ("index", "calendar year"):
+            return -math.inf, math.inf
+        return 0.0, math.inf
+
     def metadata(self, currency: str) -> dict[str, str]:
         """The column's field metadata in a file of a run in ``currency``.
 
@@ -73,6 +86,7 @@ class Column:
 
 
 CURRENCY = "currency"
+SHARE_UNITS = ("share (0–1)", "0–1")
 """The word units use for the scenario's currency."""
 
 NO_UNIT = ("–", "text")

@@ -14,7 +14,9 @@ year) and the sweep's manifest, for one outcome (a model column) in one year:
 
 :func:`analyze` does all of it for a sweep folder, writes CSV tables and PNG plots,
 and returns the tables. Confidence intervals are Student-t intervals over
-replicates: mean ± t(0.975, n − 1) · sd / √n; with one replicate they are NaN.
+replicates: mean ± t(0.975, n − 1) · sd / √n, a normal approximation, cut to the range
+the outcome can take (a share to [0, 1], a count to [0, ∞): ``docs/outputs.md`` gives
+each column's unit); with one replicate they are NaN.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coopsim.columns import MODEL
 from coopsim.experiments.store import MERGED, RUN_COLUMNS, RunStore, merge_runs
 from coopsim.results import ResultFolder
 
@@ -85,8 +88,14 @@ def outcome_values(
     return table.reset_index(drop=True), year
 
 
-def _interval(groups: Any) -> pd.DataFrame:
-    """Mean, sd, n and the Student-t interval of each group's ``value``."""
+def outcome_bounds(outcome: str) -> tuple[float, float]:
+    """The least and greatest value a model column can take (unbounded when unknown)."""
+    column = MODEL.get(outcome)
+    return column.bounds if column is not None else (-np.inf, np.inf)
+
+
+def _interval(groups: Any, bounds: tuple[float, float] = (-np.inf, np.inf)) -> pd.DataFrame:
+    """Mean, sd, n and the Student-t interval of each group's ``value``, cut to ``bounds``."""
     from scipy import stats
 
     out = groups["value"].agg(["mean", "std", "count"]).rename(columns={"std": "sd", "count": "n"})
@@ -94,14 +103,16 @@ def _interval(groups: Any) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         t = np.where(n > 1, stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(n - 1, 1)), np.nan)
         half = t * out["sd"].to_numpy() / np.sqrt(n)
-    out["ci_low"] = out["mean"] - half
-    out["ci_high"] = out["mean"] + half
+    out["ci_low"] = np.clip(out["mean"] - half, *bounds)
+    out["ci_high"] = np.clip(out["mean"] + half, *bounds)
     return out
 
 
-def point_summary(values: pd.DataFrame, factors: list[str]) -> pd.DataFrame:
+def point_summary(
+    values: pd.DataFrame, factors: list[str], bounds: tuple[float, float] = (-np.inf, np.inf)
+) -> pd.DataFrame:
     """Per design point: factor values, mean over replicates, sd, n and 95 % interval."""
-    out = _interval(values.groupby(["point", *factors], sort=True, dropna=False))
+    out = _interval(values.groupby(["point", *factors], sort=True, dropna=False), bounds)
     return out.reset_index()
 
 
@@ -118,7 +129,9 @@ def _levels(column: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
     return codes, column.groupby(codes).agg(level="mean", low="min", high="max")
 
 
-def factor_summary(values: pd.DataFrame, factors: list[str]) -> pd.DataFrame:
+def factor_summary(
+    values: pd.DataFrame, factors: list[str], bounds: tuple[float, float] = (-np.inf, np.inf)
+) -> pd.DataFrame:
     """Per factor and level: the outcome averaged over the other factors, with its interval.
 
     Within each replicate, the runs at a level are averaged (over the other factors);
@@ -133,7 +146,7 @@ def factor_summary(values: pd.DataFrame, factors: list[str]) -> pd.DataFrame:
     for factor in factors:
         codes, ends = _levels(values[factor])
         per_replicate = values.assign(code=codes).groupby(["code", "replicate"])["value"].mean()
-        summary = _interval(per_replicate.reset_index().groupby("code"))
+        summary = _interval(per_replicate.reset_index().groupby("code"), bounds)
         summary = ends.join(summary, how="inner")
         summary.insert(0, "factor", factor)
         parts.append(summary)
@@ -271,7 +284,7 @@ def analyze(
         ResultError: the analysis folder cannot be written (the previous one is kept).
     """
     runs, manifest = load_runs(out)
-    keys: list[str] = manifest["factors"]
+    keys: list[str] = (["policy"] if manifest.get("policies") else []) + manifest["factors"]
     if outcome is None:
         kept = [c for c in runs.columns if c not in (*RUN_COLUMNS, *keys, "year")]
         outcome = DEFAULT_OUTCOME if DEFAULT_OUTCOME in kept or not kept else kept[0]
@@ -284,8 +297,8 @@ def analyze(
             outcome=outcome,
             year=year,
             values=values,
-            points=point_summary(values, keys),
-            factors=factor_summary(values, keys),
+            points=point_summary(values, keys, outcome_bounds(outcome)),
+            factors=factor_summary(values, keys, outcome_bounds(outcome)),
         )
         kind = manifest["design"]["kind"]
         if kind in ("sobol", "morris"):

@@ -11,6 +11,7 @@ it SALib, Dask and matplotlib, the ``experiments`` extra) only when a command ru
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -204,7 +205,7 @@ def analyze(
     year: Annotated[int | None, typer.Option(help="Year to analyse (default: the last).")] = None,
 ) -> None:
     """Summarise a sweep over replicates, compute Sobol or Morris indices, and plot them."""
-    from coopsim.experiments.analysis import AnalysisError
+    from coopsim.experiments.analysis import AnalysisError, outcome_bounds
     from coopsim.experiments.analysis import analyze as analyse_sweep
     from coopsim.experiments.store import StoreError
     from coopsim.results import ResultError
@@ -240,6 +241,9 @@ def analyze(
             },
         )
     )
+    low, high = outcome_bounds(result.outcome)
+    cut = f", cut to [{low:g}, {high:g}]".replace("inf", "∞") if low > -math.inf else ""
+    say(f"95 % interval: Student t over replicates, a normal approximation{cut}")
     if result.indices is not None:
         columns = (
             {"factor": "factor", "S1": "S1", "S1_conf": "± S1", "ST": "ST", "ST_conf": "± ST"}
@@ -325,16 +329,19 @@ def discover(
     box = result.prim_box[result.prim_box["restricted"]].assign(
         low=lambda t: [v if isinstance(v, str) else _number(v) for v in t["low"]],
         high=lambda t: [v if isinstance(v, str) else _number(v) for v in t["high"]],
+        kept=lambda t: [f"{100 * v:.0f} %" for v in t["kept"]],
     )
     title = (
         f"PRIM box {int(stats['box'])}: coverage {stats['coverage']:.2f}, density "
         f"{stats['density']:.2f}, mass {stats['mass']:.2f} (densest with coverage ≥ "
         f"{min_coverage:g})"
     )
-    console.print(_table(box, {"input": "input", "low": "from", "high": "to"}, title=title))
+    columns = {"input": "input", "low": "from", "high": "to", "kept": "of its range"}
+    console.print(_table(box, columns, title=title))
     leaves = result.cart_boxes.drop_duplicates("box")
     say(
-        f"CART: {len(leaves)} leaves where cases are the majority"
+        f"CART: {len(leaves)} {'leaf' if len(leaves) == 1 else 'leaves'} where cases are "
+        "the majority"
         + (
             f", the largest with coverage {leaves['coverage'].iloc[0]:.2f} and density "
             f"{leaves['density'].iloc[0]:.2f}"

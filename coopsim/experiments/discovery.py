@@ -45,6 +45,8 @@ DEFAULT_MIN_COVERAGE = 0.8
 MASS_MIN = 0.05
 """Smallest share of the runs a PRIM box or a CART leaf may hold (EMA Workbench's default)."""
 DISCOVERY_FILES = ("*.csv", "*.png")
+CATEGORY_SEPARATOR = "; "
+"""Between the categories a box keeps (policy names may hold commas)."""
 
 OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
@@ -106,7 +108,8 @@ class Discovery:
             to the smallest (columns box, coverage, density, mass, restricted).
         chosen: the trajectory's row kept (the densest with coverage ≥ min_coverage).
         prim_box: the chosen box, one row per input: low, high (or the categories
-            kept), restricted.
+            kept, joined by "; "), restricted, and kept (the share of the sampled
+            range, or of the categories, inside the box).
         cart_boxes: CART's leaves where cases are the majority, one row per leaf and
             restricted input (box, coverage, density, mass, input, low, high).
         whole_range: the least and greatest value of each numeric input over the runs.
@@ -199,13 +202,24 @@ def _limits(box: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
     for name in box.columns:
         low, high = box[name].iloc[0], box[name].iloc[1]
         if isinstance(low, set):  # a categorical input: the categories kept
+            every = whole[name].iloc[0]
             kept = sorted(str(v) for v in low)
-            restricted = len(low) < len(whole[name].iloc[0])
-            rows.append((name, ", ".join(kept), "", restricted))
+            rows.append(
+                (
+                    name,
+                    CATEGORY_SEPARATOR.join(kept),
+                    "",
+                    len(low) < len(every),
+                    len(low) / len(every),
+                )
+            )
         else:
-            restricted = bool(low > whole[name].iloc[0] or high < whole[name].iloc[1])
-            rows.append((name, float(low), float(high), restricted))
-    return pd.DataFrame(rows, columns=["input", "low", "high", "restricted"])
+            start, end = whole[name].iloc[0], whole[name].iloc[1]
+            share = (high - low) / (end - start) if end > start else 1.0
+            rows.append(
+                (name, float(low), float(high), bool(low > start or high < end), float(share))
+            )
+    return pd.DataFrame(rows, columns=["input", "low", "high", "restricted", "kept"])
 
 
 def _cart(x: pd.DataFrame, y: np.ndarray) -> pd.DataFrame:

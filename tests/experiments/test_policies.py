@@ -196,3 +196,17 @@ def test_the_shipped_experiment_states_what_it_asks() -> None:
     assert all(not f.key.startswith("policy.") for f in experiment.spec.uncertainties)
     runs = len(make_plan(experiment).runs)
     assert f"{runs} runs" in " ".join(experiment.spec.description.split())
+
+
+def test_plain_names_map_every_scenario_key_one_to_one() -> None:
+    from coopsim import Scenario
+    from coopsim.experiments import dotted_key, plain_name
+    from tests.schema_walk import fields
+
+    keys = [".".join(path) for path, _, _ in fields(Scenario)]
+    assert len(keys) > 100
+    for key in keys:
+        assert "__" not in key, key  # else the mapping could not be reversed
+        name = plain_name(key)
+        assert name.isidentifier() and dotted_key(name) == key
+    assert len({plain_name(k) for k in keys}) == len(keys)

@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -36,13 +37,14 @@ def smoke(
     """The shipped smoke experiment swept by the command."""
     folder = tmp_path_factory.mktemp("smoke")
     out = folder / "out"
-    return run_coopsim("sweep", SMOKE, "--out", out, "--workers", "1", cwd=folder), out
+    proc = run_coopsim("sweep", SMOKE, "--out", out, "--workers", "1", "--csv", cwd=folder)
+    return proc, out
 
 
 def test_smoke_experiment_is_small(smoke: tuple) -> None:
     experiment = load_experiment(SMOKE)
     manifest = RunStore(smoke[1]).read_manifest()
-    assert len(manifest["runs"]) <= 8
+    assert len(manifest["runs"]) <= 12
     assert experiment.scenario.population.simulated_farms <= 2000
     assert experiment.scenario.years <= 5
 
@@ -50,13 +52,13 @@ def test_smoke_experiment_is_small(smoke: tuple) -> None:
 def test_sweep_command_reports_runs_and_writes_manifest_and_merged_table(smoke: tuple) -> None:
     proc, out = smoke
     assert proc.returncode == 0, proc.stderr
-    assert "8 runs (4 design points × 2 replications), 0 already in" in proc.stdout
-    assert "8 runs done, 0 failed, 0 already on disk" in proc.stdout
+    assert "12 runs (4 design points × 3 replications), 0 already in" in proc.stdout
+    assert "12 runs done, 0 failed, 0 already on disk" in proc.stdout
     merged = pd.read_parquet(out / "runs.parquet")
-    keys = ["policy.investment_subsidy", "policy.changes.2017.member_grant"]
+    keys = ["policy.changes.2017.member_grant", "policy.changes.2017.kpi_pressure"]
     assert list(merged.columns[:6]) == [*RUN_COLUMNS, *keys]
     assert "membership_rate" in merged.columns
-    assert len(merged) == 8 * 5
+    assert len(merged) == 12 * 5
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["spec_hash"] == load_experiment(SMOKE).hash
     assert manifest["versions"]["coopsim"] and manifest["versions"]["numpy"]
@@ -70,12 +72,44 @@ def test_analyze_command_prints_factor_summary_and_writes_plots(
     _, out = smoke
     proc = run_coopsim("analyze", out, "--outcome", "coops_active", "--year", "2019", cwd=out)
     assert proc.returncode == 0, proc.stderr
-    assert "coops_active in 2019: 8 finished runs at 4 design points" in proc.stdout
+    assert "coops_active in 2019: 12 finished runs at 4 design points" in proc.stdout
     assert "policy.changes.2017.member_grant" in proc.stdout
     folder = out / "analysis" / "coops_active-2019"
     plots = sorted(folder.glob("factor-*.png"))
     assert len(plots) == 2
     assert all(p.read_bytes().startswith(PNG) for p in plots)
+
+
+def test_sweep_with_csv_writes_the_merged_table_as_csv_too(smoke: tuple) -> None:
+    proc, out = smoke
+    assert f"wrote {out / 'runs.parquet'}, {out / 'runs.csv'}, {out / 'manifest.json'}" in (
+        " ".join(proc.stdout.split())
+    )
+    merged = pd.read_parquet(out / "runs.parquet")
+    pd.testing.assert_frame_equal(pd.read_csv(out / "runs.csv"), merged, check_dtype=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scenario"]["policy"]["budget"] == 20_000_000_000  # the whole scenario
+    assert len(manifest["scenario_digest"]) == 64
+
+
+def test_the_smoke_experiments_levers_act_within_its_five_years(smoke: tuple) -> None:
+    result = analyze(smoke[1], "membership_rate", write=False)
+    grant = result.factors[result.factors["factor"] == "policy.changes.2017.member_grant"]
+    without, with_grant = grant.iloc[0], grant.iloc[1]
+    assert with_grant["level"] == 400_000
+    assert with_grant["ci_low"] > without["ci_high"]  # intervals apart, not just means
+    assert with_grant["mean"] - without["mean"] > 0.1
+    nominal = analyze(smoke[1], "coops_nominal", write=False).points
+    assert nominal["mean"].nunique() > 1
+
+
+def test_intervals_of_shares_and_counts_stay_in_their_range(smoke: tuple) -> None:
+    for outcome, (low, high) in {"membership_rate": (0, 1), "coops_nominal": (0, np.inf)}.items():
+        result = analyze(smoke[1], outcome, write=False)
+        for table in (result.factors, result.points):
+            assert (table["ci_low"] >= low).all() and (table["ci_high"] <= high).all()
+            assert (table["ci_low"] <= table["mean"]).all()
+            assert (table["mean"] <= table["ci_high"]).all()
 
 
 def test_analysis_of_a_sweep_matches_its_merged_table(smoke: tuple) -> None:
