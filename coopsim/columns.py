@@ -60,9 +60,10 @@ class Column:
 
     @property
     def bounds(self) -> tuple[float, float]:
-        """The least and greatest value the column can hold: (0, 1) for a share, (0, ∞) for
-        a count, an area or a size, unbounded for money (incomes can be negative), indices
-        and years.
+        """The least and greatest value the column can hold.
+
+        (0, 1) for a share, (0, ∞) for a count, an area or a size; unbounded for money
+        (incomes can be negative), indices and years.
         """
         if self.unit in SHARE_UNITS:
             return 0.0, 1.0
