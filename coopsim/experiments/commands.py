@@ -196,28 +196,40 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], title: str | None = Non
     return table
 
 
+Year = Annotated[int | None, typer.Option(help="Year to analyse (default: the last).")]
+
+
+@contextlib.contextmanager
+def _analysis_failures(run_dir: Path, what: str) -> Iterator[None]:
+    """Turn the errors of an analysis of ``run_dir`` into one-line failures."""
+    from coopsim.experiments.analysis import AnalysisError
+    from coopsim.experiments.store import StoreError
+    from coopsim.results import ResultError
+
+    try:
+        yield
+    except AnalysisError as exc:
+        fail(f"{run_dir}: {exc}")
+    except (StoreError, ResultError) as exc:  # these name their folder or file
+        fail(str(exc))
+    except ImportError as exc:
+        fail(f"{what} needs the experiments extra: {EXTRA} ({exc})")
+
+
 def analyze(
     run_dir: Annotated[Path, typer.Argument(help="Folder of a sweep (its --out).")],
     outcome: Annotated[
         str | None,
         typer.Option(help="Model column to analyse (default: membership_rate)."),
     ] = None,
-    year: Annotated[int | None, typer.Option(help="Year to analyse (default: the last).")] = None,
+    year: Year = None,
 ) -> None:
     """Summarise a sweep over replicates, compute Sobol or Morris indices, and plot them."""
-    from coopsim.experiments.analysis import AnalysisError, outcome_bounds
-    from coopsim.experiments.analysis import analyze as analyse_sweep
-    from coopsim.experiments.store import StoreError
-    from coopsim.results import ResultError
+    with _analysis_failures(run_dir, "analysis"):
+        from coopsim.experiments.analysis import analyze as analyse_sweep
+        from coopsim.experiments.analysis import outcome_bounds
 
-    try:
         result = analyse_sweep(run_dir, outcome, year)
-    except (AnalysisError, StoreError) as exc:
-        fail(f"{run_dir}: {exc}")
-    except ResultError as exc:
-        fail(str(exc))
-    except ImportError as exc:
-        fail(f"analysis needs the experiments extra: {EXTRA} ({exc})")
     frame = result.factors.assign(
         interval=[
             f"{_number(lo)} – {_number(hi)}" if lo == lo else ""
@@ -260,29 +272,6 @@ def analyze(
         console.print(_table(result.indices, columns, title=title))
     if result.files:
         say(f"wrote {len(result.files)} files to {result.files[0].parent}")
-
-
-Year = Annotated[int | None, typer.Option(help="Year to analyse (default: the last).")]
-
-
-def _analysis_failures(run_dir: Path, what: str) -> contextlib.AbstractContextManager[None]:
-    """Turn the errors of an analysis of ``run_dir`` into one-line failures."""
-    from coopsim.experiments.analysis import AnalysisError
-    from coopsim.experiments.store import StoreError
-    from coopsim.results import ResultError
-
-    @contextlib.contextmanager
-    def failures() -> Iterator[None]:
-        try:
-            yield
-        except (AnalysisError, StoreError) as exc:
-            fail(f"{run_dir}: {exc}")
-        except ResultError as exc:
-            fail(str(exc))
-        except ImportError as exc:
-            fail(f"{what} needs the experiments extra: {EXTRA} ({exc})")
-
-    return failures()
 
 
 def discover(

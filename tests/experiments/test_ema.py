@@ -56,28 +56,21 @@ def test_the_documented_prim_box_starts_from_the_whole_space(example: dict) -> N
 
 
 def test_replications_share_seeds_across_experiments_and_repeat_exactly() -> None:
-    made = model(
-        KAZAKHSTAN,
-        levers={"policy.investment_subsidy": (0.0, 0.5)},
-        uncertainties={"population.trust": (0.15, 0.5)},
-        outcomes=["membership_rate"],
-        farms=300,
-        years=4,
-        replications=3,
-        seed=5,
-    )
+    def made_model() -> object:
+        return model(
+            KAZAKHSTAN,
+            levers={"policy.investment_subsidy": (0.0, 0.5)},
+            uncertainties={"population.trust": (0.15, 0.5)},
+            outcomes=["membership_rate"],
+            farms=300,
+            years=4,
+            replications=3,
+            seed=5,
+        )
+
+    made, again = made_model(), made_model()
     seeds = [r["seed"] for r in made.replications]
     assert len(set(seeds)) == 3
-    again = model(
-        KAZAKHSTAN,
-        levers={"policy.investment_subsidy": (0.0, 0.5)},
-        uncertainties={"population.trust": (0.15, 0.5)},
-        outcomes=["membership_rate"],
-        farms=300,
-        years=4,
-        replications=3,
-        seed=5,
-    )
     assert [r["seed"] for r in again.replications] == seeds
     values = {"policy__investment_subsidy": 0.3, "population__trust": 0.6}
     first = made.function(seed=seeds[0], **values)
@@ -123,3 +116,31 @@ def test_integer_and_categorical_ranges_become_their_parameters() -> None:
         "policy__member_grant": "IntegerParameter",
         "policy__credit_grace_years": "CategoricalParameter",
     }
+
+
+def test_a_process_pool_of_the_workbench_gives_the_sequential_results() -> None:
+    from ema_workbench import MultiprocessingEvaluator, SequentialEvaluator
+
+    made = model(
+        KAZAKHSTAN,
+        levers={"policy.investment_subsidy": (0.0, 0.5)},
+        uncertainties={"population.trust": (0.15, 0.5)},
+        outcomes=["membership_rate", "coops_active"],
+        farms=300,
+        years=5,
+        replications=2,
+        seed=3,
+    )
+    results = []
+    for evaluator in (SequentialEvaluator(made), MultiprocessingEvaluator(made, n_processes=2)):
+        with evaluator:
+            results.append(
+                evaluator.perform_experiments(
+                    scenarios=4, policies=1, uncertainty_sampling_kwargs={"rng": 42}
+                )
+            )
+    (first, first_out), (second, second_out) = results
+    assert first["population__trust"].tolist() == second["population__trust"].tolist()
+    for name in ("membership_rate", "coops_active"):
+        assert np.array_equal(first_out[name], second_out[name])
+    assert first_out["membership_rate"].shape == (4, 2)
