@@ -69,6 +69,7 @@ LEVER_PREFIX = "policy."
 """Policy levers are the scenario's ``policy`` fields: what a ministry sets."""
 
 MAX_POLICIES = 100
+"""Most policies an experiment may compare (each is run on every draw)."""
 
 Value = bool | int | float | str
 
