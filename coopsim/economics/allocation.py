@@ -14,6 +14,8 @@ coop as a whole: in the cost game every non-empty coalition has them, like F.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
 from math import factorial
 
 import numpy as np
@@ -103,35 +105,40 @@ def _coalitions(members: Group, masks: np.ndarray, coop: Group) -> Group:
     )
 
 
-def _order_coalitions(members: Group, orders: np.ndarray, coop: Group) -> Group:
-    """Sums over the first j + 1 members of each order, for every order and j.
+def _order_coalitions(members: Group, orders: np.ndarray, coops: Group) -> Group:
+    """Sums over the first j + 1 members of each order, for every coop, order and j.
 
     Each sum is a running sum along the order: O(P·M) work for P orders of M members,
-    where masks over all coalitions would take O(P·M²).
+    where masks over all coalitions would take O(P·M²). Coops of the same size are
+    summed together.
 
     Args:
-        members: one row per member, each a group of one farm.
-        orders: orders in which the coop is assembled, (P, M) of member indices.
-        coop: a single-row group holding what the coop itself owns.
+        members: the members of K coops of M members each, coop after coop (K·M rows).
+        orders: per coop, orders in which it is assembled, (K, P, M) of member indices
+            within the coop.
+        coops: one row per coop holding what the coop itself owns (K rows).
 
     Returns:
-        The coalitions' sums, row p·M + j for the first j + 1 members of order p.
+        The coalitions' sums, row (k·P + p)·M + j for the first j + 1 members of order p
+        of coop k.
     """
-    n_orders, m = orders.shape
+    n_coops, n_orders, m = orders.shape
+    rows = n_orders * m
+    index = orders + (np.arange(n_coops) * m)[:, None, None]
 
     def running(column: np.ndarray) -> np.ndarray:
-        sums = np.cumsum(column[orders], axis=1, dtype=float)
-        return sums.reshape(n_orders * m, *column.shape[1:])
+        sums = np.cumsum(column[index], axis=2, dtype=float)
+        return sums.reshape(n_coops * rows, *column.shape[1:])
 
     return Group(
-        members=np.tile(np.arange(1.0, m + 1.0), n_orders),
+        members=np.tile(np.arange(1.0, m + 1.0), n_coops * n_orders),
         value=running(members.value),
         value_sq=running(members.value_sq),
         need=running(members.need),
-        machines=running(members.machines) + coop.machines,
-        holding_cost=running(members.holding_cost) + coop.holding_cost,
-        extra_fixed=coop.extra_fixed.repeat(n_orders * m),
-        extra_villages=coop.extra_villages.repeat(n_orders * m),
+        machines=running(members.machines) + coops.machines.repeat(rows, axis=0),
+        holding_cost=running(members.holding_cost) + coops.holding_cost.repeat(rows, axis=0),
+        extra_fixed=coops.extra_fixed.repeat(rows),
+        extra_villages=coops.extra_villages.repeat(rows),
     )
 
 
@@ -158,24 +165,112 @@ def shapley_shares(
     Returns:
         Cost share per member (currency/year); they add up to C(all members).
     """
-    m = len(members.members)
-    if m == 0:
-        return np.zeros(0)
-    if m <= exact_max:
-        masks = ((np.arange(2**m)[:, None] >> np.arange(m)) & 1).astype(float)
-        value = coop_cost(_coalitions(members, masks, coop_assets), params).total
-        sizes = masks.sum(axis=1).astype(int)
-        weight = np.array([factorial(s) * factorial(m - s - 1) for s in range(m)]) / factorial(m)
-        shares = np.empty(m)
-        index = np.arange(2**m)
-        for i in range(m):
-            without = index[(index >> i) & 1 == 0]
-            with_i = without | (1 << i)
-            shares[i] = (weight[sizes[without]] * (value[with_i] - value[without])).sum()
-        return shares
-    orders = np.argsort(rng.random((permutations, m)), axis=1)
-    value = coop_cost(_order_coalitions(members, orders, coop_assets), params).total
+    (shares,) = shapley_shares_of_coops(
+        [(members, coop_assets)], params, rng, exact_max, permutations
+    )
+    return shares
+
+
+def shapley_shares_of_coops(
+    coops: Sequence[tuple[Group, Group]],
+    params: CoopCostParams,
+    rng: np.random.Generator,
+    exact_max: int = 10,
+    permutations: int = 64,
+) -> list[np.ndarray]:
+    """:func:`shapley_shares` of several coops, with one evaluation of the cost game.
+
+    Each coop's coalitions are listed as :func:`shapley_shares` lists them, orders are
+    drawn coop by coop in the given order (the same draws), and the cost function
+    prices the coalitions of every coop at once: the shares are those of calling
+    :func:`shapley_shares` coop by coop, in a fraction of the time when coops are many.
+
+    Args:
+        coops: per coop, its members (one row per member) and its own assets (one row).
+        params: the year's cost parameters.
+        rng: random generator, used only when orders are sampled.
+        exact_max: largest coop computed exactly over all coalitions.
+        permutations: sampled orders for larger coops.
+
+    Returns:
+        Per coop, the cost share of each member (currency/year).
+    """
+    orders: list[np.ndarray | None] = []
+    for members, _ in coops:  # drawn coop by coop, as shapley_shares draws them
+        m = len(members.members)
+        orders.append(np.argsort(rng.random((permutations, m)), axis=1) if m > exact_max else None)
+    # the coalitions of every coop, priced at once: exact coops one by one, sampled coops
+    # by size; each piece holds the coalitions of its coops, coop after coop
+    pieces: list[Group] = []
+    placed: list[tuple[list[int], int]] = []  # per piece: its coops, rows per coop
+    for i, ((members, assets), order) in enumerate(zip(coops, orders, strict=True)):
+        m = len(members.members)
+        if order is None and m > 0:
+            pieces.append(_coalitions(members, _all_masks(m), assets))
+            placed.append(([i], 2**m))
+    by_size: dict[int, list[int]] = {}
+    for i, order in enumerate(orders):
+        if order is not None:
+            by_size.setdefault(order.shape[1], []).append(i)
+    for m, which in by_size.items():
+        pieces.append(
+            _order_coalitions(
+                Group.concat([coops[i][0] for i in which]),
+                np.stack([orders[i] for i in which]),
+                Group.concat([coops[i][1] for i in which]),
+            )
+        )
+        placed.append((which, permutations * m))
+    rows: dict[int, slice] = {}
+    start = 0
+    for which, each in placed:
+        for i in which:
+            rows[i], start = slice(start, start + each), start + each
+    value = coop_cost(Group.concat(pieces), params).total if pieces else np.zeros(0)
+    out = []
+    for i, ((members, _), order) in enumerate(zip(coops, orders, strict=True)):
+        m = len(members.members)
+        if m == 0:
+            out.append(np.zeros(0))
+        elif order is None:
+            out.append(_exact_shares(value[rows[i]], m))
+        else:
+            out.append(_sampled_shares(value[rows[i]], order))
+    return out
+
+
+@cache
+def _all_masks(m: int) -> np.ndarray:
+    """Every coalition of ``m`` members as a 0/1 row, coalition ``s`` the bits of ``s``."""
+    masks = ((np.arange(2**m)[:, None] >> np.arange(m)) & 1).astype(float)
+    masks.flags.writeable = False
+    return masks
+
+
+@cache
+def _exact_terms(m: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per member: coalitions without it, the same with it, and each one's Shapley weight."""
+    sizes = _all_masks(m).sum(axis=1).astype(int)
+    weight = np.array([factorial(s) * factorial(m - s - 1) for s in range(m)]) / factorial(m)
+    index = np.arange(2**m)
+    terms = []
+    for i in range(m):
+        without = index[(index >> i) & 1 == 0]
+        terms.append((without, without | (1 << i), weight[sizes[without]]))
+    return terms
+
+
+def _exact_shares(value: np.ndarray, m: int) -> np.ndarray:
+    """Shapley shares from the cost of every coalition (``value[s]``, coalition bits ``s``)."""
+    return np.array(
+        [(w * (value[with_i] - value[without])).sum() for without, with_i, w in _exact_terms(m)]
+    )
+
+
+def _sampled_shares(value: np.ndarray, orders: np.ndarray) -> np.ndarray:
+    """Shapley shares estimated from the cost of each order's first j + 1 members."""
+    n_orders, m = orders.shape
     # marginal[p, j] is what member orders[p, j] adds; summed per member in order p
-    marginal = np.diff(value.reshape(permutations, m), axis=1, prepend=0.0)
+    marginal = np.diff(value.reshape(n_orders, m), axis=1, prepend=0.0)
     shares = np.bincount(orders.ravel(), weights=marginal.ravel(), minlength=m)
-    return shares / permutations
+    return shares / n_orders

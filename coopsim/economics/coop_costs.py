@@ -19,6 +19,7 @@ at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -80,6 +81,13 @@ class Group:
             holding_cost,
             extra_fixed,
             villages,
+        )
+
+    @classmethod
+    def concat(cls, groups: Sequence[Group]) -> Group:
+        """The rows of several groups one after the other."""
+        return cls(
+            **{f.name: np.concatenate([getattr(g, f.name) for g in groups]) for f in fields(cls)}
         )
 
     def sum_by(self, index: np.ndarray, size: int) -> Group:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coopsim.economics.allocation import patronage_split, shapley_shares
+from coopsim.economics.allocation import patronage_split, shapley_shares_of_coops
 from coopsim.economics.coop_costs import Group
 from coopsim.economics.machinery import row_sum
 from coopsim.entities import NO_COOP, PATRONAGE, PRIMARY, SHAPLEY, Coops
@@ -37,21 +37,30 @@ def members_by_coop(
 def coop_shapley_shares(
     economy: YearEconomy,
     coops: Coops,
-    coop: int,
-    members: np.ndarray,
+    coop_members: list[tuple[int, np.ndarray]],
     rng: np.random.Generator,
     behaviour: Behaviour,
-) -> np.ndarray:
-    """Shapley-value cost shares of ``members`` in ``coop`` this year (currency/year)."""
-    own = Group.of_assets(
-        coops.bought[coop][None],
-        coops.bought_holding[coop][None],
-        economy.coop_group.extra_fixed[coop][None],
-        economy.coop_group.extra_villages[coop][None],
-    )
-    return shapley_shares(
-        economy.farm_group(members),
-        own,
+) -> list[np.ndarray]:
+    """Shapley-value cost shares this year (currency/year), per (coop, its members) given.
+
+    The coops are priced together (:func:`shapley_shares_of_coops`); orders are drawn
+    coop by coop in the order given.
+    """
+    group = economy.coop_group
+    games = [
+        (
+            economy.farm_group(members),
+            Group.of_assets(
+                coops.bought[coop][None],
+                coops.bought_holding[coop][None],
+                group.extra_fixed[coop][None],
+                group.extra_villages[coop][None],
+            ),
+        )
+        for coop, members in coop_members
+    ]
+    return shapley_shares_of_coops(
+        games,
         economy.params,
         rng,
         exact_max=behaviour.shapley_exact_max,
@@ -90,8 +99,10 @@ def share_costs(
     e.cost_share[idx] = machinery + overhead
     e.machinery_share[idx] = machinery
     shapley = coops.active(PRIMARY) & (coops.rule == SHAPLEY)
-    for coop, mine in members_by_coop(idx, c, np.flatnonzero(shapley)):
-        shares = coop_shapley_shares(e, coops, coop, mine, rng, behaviour)
+    by_coop = members_by_coop(idx, c, np.flatnonzero(shapley))
+    for (_, mine), shares in zip(
+        by_coop, coop_shapley_shares(e, coops, by_coop, rng, behaviour), strict=True
+    ):
         # the machinery part of a Shapley share, in the proportion patronage would give
         patronage = e.cost_share[mine]
         e.machinery_share[mine] *= np.divide(
@@ -129,11 +140,18 @@ def give_voice(
         np.bincount(member_coop, minlength=k), 1
     )
     loud = np.flatnonzero(coops.active(PRIMARY) & (share > 0.5))
-    for coop, mine in members_by_coop(members, member_coop, loud):
-        if coops.rule[coop] == PATRONAGE:
-            other = coop_shapley_shares(e, coops, coop, mine, y.rng, y.scenario.behaviour)
-        else:
-            other = coop_patronage_shares(e, coop, mine)
+    by_coop = members_by_coop(members, member_coop, loud)
+    # the Shapley shares of the loud coops on patronage, priced together, in coop order
+    on_patronage = [(coop, mine) for coop, mine in by_coop if coops.rule[coop] == PATRONAGE]
+    shapley = dict(
+        zip(
+            (coop for coop, _ in on_patronage),
+            coop_shapley_shares(e, coops, on_patronage, y.rng, y.scenario.behaviour),
+            strict=True,
+        )
+    )
+    for coop, mine in by_coop:
+        other = shapley[coop] if coop in shapley else coop_patronage_shares(e, coop, mine)
         if (other < e.cost_share[mine]).sum() > len(mine) / 2:
             coops.rule[coop] = SHAPLEY if coops.rule[coop] == PATRONAGE else PATRONAGE
             y.events.coop_event(

@@ -7,7 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopsim.economics.allocation import patronage_shares, patronage_split, shapley_shares
+from coopsim.economics.allocation import (
+    patronage_shares,
+    patronage_split,
+    shapley_shares,
+    shapley_shares_of_coops,
+)
 from coopsim.economics.coop_costs import CoopCostParams, Group, coop_cost
 from coopsim.economics.machinery import machinery_cost, row_sum
 
@@ -300,3 +305,35 @@ def test_sampled_shapley_shares_add_up_to_the_coop_cost(prices, farms, coop, see
     )
     whole = members.sum_by(np.zeros(len(members.members), int), 1)
     assert shares.sum() == pytest.approx(coop_cost(whole, params).total[0], rel=1e-9, abs=1e-6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    many=st.lists(coops(max_members=8), min_size=0, max_size=5),
+    exact_max=st.integers(0, 8),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_coops_priced_together_get_the_shares_they_get_one_by_one(
+    prices, farms, many, exact_max, seed
+):
+    params = CoopCostParams(10_000.0, 0.01, 1_000.0, prices)
+    games = [
+        (
+            farms(*coop),
+            Group.of_assets(
+                np.full((1, 4), i % 2), np.full((1, 4), 500.0 * i), np.full(1, 100.0 * i)
+            ),
+        )
+        for i, coop in enumerate(many)
+    ]
+    games.insert(len(games) // 2, (farms([], np.zeros((0, 4)), np.zeros((0, 4))), no_assets()))
+    together = shapley_shares_of_coops(
+        games, params, np.random.default_rng(seed), exact_max=exact_max, permutations=6
+    )
+    rng = np.random.default_rng(seed)  # the same draws, coop by coop
+    alone = [
+        shapley_shares(m, a, params, rng, exact_max=exact_max, permutations=6) for m, a in games
+    ]
+    assert len(together) == len(alone)
+    for a, b in zip(together, alone, strict=True):
+        np.testing.assert_array_equal(a, b)
