@@ -105,41 +105,93 @@ def _coalitions(members: Group, masks: np.ndarray, coop: Group) -> Group:
     )
 
 
-def _order_coalitions(members: Group, orders: np.ndarray, coops: Group) -> Group:
-    """Sums over the first j + 1 members of each order, for every coop, order and j.
+def _order_coalitions(members: Group, orders: np.ndarray, coop: Group) -> Group:
+    """Sums over the first j + 1 members of each order, for every order and j.
 
     Each sum is a running sum along the order: O(P·M) work for P orders of M members,
-    where masks over all coalitions would take O(P·M²). Coops of the same size are
-    summed together.
+    where masks over all coalitions would take O(P·M²).
 
     Args:
-        members: the members of K coops of M members each, coop after coop (K·M rows).
-        orders: per coop, orders in which it is assembled, (K, P, M) of member indices
-            within the coop.
-        coops: one row per coop holding what the coop itself owns (K rows).
+        members: one row per member, each a group of one farm.
+        orders: orders in which the coop is assembled, (P, M) of member indices.
+        coop: a single-row group holding what the coop itself owns.
 
     Returns:
-        The coalitions' sums, row (k·P + p)·M + j for the first j + 1 members of order p
-        of coop k.
+        The coalitions' sums, row p·M + j for the first j + 1 members of order p.
     """
-    n_coops, n_orders, m = orders.shape
-    rows = n_orders * m
-    index = orders + (np.arange(n_coops) * m)[:, None, None]
+    n_orders, m = orders.shape
 
     def running(column: np.ndarray) -> np.ndarray:
-        sums = np.cumsum(column[index], axis=2, dtype=float)
-        return sums.reshape(n_coops * rows, *column.shape[1:])
+        sums = np.cumsum(column[orders], axis=1, dtype=float)
+        return sums.reshape(n_orders * m, *column.shape[1:])
 
     return Group(
-        members=np.tile(np.arange(1.0, m + 1.0), n_coops * n_orders),
+        members=np.tile(np.arange(1.0, m + 1.0), n_orders),
         value=running(members.value),
         value_sq=running(members.value_sq),
         need=running(members.need),
-        machines=running(members.machines) + coops.machines.repeat(rows, axis=0),
-        holding_cost=running(members.holding_cost) + coops.holding_cost.repeat(rows, axis=0),
-        extra_fixed=coops.extra_fixed.repeat(rows),
-        extra_villages=coops.extra_villages.repeat(rows),
+        machines=running(members.machines) + coop.machines,
+        holding_cost=running(members.holding_cost) + coop.holding_cost,
+        extra_fixed=coop.extra_fixed.repeat(n_orders * m),
+        extra_villages=coop.extra_villages.repeat(n_orders * m),
     )
+
+
+def sampled_shapley_reference(
+    members: Group, coop_assets: Group, orders: np.ndarray, params: CoopCostParams
+) -> np.ndarray:
+    """Sampled Shapley shares of one coop, with numpy: every coalition priced by :func:`coop_cost`.
+
+    What :func:`~coopsim.economics.shapley_kernel.sampled_shapley_kernel` computes in a
+    compiled loop; kept as the plain statement of the estimator, which tests hold the
+    kernel to.
+
+    Args:
+        members: one row per member.
+        coop_assets: a single-row group holding what the coop itself owns.
+        orders: the sampled orders, (P, M) of member indices.
+        params: the year's cost parameters.
+    """
+    value = coop_cost(_order_coalitions(members, orders, coop_assets), params).total
+    n_orders, m = orders.shape
+    # marginal[p, j] is what member orders[p, j] adds; summed per member in order p
+    marginal = np.diff(value.reshape(n_orders, m), axis=1, prepend=0.0)
+    shares = np.bincount(orders.ravel(), weights=marginal.ravel(), minlength=m)
+    return shares / n_orders
+
+
+def _sampled_shapley(
+    games: Sequence[tuple[Group, Group]], orders: Sequence[np.ndarray], params: CoopCostParams
+) -> list[np.ndarray]:
+    """Sampled Shapley shares of several coops, in one call of the compiled kernel."""
+    from coopsim.economics.shapley_kernel import sampled_shapley_kernel
+
+    members = Group.concat([g[0] for g in games])
+    assets = Group.concat([g[1] for g in games])
+    sizes = np.array([len(g[0].members) for g in games])
+    member_start = np.concatenate([[0], np.cumsum(sizes)])
+    n_orders = len(orders[0])
+    prices = params.machinery
+    shares = sampled_shapley_kernel(
+        members.value,
+        members.value_sq,
+        np.ascontiguousarray(members.need),
+        np.ascontiguousarray(members.machines),
+        np.ascontiguousarray(members.holding_cost),
+        member_start,
+        np.ascontiguousarray(assets.machines),
+        np.ascontiguousarray(assets.holding_cost),
+        assets.extra_fixed.astype(float),
+        assets.extra_villages.astype(float),
+        np.concatenate([o.ravel() for o in orders]),
+        member_start * n_orders,
+        n_orders,
+        np.array([params.fixed, params.handling_rate, params.governance, params.distance]),
+        prices.capacity.astype(float),
+        prices.operating.astype(float),
+        prices.hire.astype(float),
+    )
+    return np.split(shares, member_start[1:-1])
 
 
 def shapley_shares(
@@ -178,12 +230,15 @@ def shapley_shares_of_coops(
     exact_max: int = 10,
     permutations: int = 64,
 ) -> list[np.ndarray]:
-    """:func:`shapley_shares` of several coops, with one evaluation of the cost game.
+    """:func:`shapley_shares` of several coops at once.
 
-    Each coop's coalitions are listed as :func:`shapley_shares` lists them, orders are
-    drawn coop by coop in the given order (the same draws), and the cost function
-    prices the coalitions of every coop at once: the shares are those of calling
-    :func:`shapley_shares` coop by coop, in a fraction of the time when coops are many.
+    Orders are drawn coop by coop in the given order (the draws of calling
+    :func:`shapley_shares` coop by coop, which gives the same shares). Coops of at most
+    ``exact_max`` members have every coalition priced by :func:`coop_cost` in one
+    evaluation; larger coops go through one call of the compiled estimator
+    (:mod:`coopsim.economics.shapley_kernel`, the arithmetic of
+    :func:`sampled_shapley_reference`), so that thousands of coops cost no more than
+    their members' work.
 
     Args:
         coops: per coop, its members (one row per member) and its own assets (one row).
@@ -199,43 +254,30 @@ def shapley_shares_of_coops(
     for members, _ in coops:  # drawn coop by coop, as shapley_shares draws them
         m = len(members.members)
         orders.append(np.argsort(rng.random((permutations, m)), axis=1) if m > exact_max else None)
-    # the coalitions of every coop, priced at once: exact coops one by one, sampled coops
-    # by size; each piece holds the coalitions of its coops, coop after coop
-    pieces: list[Group] = []
-    placed: list[tuple[list[int], int]] = []  # per piece: its coops, rows per coop
-    for i, ((members, assets), order) in enumerate(zip(coops, orders, strict=True)):
-        m = len(members.members)
-        if order is None and m > 0:
-            pieces.append(_coalitions(members, _all_masks(m), assets))
-            placed.append(([i], 2**m))
-    by_size: dict[int, list[int]] = {}
-    for i, order in enumerate(orders):
-        if order is not None:
-            by_size.setdefault(order.shape[1], []).append(i)
-    for m, which in by_size.items():
-        pieces.append(
-            _order_coalitions(
-                Group.concat([coops[i][0] for i in which]),
-                np.stack([orders[i] for i in which]),
-                Group.concat([coops[i][1] for i in which]),
-            )
-        )
-        placed.append((which, permutations * m))
-    rows: dict[int, slice] = {}
-    start = 0
-    for which, each in placed:
-        for i in which:
-            rows[i], start = slice(start, start + each), start + each
+    # exact coops: every coalition of every coop priced at once (2^m rows each)
+    exact = [
+        i
+        for i, (g, o) in enumerate(zip(coops, orders, strict=True))
+        if o is None and len(g[0].members)
+    ]
+    pieces = [
+        _coalitions(coops[i][0], _all_masks(len(coops[i][0].members)), coops[i][1]) for i in exact
+    ]
     value = coop_cost(Group.concat(pieces), params).total if pieces else np.zeros(0)
-    out = []
-    for i, ((members, _), order) in enumerate(zip(coops, orders, strict=True)):
-        m = len(members.members)
-        if m == 0:
-            out.append(np.zeros(0))
-        elif order is None:
-            out.append(_exact_shares(value[rows[i]], m))
-        else:
-            out.append(_sampled_shares(value[rows[i]], order))
+    out: list[np.ndarray] = [np.zeros(0) for _ in coops]
+    start = 0
+    for i, piece in zip(exact, pieces, strict=True):
+        rows = len(piece.members)
+        out[i] = _exact_shares(value[start : start + rows], len(coops[i][0].members))
+        start += rows
+    # sampled coops: one compiled loop over all of them
+    sampled = [i for i, o in enumerate(orders) if o is not None]
+    if sampled:
+        estimates = _sampled_shapley(
+            [coops[i] for i in sampled], [orders[i] for i in sampled], params
+        )
+        for i, shares in zip(sampled, estimates, strict=True):
+            out[i] = shares
     return out
 
 
@@ -265,12 +307,3 @@ def _exact_shares(value: np.ndarray, m: int) -> np.ndarray:
     return np.array(
         [(w * (value[with_i] - value[without])).sum() for without, with_i, w in _exact_terms(m)]
     )
-
-
-def _sampled_shares(value: np.ndarray, orders: np.ndarray) -> np.ndarray:
-    """Shapley shares estimated from the cost of each order's first j + 1 members."""
-    n_orders, m = orders.shape
-    # marginal[p, j] is what member orders[p, j] adds; summed per member in order p
-    marginal = np.diff(value.reshape(n_orders, m), axis=1, prepend=0.0)
-    shares = np.bincount(orders.ravel(), weights=marginal.ravel(), minlength=m)
-    return shares / n_orders

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from coopsim.economics.allocation import (
     patronage_shares,
     patronage_split,
+    sampled_shapley_reference,
     shapley_shares,
     shapley_shares_of_coops,
 )
@@ -337,3 +338,34 @@ def test_coops_priced_together_get_the_shares_they_get_one_by_one(
     assert len(together) == len(alone)
     for a, b in zip(together, alone, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    many=st.lists(coops(max_members=8), min_size=1, max_size=4),
+    seed=st.integers(0, 2**32 - 1),
+    villages=st.integers(0, 3),
+)
+def test_the_compiled_estimator_computes_what_numpy_computes(prices, farms, many, seed, villages):
+    # governance and distance costs on, coops owning machines and extra fixed costs
+    params = CoopCostParams(10_000.0, 0.01, 1_000.0, prices, distance=300.0)
+    games = [
+        (
+            farms(*coop),
+            Group.of_assets(
+                np.full((1, 4), i % 2),
+                np.full((1, 4), 700.0 * i),
+                np.full(1, 90.0 * i),
+                np.full(1, float(villages)),
+            ),
+        )
+        for i, coop in enumerate(many)
+    ]
+    compiled = shapley_shares_of_coops(
+        games, params, np.random.default_rng(seed), exact_max=0, permutations=5
+    )
+    rng = np.random.default_rng(seed)
+    for (members, assets), shares in zip(games, compiled, strict=True):
+        orders = np.argsort(rng.random((5, len(members.members))), axis=1)
+        expected = sampled_shapley_reference(members, assets, orders, params)
+        np.testing.assert_allclose(shares, expected, rtol=1e-12, atol=1e-6)
