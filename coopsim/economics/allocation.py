@@ -161,18 +161,19 @@ def sampled_shapley_reference(
 
 
 def _sampled_shapley(
-    games: Sequence[tuple[Group, Group]], orders: Sequence[np.ndarray], params: CoopCostParams
-) -> list[np.ndarray]:
-    """Sampled Shapley shares of several coops, in one call of the compiled kernel."""
+    members: Group,
+    sizes: np.ndarray,
+    assets: Group,
+    orders: Sequence[np.ndarray],
+    params: CoopCostParams,
+) -> np.ndarray:
+    """Sampled Shapley shares of several coops (members coop after coop), in one compiled call."""
     from coopsim.economics.shapley_kernel import sampled_shapley_kernel
 
-    members = Group.concat([g[0] for g in games])
-    assets = Group.concat([g[1] for g in games])
-    sizes = np.array([len(g[0].members) for g in games])
     member_start = np.concatenate([[0], np.cumsum(sizes)])
     n_orders = len(orders[0])
     prices = params.machinery
-    shares = sampled_shapley_kernel(
+    return sampled_shapley_kernel(
         members.value,
         members.value_sq,
         np.ascontiguousarray(members.need),
@@ -191,7 +192,6 @@ def _sampled_shapley(
         prices.operating.astype(float),
         prices.hire.astype(float),
     )
-    return np.split(shares, member_start[1:-1])
 
 
 def shapley_shares(
@@ -217,68 +217,76 @@ def shapley_shares(
     Returns:
         Cost share per member (currency/year); they add up to C(all members).
     """
-    (shares,) = shapley_shares_of_coops(
-        [(members, coop_assets)], params, rng, exact_max, permutations
+    sizes = np.array([len(members.members)])
+    return shapley_shares_of_coops(
+        members, sizes, coop_assets, params, rng, exact_max, permutations
     )
-    return shares
 
 
 def shapley_shares_of_coops(
-    coops: Sequence[tuple[Group, Group]],
+    members: Group,
+    sizes: np.ndarray,
+    assets: Group,
     params: CoopCostParams,
     rng: np.random.Generator,
     exact_max: int = 10,
     permutations: int = 64,
-) -> list[np.ndarray]:
+) -> np.ndarray:
     """:func:`shapley_shares` of several coops at once.
 
-    Orders are drawn coop by coop in the given order (the draws of calling
-    :func:`shapley_shares` coop by coop, which gives the same shares). Coops of at most
-    ``exact_max`` members have every coalition priced by :func:`coop_cost` in one
-    evaluation; larger coops go through one call of the compiled estimator
-    (:mod:`coopsim.economics.shapley_kernel`, the arithmetic of
-    :func:`sampled_shapley_reference`), so that thousands of coops cost no more than
-    their members' work.
+    Orders are drawn coop by coop (the draws of calling :func:`shapley_shares` coop by
+    coop, which gives the same shares). Coops of at most ``exact_max`` members have
+    every coalition priced by :func:`coop_cost` in one evaluation; larger coops go
+    through one call of the compiled estimator (:mod:`coopsim.economics.shapley_kernel`,
+    the arithmetic of :func:`sampled_shapley_reference`), so that thousands of coops
+    cost no more than their members' work.
 
     Args:
-        coops: per coop, its members (one row per member) and its own assets (one row).
+        members: the members of every coop, coop after coop, one row each.
+        sizes: each coop's number of members, (K,).
+        assets: one row per coop holding what the coop itself owns, (K rows).
         params: the year's cost parameters.
         rng: random generator, used only when orders are sampled.
         exact_max: largest coop computed exactly over all coalitions.
         permutations: sampled orders for larger coops.
 
     Returns:
-        Per coop, the cost share of each member (currency/year).
+        Each member's cost share (currency/year), aligned with ``members``.
     """
-    orders: list[np.ndarray | None] = []
-    for members, _ in coops:  # drawn coop by coop, as shapley_shares draws them
-        m = len(members.members)
-        orders.append(np.argsort(rng.random((permutations, m)), axis=1) if m > exact_max else None)
-    # exact coops: every coalition of every coop priced at once (2^m rows each)
-    exact = [
-        i
-        for i, (g, o) in enumerate(zip(coops, orders, strict=True))
-        if o is None and len(g[0].members)
+    sizes = np.asarray(sizes, dtype=int)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    # drawn coop by coop, as shapley_shares draws them
+    orders = [
+        np.argsort(rng.random((permutations, m)), axis=1) if m > exact_max else None for m in sizes
     ]
-    pieces = [
-        _coalitions(coops[i][0], _all_masks(len(coops[i][0].members)), coops[i][1]) for i in exact
-    ]
-    value = coop_cost(Group.concat(pieces), params).total if pieces else np.zeros(0)
-    out: list[np.ndarray] = [np.zeros(0) for _ in coops]
-    start = 0
-    for i, piece in zip(exact, pieces, strict=True):
-        rows = len(piece.members)
-        out[i] = _exact_shares(value[start : start + rows], len(coops[i][0].members))
-        start += rows
-    # sampled coops: one compiled loop over all of them
-    sampled = [i for i, o in enumerate(orders) if o is not None]
-    if sampled:
-        estimates = _sampled_shapley(
-            [coops[i] for i in sampled], [orders[i] for i in sampled], params
+    shares = np.zeros(len(members.members))
+    exact = [k for k, m in enumerate(sizes) if 0 < m <= exact_max]
+    if exact:  # every coalition of every small coop priced at once (2^m rows each)
+        pieces = [
+            _coalitions(
+                members.take(slice(starts[k], starts[k + 1])),
+                _all_masks(sizes[k]),
+                assets.take([k]),
+            )
+            for k in exact
+        ]
+        value = coop_cost(Group.concat(pieces), params).total
+        at = 0
+        for k in exact:
+            rows = 2 ** sizes[k]
+            shares[starts[k] : starts[k + 1]] = _exact_shares(value[at : at + rows], sizes[k])
+            at += rows
+    sampled = [k for k, m in enumerate(sizes) if m > exact_max]
+    if sampled:  # one compiled loop over all larger coops
+        rows = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in sampled])
+        shares[rows] = _sampled_shapley(
+            members.take(rows),
+            sizes[sampled],
+            assets.take(sampled),
+            [orders[k] for k in sampled],
+            params,
         )
-        for i, shares in zip(sampled, estimates, strict=True):
-            out[i] = shares
-    return out
+    return shares
 
 
 @cache

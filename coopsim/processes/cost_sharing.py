@@ -46,26 +46,26 @@ def coop_shapley_shares(
     The coops are priced together (:func:`shapley_shares_of_coops`); orders are drawn
     coop by coop in the order given.
     """
+    if not coop_members:
+        return []
+    ks = np.array([coop for coop, _ in coop_members])
+    sizes = np.array([len(mine) for _, mine in coop_members])
     group = economy.coop_group
-    games = [
-        (
-            economy.farm_group(members),
-            Group.of_assets(
-                coops.bought[coop][None],
-                coops.bought_holding[coop][None],
-                group.extra_fixed[coop][None],
-                group.extra_villages[coop][None],
-            ),
-        )
-        for coop, members in coop_members
-    ]
-    return shapley_shares_of_coops(
-        games,
+    shares = shapley_shares_of_coops(
+        economy.farm_group(np.concatenate([mine for _, mine in coop_members])),
+        sizes,
+        Group.of_assets(
+            coops.bought[ks],
+            coops.bought_holding[ks],
+            group.extra_fixed[ks],
+            group.extra_villages[ks],
+        ),
         economy.params,
         rng,
         exact_max=behaviour.shapley_exact_max,
         permutations=behaviour.shapley_permutations,
     )
+    return np.split(shares, np.cumsum(sizes)[:-1])
 
 
 def coop_patronage_shares(economy: YearEconomy, coop: int, members: np.ndarray) -> np.ndarray:

@@ -22,6 +22,12 @@ COMBINE = [0.0, 0.0, 1.0, 0.0]
 NOTHING = [0.0, 0.0, 0.0, 0.0]
 
 
+def stacked(games: list[tuple[Group, Group]]) -> tuple[Group, np.ndarray, Group]:
+    """Coops as shapley_shares_of_coops takes them: members stacked, sizes, assets stacked."""
+    sizes = np.array([len(members.members) for members, _ in games], dtype=int)
+    return Group.concat([g[0] for g in games]), sizes, Group.concat([g[1] for g in games])
+
+
 def no_assets() -> Group:
     return Group.of_assets(np.zeros((1, 4)), np.zeros((1, 4)), np.zeros(1))
 
@@ -329,15 +335,13 @@ def test_coops_priced_together_get_the_shares_they_get_one_by_one(
     ]
     games.insert(len(games) // 2, (farms([], np.zeros((0, 4)), np.zeros((0, 4))), no_assets()))
     together = shapley_shares_of_coops(
-        games, params, np.random.default_rng(seed), exact_max=exact_max, permutations=6
+        *stacked(games), params, np.random.default_rng(seed), exact_max=exact_max, permutations=6
     )
     rng = np.random.default_rng(seed)  # the same draws, coop by coop
     alone = [
         shapley_shares(m, a, params, rng, exact_max=exact_max, permutations=6) for m, a in games
     ]
-    assert len(together) == len(alone)
-    for a, b in zip(together, alone, strict=True):
-        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(together, np.concatenate(alone))
 
 
 @settings(max_examples=40, deadline=None)
@@ -362,10 +366,13 @@ def test_the_compiled_estimator_computes_what_numpy_computes(prices, farms, many
         for i, coop in enumerate(many)
     ]
     compiled = shapley_shares_of_coops(
-        games, params, np.random.default_rng(seed), exact_max=0, permutations=5
+        *stacked(games), params, np.random.default_rng(seed), exact_max=0, permutations=5
     )
+    sizes = [len(members.members) for members, _ in games]
     rng = np.random.default_rng(seed)
-    for (members, assets), shares in zip(games, compiled, strict=True):
+    for (members, assets), shares in zip(
+        games, np.split(compiled, np.cumsum(sizes)[:-1]), strict=True
+    ):
         orders = np.argsort(rng.random((5, len(members.members))), axis=1)
         expected = sampled_shapley_reference(members, assets, orders, params)
         np.testing.assert_allclose(shares, expected, rtol=1e-12, atol=1e-6)
