@@ -11,7 +11,9 @@ that of :func:`coop_cost`, term by term in the same order; only the sum over the
 assets is done left to right here, where numpy's matrix product may add in another
 order, so the two agree to the last few bits (tests check 1e-12).
 
-Compiled on first use and cached on disk next to this file (numba's ``cache=True``).
+Compiled on first use and cached on disk next to this file (numba's ``cache=True``),
+with numpy's error model: no division is checked for zero, as none can be (a coalition
+has at least one member, and the mean value divides only where it is positive).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def sampled_shapley_kernel(
     value: np.ndarray,
     value_sq: np.ndarray,
@@ -67,50 +69,54 @@ def sampled_shapley_kernel(
     """
     fixed, handling, governance, distance = cost[0], cost[1], cost[2], cost[3]
     shares = np.zeros(len(value))
-    s_need = np.zeros(4)
-    s_machines = np.zeros(4)
-    s_holding = np.zeros(4)
     for k in range(len(member_start) - 1):
         first = member_start[k]
         m = member_start[k + 1] - first
-        for p in range(n_orders):
-            base = order_start[k] + p * m
-            s_value = 0.0
-            s_value_sq = 0.0
-            for a in range(4):
-                s_need[a] = 0.0
-                s_machines[a] = 0.0
-                s_holding[a] = 0.0
-            before = 0.0
-            for j in range(m):
-                i = first + orders[base + j]
-                s_value += value[i]
-                s_value_sq += value_sq[i]
+        order = orders[order_start[k] : order_start[k + 1]].reshape(n_orders, m)
+        # the orders advance together, one member at a time: the work of the P orders at
+        # step j is independent, so the loop over them runs in vector registers
+        s_value = np.zeros(n_orders)
+        s_value_sq = np.zeros(n_orders)
+        s_need = np.zeros((4, n_orders))
+        s_machines = np.zeros((4, n_orders))
+        s_holding = np.zeros((4, n_orders))
+        before = np.zeros(n_orders)
+        marginal = np.empty((n_orders, m))
+        for j in range(m):
+            n = j + 1.0
+            for p in range(n_orders):
+                i = first + order[p, j]
+                s_value[p] += value[i]
+                s_value_sq[p] += value_sq[i]
                 for a in range(4):
-                    s_need[a] += need[i, a]
-                    s_machines[a] += machines[i, a]
-                    s_holding[a] += holding[i, a]
-                n = j + 1.0
-                mean = s_value / n
-                var = max(s_value_sq / n - mean * mean, 0.0)
+                    s_need[a, p] += need[i, a]
+                    s_machines[a, p] += machines[i, a]
+                    s_holding[a, p] += holding[i, a]
+            for p in range(n_orders):
+                mean = s_value[p] / n
+                var = max(s_value_sq[p] / n - mean * mean, 0.0)
                 h = np.sqrt(var) / mean if mean > 0 else 0.0
                 total = 0.0
                 for a in range(4):
-                    held = s_machines[a] + coop_machines[k, a]
-                    own = min(s_need[a], held * capacity[a])
-                    total += (s_holding[a] + coop_holding[k, a] + operating[a] * own) + hire[a] * (
-                        s_need[a] - own
-                    )
+                    held = s_machines[a, p] + coop_machines[k, a]
+                    own = min(s_need[a, p], held * capacity[a])
+                    total += (s_holding[a, p] + coop_holding[k, a] + operating[a] * own) + hire[
+                        a
+                    ] * (s_need[a, p] - own)
                 overhead = (
                     fixed
                     + coop_extra_fixed[k]
-                    + handling * s_value
+                    + handling * s_value[p]
                     + governance * h * n
                     + distance * n * coop_extra_villages[k]
                 )
                 total += overhead
-                shares[i] += total - before
-                before = total
+                marginal[p, j] = total - before[p]
+                before[p] = total
+        # each member's marginal costs added order by order, as numpy's bincount adds them
+        for p in range(n_orders):
+            for j in range(m):
+                shares[first + order[p, j]] += marginal[p, j]
     for i in range(len(shares)):
         shares[i] /= n_orders
     return shares
