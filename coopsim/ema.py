@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from coopsim.experiments.discovery import _quiet_workbench
+from coopsim.experiments.discovery import quiet_workbench
 from coopsim.experiments.seeds import replicate_seeds
 from coopsim.experiments.spec import (
     LEVER_PREFIX,
@@ -135,7 +135,7 @@ def model(
             not under ``policy.``, an uncertainty that is, a key or value the scenario
             rejects, an unknown outcome or a year outside the run.
     """
-    with _quiet_workbench():
+    with quiet_workbench():
         from ema_workbench import ArrayOutcome, ReplicatorModel
 
     scenario = load_scenario(scenario_file)

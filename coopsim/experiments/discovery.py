@@ -30,7 +30,7 @@ import logging
 import operator
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,7 +137,7 @@ class Discovery:
 
 
 @contextlib.contextmanager
-def _quiet_workbench() -> Any:
+def quiet_workbench() -> Iterator[None]:
     """Import and run the EMA Workbench without its warnings and log lines on the console."""
     with warnings.catch_warnings():
         # ipyparallel, optional for the Workbench, is not installed: its evaluator is unused
@@ -185,7 +185,7 @@ def case_table(
 
 def _prim(x: pd.DataFrame, y: np.ndarray, min_coverage: float) -> tuple[pd.DataFrame, int, Any]:
     """PRIM's peeling trajectory, the row kept and the box object."""
-    with _quiet_workbench():
+    with quiet_workbench():
         from ema_workbench.analysis import prim
 
         box = prim.Prim(x, y, mass_min=MASS_MIN).find_box()
@@ -224,7 +224,7 @@ def _limits(box: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
 
 def _cart(x: pd.DataFrame, y: np.ndarray) -> pd.DataFrame:
     """CART's leaves where cases are the majority, one row per leaf and restricted input."""
-    with _quiet_workbench():
+    with quiet_workbench():
         from ema_workbench.analysis import cart
         from ema_workbench.analysis.scenario_discovery_util import _make_box
 
@@ -290,7 +290,7 @@ def discover(
             place = Path(out) / "discovery" / f"{outcome}-{year}{suffix}"
             folder = stack.enter_context(ResultFolder(place, DISCOVERY_FILES, "a discovery"))
         trajectory, chosen, box = _prim(x, y, min_coverage)
-        with _quiet_workbench():
+        with quiet_workbench():
             from ema_workbench.analysis.scenario_discovery_util import _make_box
 
             prim_box = _limits(box.box_lims[chosen], _make_box(x))
