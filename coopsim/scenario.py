@@ -150,6 +150,11 @@ class NamedFarm(_Section):
     )
 
 
+MAX_SIMULATED_FARMS = 10_000_000
+"""Most farms a run may simulate: Japan's 6.06 million households of 1960 at full scale
+fit, with room; a run of this size needs about 2 kB of memory a farm."""
+
+
 class Population(_Section):
     """The farms: how many, where, of which types."""
 
@@ -161,7 +166,7 @@ class Population(_Section):
         "farms",
         "Farms actually simulated; each stands for farms/simulated_farms real ones. Empty = all.",
         ge=2,
-        le=5_000_000,
+        le=MAX_SIMULATED_FARMS,
     )
     regions: int = _field(
         14, "regions", "Number of regions (markets and KPI targets).", ge=1, le=500

@@ -43,7 +43,7 @@ from coopsim.inputs import Strict, one_line_error, quoted, read_toml
 from coopsim.model import sized
 from coopsim.records import MODEL_COLUMNS
 from coopsim.results import ResultFolder
-from coopsim.scenario import Scenario, ScenarioError, load_scenario
+from coopsim.scenario import MAX_SIMULATED_FARMS, Scenario, ScenarioError, load_scenario
 
 FILES = ("points.csv", "errors.csv", "best.toml")
 """What a calibration writes into its folder, besides ``run.json``."""
@@ -99,7 +99,9 @@ class Country(Strict):
     """A country scenario, the size it is run at and its targets."""
 
     scenario: str = Field(min_length=1, description="Scenario file, relative to this file.")
-    farms: int | None = Field(None, ge=2, le=5_000_000, description="Simulated farms per run.")
+    farms: int | None = Field(
+        None, ge=2, le=MAX_SIMULATED_FARMS, description="Simulated farms per run."
+    )
     targets: list[Target] = Field(min_length=1, max_length=1_000)
 
 

@@ -54,7 +54,7 @@ from pydantic import Field, ValidationError
 
 from coopsim.inputs import Strict, one_line_error, quoted, read_toml
 from coopsim.model import CoopModel, sized
-from coopsim.scenario import Scenario, ScenarioError, load_scenario
+from coopsim.scenario import MAX_SIMULATED_FARMS, Scenario, ScenarioError, load_scenario
 
 MAX_RUNS = 1_000_000
 """Largest number of runs (design points × replications) an experiment may ask for."""
@@ -136,7 +136,9 @@ class ExperimentSpec(Strict):
     name: str = Field("unnamed experiment", description="Short title.")
     description: str = Field("", description="What the experiment asks.")
     scenario: str = Field(min_length=1, description="Base scenario file, relative to this file.")
-    farms: int | None = Field(None, ge=2, le=5_000_000, description="Simulated farms per run.")
+    farms: int | None = Field(
+        None, ge=2, le=MAX_SIMULATED_FARMS, description="Simulated farms per run."
+    )
     years: int | None = Field(None, ge=1, le=200, description="Years per run.")
     replications: int = Field(1, ge=1, le=100_000, description="Runs per design point.")
     seed: int = Field(0, ge=0, le=SEED_MAX, description="Master seed.")

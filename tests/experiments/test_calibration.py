@@ -225,7 +225,7 @@ def test_a_small_calibration_runs_and_writes_its_best_point(tmp_path) -> None:
             },
             r"samples: 2,000,000 runs \(rounds × samples × countries × replications\); at most",
         ),
-        ({"farms = 2_000": "farms = 9_000_000"}, "countries.0.farms"),
+        ({"farms = 2_000": "farms = 12_000_000"}, "countries.0.farms"),
     ],
 )
 def test_bad_calibration_files_give_one_line_errors(tmp_path, change, message) -> None:
