@@ -58,6 +58,11 @@ def load_runs(out: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     return runs, manifest
 
 
+def analysed_inputs(manifest: dict[str, Any]) -> list[str]:
+    """What a sweep varied, as its analysis sees it: the policy (if any), then every key."""
+    return (["policy"] if manifest.get("policies") else []) + list(manifest["factors"])
+
+
 def outcome_values(
     runs: pd.DataFrame, factors: list[str], outcome: str, year: int | None = None
 ) -> tuple[pd.DataFrame, int]:
@@ -284,7 +289,7 @@ def analyze(
         ResultError: the analysis folder cannot be written (the previous one is kept).
     """
     runs, manifest = load_runs(out)
-    keys: list[str] = (["policy"] if manifest.get("policies") else []) + manifest["factors"]
+    keys = analysed_inputs(manifest)
     if outcome is None:
         kept = [c for c in runs.columns if c not in (*RUN_COLUMNS, *keys, "year")]
         outcome = DEFAULT_OUTCOME if DEFAULT_OUTCOME in kept or not kept else kept[0]

@@ -177,6 +177,12 @@ def sweep(
         raise typer.Exit(1)
 
 
+def _say_written(files: list[Path]) -> None:
+    """Say how many files an analysis wrote, and where (nothing when it wrote none)."""
+    if files:
+        say(f"wrote {len(files)} files to {files[0].parent}")
+
+
 def _number(x: float) -> str:
     if x != x:  # NaN: no interval with one replicate
         return ""
@@ -270,8 +276,7 @@ def analyze(
         )
         title = f"{result.method.capitalize()} indices (SALib), {result.index_s:.2f} s"
         console.print(_table(result.indices, columns, title=title))
-    if result.files:
-        say(f"wrote {len(result.files)} files to {result.files[0].parent}")
+    _say_written(result.files)
 
 
 def discover(
@@ -338,8 +343,7 @@ def discover(
             else ""
         )
     )
-    if result.files:
-        say(f"wrote {len(result.files)} files to {result.files[0].parent}")
+    _say_written(result.files)
 
 
 def robustness(
@@ -396,8 +400,7 @@ def robustness(
         )
         columns["satisficing"] = f"draws {condition} (95 %)"
     console.print(_table(table, columns, title="ranked by largest regret"))
-    if result.files:
-        say(f"wrote {len(result.files)} files to {result.files[0].parent}")
+    _say_written(result.files)
 
 
 def calibrate(

@@ -38,7 +38,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coopsim.experiments.analysis import AnalysisError, load_runs, outcome_values
+from coopsim.experiments.analysis import (
+    AnalysisError,
+    analysed_inputs,
+    load_runs,
+    outcome_values,
+)
 from coopsim.results import ResultFolder
 
 DEFAULT_MIN_COVERAGE = 0.8
@@ -167,8 +172,7 @@ def case_table(
     """
     runs, manifest = load_runs(out)
     names = [p["name"] for p in manifest.get("policies") or []]
-    keys = ["policy", *manifest["factors"]] if names else list(manifest["factors"])
-    values, year = outcome_values(runs, keys, outcome, year)
+    values, year = outcome_values(runs, analysed_inputs(manifest), outcome, year)
     inputs = inputs_of(manifest)
     if policy is not None:
         if policy not in names:

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from coopsim.columns import arrow_table, write_parquet
+from coopsim.columns import TABLES, arrow_table, write_parquet
 from coopsim.experiments.runner import RunResult
 from coopsim.results import PARTIAL, ResultError, atomic_write, cannot_write, exclusive
 
@@ -120,12 +120,13 @@ class RunStore:
         """
         record = {**record, **result.info}
         if result.ok:
-            for name, frame in result.kept.items():
+            currency = str(record.get("currency", ""))
+            for name, frame in result.kept.items():  # with their units, as coopsim run has them
                 atomic_write(
                     self.kept_path(result.run_id, name),
-                    lambda tmp, f=frame: f.to_parquet(tmp, index=False),
+                    lambda tmp, f=frame, n=name: write_parquet(f, tmp, currency, TABLES.get(n, {})),
                 )
-            table = arrow_table(result.table, str(record.get("currency", "")))
+            table = arrow_table(result.table, currency)
             metadata = {**(table.schema.metadata or {}), METADATA_KEY: json.dumps(record)}
             table = table.replace_schema_metadata(metadata)
             atomic_write(self.run_path(result.run_id), lambda tmp: pq.write_table(table, tmp))

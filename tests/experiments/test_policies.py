@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -186,6 +187,8 @@ def test_the_merged_table_names_policy_and_draw_and_every_lever(
     payments = sorted((tmp_path / "out" / "runs").glob("*.payments.parquet"))
     assert len(payments) == 9
     assert len(pd.read_parquet(payments[0]).columns) > 0
+    paid = pq.read_schema(payments[0]).field("paid").metadata
+    assert paid[b"currency"] == b"KZT" and paid[b"scaled"] == b"true"
 
 
 def test_the_shipped_experiment_states_what_it_asks() -> None:
