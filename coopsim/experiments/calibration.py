@@ -1,31 +1,45 @@
-"""Calibration: one set of behavioural parameters for every country scenario.
+"""Calibration: the shared behavioural parameters and how sure we are of them.
 
 A calibration file (``experiments/calibration.toml``) names
 
-* the **shared parameters** to fit, each a dotted scenario key with a range
-  (behaviour and the autonomy premium: how farms decide, not what a country is);
+* the **shared parameters** to fit, each a dotted scenario key with a range that is its
+  uniform prior (behaviour and the autonomy premium: how farms decide, not what a
+  country is; the priors are argued in ``docs/assumptions.md``);
 * the **country scenarios**, each run at a given sample size;
-* the **targets**: reported figures a run is scored against, each a model column in
-  a year (e.g. Germany's cooperatives in 2010).
+* the **targets**: observed figures, each a model column in a year (e.g. Germany's
+  cooperatives in 2010) with its source and its uncertainty (the relative standard
+  uncertainty of the figure as reported, or as its rounding implies);
+* the **sampler's budget**: particles per generation, generations, simulations.
 
-Every point of a Latin hypercube over the parameters runs every scenario
-``replications`` times, with the same seeds at every point (common random numbers);
-later rounds search smaller boxes around the best point so far.
-A target's error is the log ratio of the simulated replicate mean to the reported
-figure; a point's loss is the weighted mean of the squared errors. The point with
-the lowest loss is the calibration; :func:`write_results` writes every point and the
-best one as TOML, whose values become the defaults of ``coopsim.scenario``
-(``tests/test_calibration.py`` checks that they are).
+The fit is approximate Bayesian computation by sequential Monte Carlo (ABC-SMC,
+Beaumont et al. 2009; Del Moral et al. 2012) with pyabc. A particle is one draw of the
+parameters; it is simulated once in every country (one seed), and its **distance** is
+the root mean square of the targets' standardised log errors,
+``ln(simulated / observed) / σ``, where σ adds the figure's uncertainty and the model
+discrepancy (what the model cannot be expected to match) in quadrature: a distance of 1
+means the figures are missed, on average, by one σ. Each generation keeps the particles closer
+than the median distance of the generation before, so the population moves from the
+prior towards the posterior; the weights correct for where particles were proposed.
 
-Figures kept out of the calibration (out-of-sample checks) live in
-``docs/validation.md`` and its script, never here.
+The posterior's marginal medians become the library's defaults (``best.toml``;
+``tests/test_calibration.py`` checks that they are). Figures kept out of the calibration
+(out-of-sample checks) live in ``docs/validation.md`` and its script, never here.
+
+The sampler (:mod:`coopsim.experiments.abc_sampler`) runs the simulations on coopsim's
+executors and accepts particles in the order they were proposed, so the same file
+and seed give the same posterior on one process, a process pool or a Dask cluster.
+pyabc keeps every generation in an SQLite database: a calibration that is stopped
+continues from its last complete generation when the command is run again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Callable, Iterator
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,31 +48,49 @@ import pandas as pd
 from pydantic import Field, ValidationError
 
 from coopsim import __version__
-from coopsim.experiments.design import latin
 from coopsim.experiments.executor import Executor
 from coopsim.experiments.runner import RunResult, RunTask
-from coopsim.experiments.seeds import design_seed, replicate_seeds
-from coopsim.experiments.spec import MAX_RUNS, SEED_MAX, Factor, refuse_rejected, scenario_value
+from coopsim.experiments.spec import (
+    MAX_RUNS,
+    SEED_MAX,
+    canonical_json,
+    refuse_rejected,
+    scenario_value,
+)
 from coopsim.inputs import Strict, one_line_error, quoted, read_toml
 from coopsim.model import sized
 from coopsim.records import MODEL_COLUMNS
 from coopsim.results import ResultFolder
 from coopsim.scenario import MAX_SIMULATED_FARMS, Scenario, ScenarioError, load_scenario
 
-FILES = ("points.csv", "errors.csv", "best.toml")
+FILES = (
+    "posterior.parquet",
+    "summary.csv",
+    "generations.csv",
+    "fit.csv",
+    "pairs.png",
+    "best.toml",
+    "abc.db",
+)
 """What a calibration writes into its folder, besides ``run.json``."""
+
+UNDEFINED = 1e6
+"""The distance of a particle that cannot give a figure (0/0 in every year): it ranks last."""
+
+QUANTILES = (0.05, 0.5, 0.95)
+"""The posterior quantiles of ``summary.csv``."""
 
 
 class Parameter(Strict):
-    """A shared parameter and the range it is searched in."""
+    """A shared parameter and its prior: uniform between ``min`` and ``max``."""
 
     key: str = Field(min_length=1, description="Dotted scenario key, e.g. behaviour.review_years.")
-    min: float = Field(description="Lower end of the range searched.")
-    max: float = Field(description="Upper end of the range searched.")
+    min: float = Field(description="Lower end of the uniform prior.")
+    max: float = Field(description="Upper end of the uniform prior.")
 
 
 class Target(Strict):
-    """A reported figure a scenario's runs are scored against.
+    """An observed figure a scenario's runs are scored against.
 
     The figure is a model column in one ``year``, or its mean over the years
     ``first_year`` to ``year``; with ``per`` it is the column divided by another, year
@@ -70,10 +102,13 @@ class Target(Strict):
     first_year: int | None = Field(None, description="First year of a mean over years.")
     per: str | None = Field(None, description="Column the figure is divided by, year by year.")
     value: Annotated[float, Field(gt=0, le=1e15)] = Field(
-        description="Reported figure, in the column's unit."
+        description="Observed figure, in the column's unit."
     )
-    weight: float = Field(1.0, gt=0, le=1e6, description="Weight in the loss.")
-    source: str = Field("", description="Where the figure comes from.")
+    uncertainty: Annotated[float, Field(gt=0, le=10)] = Field(
+        description="Relative standard uncertainty of the figure (0.1: ±10 %), as reported "
+        "or as its rounding implies."
+    )
+    source: str = Field("", description="Where the figure comes from, and its uncertainty.")
 
     @property
     def label(self) -> str:
@@ -110,13 +145,31 @@ class CalibrationSpec(Strict):
 
     name: str = "calibration"
     description: str = ""
-    samples: int = Field(ge=1, le=10_000, description="Latin hypercube points per round.")
-    rounds: int = Field(1, ge=1, le=10, description="Rounds of search, each in a smaller box.")
-    shrink: float = Field(
-        0.3, gt=0, lt=1, description="Width of a round's box against the previous round's."
+    particles: int = Field(ge=2, le=100_000, description="Particles per generation.")
+    generations: int = Field(ge=1, le=100, description="Most generations to run.")
+    max_simulations: int = Field(
+        ge=1,
+        le=MAX_RUNS,
+        description="No further generation starts once this many particles were simulated.",
     )
-    replications: int = Field(1, ge=1, le=1_000, description="Runs per point and country.")
-    seed: int = Field(0, ge=0, le=SEED_MAX, description="Master seed (design and replicates).")
+    min_distance: float = Field(
+        0.0, ge=0, le=1e3, description="Stop once a generation's threshold is this close."
+    )
+    max_minutes: float | None = Field(
+        None,
+        gt=0,
+        le=100_000,
+        description="No further generation starts after this many minutes (a budget; a "
+        "calibration stopped by it depends on the machine's speed).",
+    )
+    model_discrepancy: float = Field(
+        0.0,
+        ge=0,
+        le=10,
+        description="Relative standard error the model cannot be expected to beat, added in "
+        "quadrature to every figure's uncertainty.",
+    )
+    seed: int = Field(0, ge=0, le=SEED_MAX, description="Master seed (proposals and runs).")
     parameters: list[Parameter] = Field(min_length=1, max_length=100)
     countries: list[Country] = Field(min_length=1, max_length=100)
 
@@ -129,44 +182,95 @@ class Calibration:
     spec: CalibrationSpec
     scenarios: list[Scenario]
 
-    def box(self) -> dict[str, tuple[float, float]]:
-        """The whole range of every parameter: the first round's box."""
-        return {p.key: (p.min, p.max) for p in self.spec.parameters}
+    @property
+    def keys(self) -> list[str]:
+        """The parameters' dotted keys, in the file's order."""
+        return [p.key for p in self.spec.parameters]
 
-    def points(self, round_: int, box: dict[str, tuple[float, float]]) -> list[dict[str, float]]:
-        """A round's points: a Latin hypercube over ``box``, fixed by the seed and round."""
-        factors = [Factor(key=k, min=lo, max=hi, integer=False) for k, (lo, hi) in box.items()]
-        rows = latin(factors, self.spec.samples, design_seed(self.spec.seed) + round_)
-        return [{k: float(v) for k, v in row.items()} for row in rows]
+    def figures(self) -> list[tuple[str, float, float]]:
+        """Every target as (name, observed value, σ); names are ``c<country>t<k>``.
 
-    def smaller_box(
-        self, box: dict[str, tuple[float, float]], best: dict[str, float]
-    ) -> dict[str, tuple[float, float]]:
-        """The next round's box: ``shrink`` times as wide, around the best point so far.
-
-        A box that would stick out of a parameter's range is moved inside it.
+        σ is the figure's uncertainty and the model discrepancy added in quadrature.
         """
-        out = {}
-        for p in self.spec.parameters:
-            width = (box[p.key][1] - box[p.key][0]) * self.spec.shrink
-            low = min(max(best[p.key] - width / 2, p.min), p.max - width)
-            out[p.key] = (low, low + width)
-        return out
+        discrepancy = self.spec.model_discrepancy
+        return [
+            (f"c{c}t{k}", target.value, math.hypot(target.uncertainty, discrepancy))
+            for c, country in enumerate(self.spec.countries)
+            for k, target in enumerate(country.targets)
+        ]
 
-    def tasks(self, points: list[dict[str, float]], first: int = 0) -> Iterator[RunTask]:
-        """Every run: each point × country × replicate, with common seeds.
+    def figure_labels(self) -> dict[str, str]:
+        """Every target's name and its words: ``Kazakhstan 2016: coops_registered, 2021``."""
+        return {
+            f"c{c}t{k}": f"{self.scenarios[c].name}: {target.label}"
+            for c, country in enumerate(self.spec.countries)
+            for k, target in enumerate(country.targets)
+        }
 
-        Points are numbered from ``first`` in the run ids (``p<point>-c<country>-r<rep>``).
+    def digest(self) -> str:
+        """A hash of what decides the posterior: what a resumed calibration must match.
+
+        The priors, targets, particles, discrepancy, seed and every scenario run; not the
+        budget (generations, simulations, minutes, distance), which may grow on resuming.
         """
-        seeds = replicate_seeds(self.spec.seed, self.spec.replications)
-        countries = []
-        for scenario, country in zip(self.scenarios, self.spec.countries, strict=True):
+        budget = {"name", "description", "generations", "max_simulations", "min_distance"}
+        data = {
+            "spec": self.spec.model_dump(mode="json", exclude=budget | {"max_minutes"}),
+            "scenarios": [s.model_dump(mode="json") for s in self.scenarios],
+        }
+        return hashlib.sha256(canonical_json(data).encode()).hexdigest()
+
+    def tasks(self, particle: str, values: dict[str, float], seed: int) -> list[RunTask]:
+        """One particle's runs: every country with the particle's values and seed."""
+        tasks = []
+        for c, (scenario, country) in enumerate(
+            zip(self.scenarios, self.spec.countries, strict=True)
+        ):
             columns = {t.column for t in country.targets} | {t.per for t in country.targets}
-            countries.append((scenario.model_dump(mode="python"), tuple(sorted(columns - {None}))))
-        for p, values in enumerate(points, start=first):
-            for c, (data, columns) in enumerate(countries):
-                for r, seed in enumerate(seeds):
-                    yield RunTask(f"p{p}-c{c}-r{r}", data, values, seed, columns)
+            tasks.append(
+                RunTask(
+                    f"{particle}-c{c}",
+                    scenario.model_dump(mode="python"),
+                    values,
+                    seed,
+                    tuple(sorted(columns - {None})),
+                )
+            )
+        return tasks
+
+    def simulated_figures(self, results: list[RunResult]) -> dict[str, float]:
+        """One particle's figures (by target name) from its runs, in the spec's order.
+
+        Raises:
+            RuntimeError: when a run failed (a particle needs every country).
+        """
+        figures = {}
+        for c, (country, result) in enumerate(zip(self.spec.countries, results, strict=True)):
+            if not result.ok or result.table is None:
+                raise RuntimeError(f"run {result.run_id} failed: {result.error}")
+            table = result.table.set_index("year")
+            for k, target in enumerate(country.targets):
+                figures[f"c{c}t{k}"] = target.simulated(table)
+        return figures
+
+
+def distance(simulated: dict[str, float], figures: list[tuple[str, float, float]]) -> float:
+    """Root mean square of the standardised log errors, ``ln(simulated / observed) / σ``.
+
+    A figure of 0 counts as 1e-9 of its unit; a figure the run cannot give (NaN) makes
+    the distance :data:`UNDEFINED`.
+
+    Args:
+        simulated: the particle's figures by name.
+        figures: (name, observed value, relative uncertainty σ) of every target.
+    """
+    squares = []
+    for name, observed, uncertainty in figures:
+        value = simulated[name]
+        if value != value:
+            return UNDEFINED
+        squares.append((math.log(max(value, 1e-9) / observed) / uncertainty) ** 2)
+    return math.sqrt(sum(squares) / len(squares))
 
 
 def load_calibration(path: str | Path) -> Calibration:
@@ -180,15 +284,17 @@ def load_calibration(path: str | Path) -> Calibration:
         spec = CalibrationSpec.model_validate(read_toml(path, "calibration"))
     except ValidationError as exc:
         raise one_line_error(exc, str(path)) from None
-    runs = spec.rounds * spec.samples * len(spec.countries) * spec.replications
+    runs = spec.max_simulations * len(spec.countries)
     if runs > MAX_RUNS:
         raise ScenarioError(
-            f"{path}: samples: {runs:,} runs (rounds × samples × countries × replications); "
+            f"{path}: max_simulations: {runs:,} runs (max_simulations × countries); "
             f"at most {MAX_RUNS:,}"
         )
     for j, parameter in enumerate(spec.parameters):
         if not parameter.min < parameter.max:
             raise ScenarioError(f"{path}: parameters.{j}: min must be below max")
+    if len({p.key for p in spec.parameters}) < len(spec.parameters):
+        raise ScenarioError(f"{path}: parameters: a key is given twice")
     scenarios = []
     for i, country in enumerate(spec.countries):
         try:
@@ -227,116 +333,213 @@ def _check_target(where: str, target: Target, scenario: Scenario) -> None:
             raise ScenarioError(f"{where}.{key}: {quoted(name)} is not a model column")
 
 
-def target_errors(calibration: Calibration, results: list[RunResult]) -> pd.DataFrame:
-    """One row per point and target: simulated replicate mean, reported value, log error.
-
-    Raises:
-        RuntimeError: when a run failed (a calibration needs every run).
-    """
-    tables: dict[str, pd.DataFrame] = {}
-    for result in results:
-        if not result.ok or result.table is None:
-            raise RuntimeError(f"run {result.run_id} failed: {result.error}")
-        tables[result.run_id] = result.table.set_index("year")
-    rows = []
-    for p in sorted({int(rid.split("-")[0][1:]) for rid in tables}):
-        for c, country in enumerate(calibration.spec.countries):
-            name = calibration.scenarios[c].name
-            for target in country.targets:
-                simulated = [
-                    target.simulated(tables[f"p{p}-c{c}-r{r}"])
-                    for r in range(calibration.spec.replications)
-                ]
-                mean = float(np.mean(simulated))  # NaN when a replicate has no figure
-                error = math.log(max(mean, 1e-9) / target.value) if mean == mean else math.nan
-                rows.append(
-                    {
-                        "point": p,
-                        "scenario": name,
-                        "figure": target.label,
-                        "reported": target.value,
-                        "simulated": mean,
-                        "simulated_sd": float(np.std(simulated, ddof=1))
-                        if len(simulated) > 1
-                        else 0.0,
-                        "log_error": error,
-                        "weight": target.weight,
-                    }
-                )
-    return pd.DataFrame(rows)
-
-
-def losses(errors: pd.DataFrame, points: list[dict[str, float]]) -> pd.DataFrame:
-    """Each point's parameters and loss (weighted mean squared log error), best first.
-
-    A point with a figure it cannot give (:func:`undefined_figures`) cannot be scored:
-    its loss is infinite, so it ranks last.
-    """
-    weighted = errors.assign(term=errors.weight * errors.log_error**2)
-    grouped = weighted.groupby("point")
-    loss = grouped.term.sum() / grouped.weight.sum()
-    loss[grouped.log_error.apply(lambda e: bool(e.isna().any()))] = math.inf
-    frame = pd.DataFrame(points).assign(loss=loss.sort_index().to_numpy())
-    frame.index.name = "point"
-    return frame.sort_values("loss", kind="stable")
-
-
-def undefined_figures(errors: pd.DataFrame) -> pd.DataFrame:
-    """The figures some points could not give (0/0 in every year), and at how many points.
-
-    Returns:
-        One row per scenario and figure: ``scenario``, ``figure``, ``points``.
-    """
-    missing = errors[errors.log_error.isna()]
-    counts = missing.groupby(["scenario", "figure"], sort=False).point.nunique()
-    return counts.rename("points").reset_index()
+# --- the posterior ------------------------------------------------------------------------------
 
 
 def calibrate(
     calibration: Calibration,
     executor: Executor,
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run every round and score every point.
+    database: Path,
+    progress: Callable[[str], None] | None = None,
+) -> Any:
+    """Run ABC-SMC, or continue it from ``database``, until the spec's budget is spent.
 
-    The first round searches the parameters' whole ranges; each later round a box
-    ``shrink`` times as wide around the best point so far.
+    Args:
+        calibration: the checked calibration.
+        executor: where the runs are carried out.
+        database: pyabc's SQLite file. When it holds generations of this calibration,
+            they are kept and the run continues after the last of them.
+        progress: told about each generation in a line of words.
 
     Returns:
-        (losses by point, best first; errors by point and target).
+        pyabc's ``History`` of the calibration (every generation).
+
+    Raises:
+        RuntimeError: a run failed, or no particle of the first generation could be scored.
     """
+    import pyabc
+
+    from coopsim.experiments.abc_sampler import ExecutorSampler, quiet_pyabc
+
+    quiet_pyabc()
     spec = calibration.spec
-    total = spec.rounds * spec.samples * len(spec.countries) * spec.replications
-    points: list[dict[str, float]] = []
-    errors = []
-    box = calibration.box()
-    done = 0
+    sampler = ExecutorSampler(calibration, executor, progress)
+    prior = pyabc.Distribution(
+        **{p.key: pyabc.RV("uniform", p.min, p.max - p.min) for p in spec.parameters}
+    )
+    figures = calibration.figures()
+    resuming = database.exists()
+    abc = pyabc.ABCSMC(
+        sampler.model,
+        prior,
+        lambda x, x0: distance(x, figures),
+        population_size=spec.particles,
+        # a new calibration's generation 0 is the prior (every particle kept); a resumed
+        # one takes its threshold from its last generation, as an unbroken run does
+        eps=pyabc.QuantileEpsilon(
+            initial_epsilon="from_sample" if resuming else math.inf, alpha=0.5
+        ),
+        sampler=sampler,
+    )
+    url = f"sqlite:///{database}"
+    observed = {name: value for name, value, _ in figures}
     with executor:
-        for round_ in range(spec.rounds):
-            new = calibration.points(round_, box)
-            results = []
-            for result in executor.map(list(calibration.tasks(new, first=len(points)))):
-                results.append(result)
-                done += 1
-                if progress is not None:
-                    progress(done, total)
-            points += new
-            errors.append(target_errors(calibration, results))
-            ranked = losses(pd.concat(errors, ignore_index=True), points)
-            box = calibration.smaller_box(box, ranked.iloc[0].to_dict())
-    return ranked, pd.concat(errors, ignore_index=True)
+        if resuming:
+            history = abc.load(url, 1)
+        else:
+            history = abc.new(url, observed, meta_info={"digest": calibration.digest()})
+        done = history.max_t + 1
+        simulated = history.total_nr_simulations if done else 0
+        if done >= spec.generations or simulated >= spec.max_simulations:
+            return history
+        with warnings.catch_warnings():
+            # pyabc compares generation 0's infinite threshold with the next: inf - inf
+            warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
+            abc.run(
+                minimum_epsilon=spec.min_distance,
+                max_nr_populations=spec.generations - done,
+                max_total_nr_simulations=spec.max_simulations,
+                max_walltime=timedelta(minutes=spec.max_minutes) if spec.max_minutes else None,
+            )
+    return abc.history
 
 
-def best_toml(calibration: Calibration, ranked: pd.DataFrame) -> str:
-    """The best point as TOML: the shared parameters by section, with its loss."""
-    best = ranked.iloc[0]
+def database_digest(database: Path) -> str | None:
+    """The calibration digest a pyabc database was started with (None if it has none)."""
+    import ast
+
+    import pyabc
+
+    from coopsim.experiments.abc_sampler import quiet_pyabc
+
+    quiet_pyabc()
+    try:
+        # pyabc keeps the meta information as the str() of a dict
+        meta = ast.literal_eval(
+            pyabc.History(f"sqlite:///{database}", _id=1).get_abc().json_parameters
+        )
+    except Exception:  # not a pyabc database, an empty one, or one we did not start
+        return None
+    return meta.get("digest") if isinstance(meta, dict) else None
+
+
+def posterior_table(history: Any, calibration: Calibration) -> pd.DataFrame:
+    """Every particle of every generation, one row each.
+
+    Columns: ``generation``, ``weight``, ``distance``, the parameters by dotted key, and
+    the particle's simulated figures by their words.
+
+    Weights are normalised within each generation; the last generation is the posterior.
+    """
+    labels = calibration.figure_labels()
+    frames = []
+    for t in range(history.max_t + 1):
+        population = history.get_population(t=t)
+        rows = []
+        for particle in population.particles:
+            row = {"generation": t, "weight": particle.weight, "distance": particle.distance}
+            row |= {key: float(particle.parameter[key]) for key in calibration.keys}
+            row |= {labels[name]: float(value) for name, value in particle.sum_stat.items()}
+            rows.append(row)
+        frame = pd.DataFrame(rows)
+        frame["weight"] /= frame["weight"].sum()
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The ``q`` quantile of weighted values (pyabc's estimator)."""
+    from pyabc.weighted_statistics import weighted_quantile as pyabc_quantile
+
+    return float(pyabc_quantile(np.asarray(values), np.asarray(weights), alpha=q))
+
+
+def posterior_summary(posterior: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Each parameter's posterior: weighted mean, 5 %, median and 95 %, from the last generation.
+
+    Returns:
+        One row per parameter: ``parameter``, ``mean``, ``q05``, ``median``, ``q95``,
+        ``prior_min``, ``prior_max`` are added by :func:`write_results`.
+    """
+    last = posterior[posterior.generation == posterior.generation.max()]
+    weights = last["weight"].to_numpy()
+    rows = []
+    for key in keys:
+        values = last[key].to_numpy()
+        row = {"parameter": key, "mean": float(np.average(values, weights=weights))}
+        for q in QUANTILES:
+            row["median" if q == 0.5 else f"q{round(q * 100):02d}"] = weighted_quantile(
+                values, weights, q
+            )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["parameter", "mean", "q05", "median", "q95"])
+
+
+def generations_table(history: Any) -> pd.DataFrame:
+    """One row per generation: threshold, simulations, acceptance rate, effective size.
+
+    The effective sample size is Kish's, of the generation's weights.
+    """
+    populations = history.get_all_populations()
+    populations = populations[populations.t >= 0].reset_index(drop=True)
+    rows = []
+    for _, row in populations.iterrows():
+        t = int(row.t)
+        _, weights = history.get_distribution(m=0, t=t)
+        weights = np.asarray(weights) / np.sum(weights)
+        rows.append(
+            {
+                "generation": t,
+                "threshold": float(row.epsilon),
+                "simulations": int(row.samples),
+                "particles": int(row.particles),
+                "acceptance_rate": int(row.particles) / int(row.samples),
+                "effective_sample_size": float(1 / np.sum(weights**2)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def fit_table(posterior: pd.DataFrame, calibration: Calibration) -> pd.DataFrame:
+    """Every target against the posterior: observed, uncertainty and simulated.
+
+    Simulated: the posterior's weighted 5 %, median and 95 % of the figure, one run per
+    particle.
+    """
+    last = posterior[posterior.generation == posterior.generation.max()]
+    weights = last["weight"].to_numpy()
+    rows = []
+    for c, country in enumerate(calibration.spec.countries):
+        for target in country.targets:
+            label = f"{calibration.scenarios[c].name}: {target.label}"
+            values = last[label].to_numpy()
+            kept = values == values
+            row = {
+                "figure": label,
+                "observed": target.value,
+                "uncertainty": target.uncertainty,
+                "source": target.source,
+            }
+            for q in QUANTILES:
+                row[f"simulated_q{round(q * 100):02d}"] = (
+                    weighted_quantile(values[kept], weights[kept], q) if kept.any() else math.nan
+                )
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def best_toml(calibration: Calibration, summary: pd.DataFrame, generations: int) -> str:
+    """The posterior's marginal medians as TOML, by section."""
     sections: dict[str, list[str]] = {}
+    medians = summary.set_index("parameter")["median"]
     for parameter in calibration.spec.parameters:
         section, _, field = parameter.key.rpartition(".")
-        sections.setdefault(section, []).append(f"{field} = {round(float(best[parameter.key]), 4)}")
+        value = round(float(medians[parameter.key]), 4)
+        sections.setdefault(section, []).append(f"{field} = {value}")
     lines = [
-        f"# {calibration.spec.name}: best of {len(ranked)} points "
-        f"(loss {best['loss']:.4f}, seed {calibration.spec.seed}).",
+        f"# {calibration.spec.name}: the posterior's marginal medians after {generations} "
+        f"generations of {calibration.spec.particles} particles (ABC-SMC, seed "
+        f"{calibration.spec.seed}).",
         "# Written by `coopsim calibrate`; these values are the defaults in coopsim/scenario.py.",
     ]
     for section, fields in sections.items():
@@ -344,30 +547,68 @@ def best_toml(calibration: Calibration, ranked: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def pairs_plot(posterior: pd.DataFrame, calibration: Calibration, path: Path) -> None:
+    """Pairwise posterior densities (pyabc's kernel density matrix) of the last generation."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from pyabc.visualization import plot_kde_matrix
+
+    last = posterior[posterior.generation == posterior.generation.max()]
+    keys = calibration.keys
+    limits = {p.key: (p.min, p.max) for p in calibration.spec.parameters}
+    names = {key: key.rpartition(".")[2].replace("_", " ") for key in keys}
+    axes = plot_kde_matrix(
+        last[keys], last["weight"].to_numpy(), limits=limits, names=names, height=2.2
+    )
+    figure = np.asarray(axes).flat[0].get_figure()
+    figure.suptitle(f"{calibration.spec.name}: posterior, generation {int(last.generation.max())}")
+    figure.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(figure)
+
+
 def write_results(
-    calibration: Calibration, ranked: pd.DataFrame, errors: pd.DataFrame, folder: ResultFolder
+    calibration: Calibration, history: Any, database: Path, folder: ResultFolder
 ) -> list[Path]:
-    """Write points.csv, errors.csv and best.toml into ``folder`` and move it into place.
+    """Write the posterior, its summary, the fit, the plot, best.toml and the database.
 
     Returns:
         The files written, ``run.json`` (which lists them with their checksums) last.
     """
-    folder.write("points.csv", lambda p: ranked.to_csv(p))
-    folder.write("errors.csv", lambda p: errors.to_csv(p, index=False))
-    text = best_toml(calibration, ranked)
+    import shutil
+
+    posterior = posterior_table(history, calibration)
+    summary = posterior_summary(posterior, calibration.keys)
+    prior = {p.key: (p.min, p.max) for p in calibration.spec.parameters}
+    summary["prior_min"] = [prior[k][0] for k in summary.parameter]
+    summary["prior_max"] = [prior[k][1] for k in summary.parameter]
+    generations = generations_table(history)
+    folder.write("posterior.parquet", lambda p: posterior.to_parquet(p, index=False))
+    folder.write("summary.csv", lambda p: summary.to_csv(p, index=False))
+    folder.write("generations.csv", lambda p: generations.to_csv(p, index=False))
+    fit = fit_table(posterior, calibration)
+    folder.write("fit.csv", lambda p: fit.to_csv(p, index=False))
+    folder.write("pairs.png", lambda p: pairs_plot(posterior, calibration, p))
+    text = best_toml(calibration, summary, len(generations))
     folder.write("best.toml", lambda p: p.write_text(text, encoding="utf-8"))
+    folder.write("abc.db", lambda p: shutil.copyfile(database, p))
     return folder.commit(
         {
             "coopsim_version": __version__,
             "calibration_file": str(calibration.path),
             "spec": calibration.spec.model_dump(mode="json"),
-            "best_loss": float(ranked["loss"].iloc[0]),
+            "digest": calibration.digest(),
+            "generations": len(generations),
+            "simulations": int(generations["simulations"].sum()),
+            "final_threshold": float(generations["threshold"].iloc[-1]),
+            "best": "posterior marginal medians",
         }
     )
 
 
 def read_best(path: str | Path) -> dict[str, Any]:
-    """The best point of a calibration, as written by :func:`write_results`, by dotted key."""
+    """The calibrated values written by :func:`write_results`, by dotted key."""
     data = read_toml(Path(path), "calibration result")
     flat: dict[str, Any] = {}
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coopsim.terminal import console, fail, plain, say, warn
+from coopsim.terminal import console, fail, plain, say
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -405,24 +405,31 @@ def robustness(
 
 def calibrate(
     spec: Annotated[Path, typer.Argument(help="Calibration TOML file.")],
-    out: Annotated[Path, typer.Option(help="Folder for points.csv, errors.csv and best.toml.")],
+    out: Annotated[
+        Path,
+        typer.Option(help="Folder for posterior.parquet, summary.csv, best.toml and the rest."),
+    ],
     workers: Workers = None,
     scheduler: Scheduler = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress or summary.")] = False,
 ) -> None:
-    """Fit the shared behavioural parameters to every country's reported figures.
+    """Fit the shared behavioural parameters by ABC-SMC: a posterior, not a point.
 
-    The folder is checked and locked before the first run; the results are written
-    beside it and moved into place when complete (an earlier calibration there stays
-    whole until then).
+    The folder is checked and locked before the first run. pyabc's database is kept
+    beside it (``.OUT.abc.db``) while the calibration runs: run the same command again
+    after a stop and it continues from the last complete generation. The results are
+    written beside the folder and moved into place when complete (an earlier
+    calibration there stays whole until then).
     """
     from coopsim.experiments.calibration import (
         FILES,
+        database_digest,
         load_calibration,
-        undefined_figures,
         write_results,
     )
-    from coopsim.experiments.calibration import calibrate as run_calibration
+    from coopsim.experiments.calibration import (
+        calibrate as run_calibration,
+    )
     from coopsim.experiments.executor import ExecutorError, executor_for
     from coopsim.results import ResultError, ResultFolder
     from coopsim.scenario import ScenarioError
@@ -433,52 +440,54 @@ def calibrate(
     except ScenarioError as exc:
         fail(str(exc))
     c = calibration.spec
-    runs = c.rounds * c.samples * len(c.countries) * c.replications
+    database = out.parent / f".{out.name}.abc.db"
 
-    def progress(done: int, total: int) -> None:
-        if not quiet and (done % max(1, total // 20) == 0 or done == total):
-            say(f"  {done:,} / {total:,} runs")
+    def progress(line: str) -> None:
+        if not quiet:
+            say(f"  {line}")
 
     try:
         with ResultFolder(out, FILES, "a calibration") as folder:
-            if not quiet:
+            if database.exists():
+                if database_digest(database) != calibration.digest():
+                    fail(
+                        f"{database} holds an unfinished calibration of other priors, figures or "
+                        "scenarios; delete it to start this one afresh"
+                    )
+                if not quiet:
+                    say(f"continuing the calibration kept in {database}")
+            elif not quiet:
                 say(
                     (c.name, "bold"),
-                    f": {c.rounds} rounds × {c.samples} points × {len(c.countries)} countries × "
-                    f"{c.replications} replications = {runs:,} runs",
+                    f": ABC-SMC, {c.particles:,} particles a generation, at most "
+                    f"{c.generations} generations and {c.max_simulations:,} particles "
+                    f"× {len(c.countries)} countries",
                 )
             executor = executor_for(
                 workers=_cpus() if workers is None else workers, scheduler=scheduler
             )
-            ranked, errors = run_calibration(calibration, executor, progress)
-            missing = undefined_figures(errors)
-            if len(missing):
-                first = missing.iloc[0]
-                what = f"{first['scenario']}: {first['figure']} is undefined (0/0 in every year)"
-                if ranked["loss"].iloc[0] == float("inf"):
-                    fail(f"no point could be scored ({what}); nothing was written")
-                unscored = int((ranked["loss"] == float("inf")).sum())
-                warn(
-                    f"{unscored:,} of {len(ranked):,} points could not be scored and rank last: "
-                    f"{what}" + (", and other figures" if len(missing) > 1 else "")
-                )
-            written = write_results(calibration, ranked, errors, folder)
+            history = run_calibration(calibration, executor, database, progress)
+            written = write_results(calibration, history, database, folder)
+        database.unlink()
     except typer.Exit:
         raise  # a failure already told (typer's Exit is a RuntimeError)
     except (ExecutorError, ResultError) as exc:
         fail(str(exc))
     except RuntimeError as exc:
-        fail(f"calibration stopped: {exc}; nothing was written")
+        kept = f"; the generations done are kept in {database}" if database.exists() else ""
+        fail(f"calibration stopped: {exc}{kept}")
     except KeyboardInterrupt:
-        fail("interrupted; nothing was written")
+        kept = f"; run the command again to continue from {database}" if database.exists() else ""
+        fail(f"interrupted{kept}")
     if not quiet:
-        best = int(ranked.index[0])
-        top = ranked.head(5).reset_index()
-        console.print(_table(top, {c: c for c in top.columns}, title="best points"))
-        fit = errors.loc[errors.point == best, ["scenario", "figure", "reported", "simulated"]]
+        import pandas as pd
+
+        summary = pd.read_csv(out / "summary.csv")
         console.print(
-            _table(fit, {c: c for c in fit.columns}, title=f"point {best} against the figures")
+            _table(summary, {c: c for c in summary.columns}, title="posterior (last generation)")
         )
+        fit = pd.read_csv(out / "fit.csv").drop(columns=["source"])
+        console.print(_table(fit, {c: c for c in fit.columns}, title="the figures under it"))
         say("wrote " + ", ".join(str(p) for p in written))
 
 
