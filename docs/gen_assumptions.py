@@ -31,6 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from coopsim.posterior import shipped_posterior
 from coopsim.scenario import FARM_TYPES, Behaviour, Scenario, load_scenario, read_toml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -401,6 +402,15 @@ def shown(values: list[Any]) -> str:
     return " / ".join(number(v) for v in values)
 
 
+def posterior_interval(key: str) -> tuple[float, float]:
+    """The shipped posterior's weighted 5 % and 95 % of a calibrated parameter."""
+    from pyabc.weighted_statistics import weighted_quantile
+
+    posterior = shipped_posterior()
+    values, weights = posterior[key].to_numpy(), posterior["weight"].to_numpy()
+    return tuple(round(float(weighted_quantile(values, weights, alpha=q)), 4) for q in (0.05, 0.95))
+
+
 def calibrated_box(path: Path = CALIBRATION) -> dict[str, tuple[float, float]]:
     """The calibration's parameters and the box it searched: key → (min, max)."""
     spec = read_toml(path, "calibration")
@@ -458,11 +468,14 @@ def behaviour_table(
     ]
     for row in BEHAVIOUR:
         plausible = row.plausible
+        value = shown(values_at(defaults, row.key))
         if row.key in box:
             low, high = box[row.key]
-            plausible = f"{number(low)}–{number(high)} (searched)"
+            plausible = f"{number(low)}–{number(high)} (uniform prior)"
+            q05, q95 = posterior_interval(row.key)
+            value = f"{value} ({number(q05)}–{number(q95)})"
         lines.append(
-            f"| {name_of(row)} | {shown(values_at(defaults, row.key))} | "
+            f"| {name_of(row)} | {value} | "
             f"{field_unit(row.key)} | {plausible} | *{row.status}* | {row.basis} |"
         )
     setters = [

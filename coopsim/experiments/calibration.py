@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import textwrap
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -558,12 +559,17 @@ def pairs_plot(posterior: pd.DataFrame, calibration: Calibration, path: Path) ->
     last = posterior[posterior.generation == posterior.generation.max()]
     keys = calibration.keys
     limits = {p.key: (p.min, p.max) for p in calibration.spec.parameters}
-    names = {key: key.rpartition(".")[2].replace("_", " ") for key in keys}
+    names = {key: textwrap.fill(key.rpartition(".")[2].replace("_", " "), 18) for key in keys}
     axes = plot_kde_matrix(
         last[keys], last["weight"].to_numpy(), limits=limits, names=names, height=2.2
     )
     figure = np.asarray(axes).flat[0].get_figure()
-    figure.suptitle(f"{calibration.spec.name}: posterior, generation {int(last.generation.max())}")
+    figure.suptitle(
+        textwrap.fill(
+            f"{calibration.spec.name}: posterior, generation {int(last.generation.max())}", 70
+        ),
+        y=1.08,
+    )
     figure.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(figure)
 

@@ -33,7 +33,7 @@ from coopsim.scenario import Scenario, ScenarioError
 
 ROOT = Path(__file__).resolve().parents[2]
 CALIBRATION = ROOT / "experiments" / "calibration.toml"
-CALIBRATED = ROOT / "experiments" / "calibrated.toml"
+CALIBRATED = ROOT / "experiments" / "calibrated" / "best.toml"
 COUNTRIES = ("germany_1950", "japan_1960", "kazakhstan_2016", "canada_federation")
 
 
@@ -418,3 +418,42 @@ def test_a_stopped_calibration_continues_and_a_changed_file_is_refused(tmp_path)
         "scenarios; delete it to start this one afresh"
     ]
     assert (out / "run.json").read_bytes() == before
+
+
+def test_the_smoke_calibration_writes_its_posterior_on_two_workers(tmp_path) -> None:
+    out = tmp_path / "smoke"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coopsim.cli",
+            "calibrate",
+            str(ROOT / "experiments" / "calibration_smoke.toml"),
+            "--out",
+            str(out),
+            "--workers",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    posterior = pd.read_parquet(out / "posterior.parquet")
+    keys = ["behaviour.autonomy_premium_peasant_farm", "behaviour.autonomy_premium_commercial_farm"]
+    assert {"generation", "weight", "distance", *keys} <= set(posterior.columns)
+    last = posterior[posterior.generation == 1]
+    assert len(last) == 16 and last.weight.sum() == pytest.approx(1)
+    summary = pd.read_csv(out / "summary.csv")
+    assert summary.parameter.tolist() == keys
+    assert summary.columns.tolist() == [
+        "parameter",
+        "mean",
+        "q05",
+        "median",
+        "q95",
+        "prior_min",
+        "prior_max",
+    ]
+    # the posterior is narrower than the uniform prior it started from (width 0.3)
+    assert ((summary.q95 - summary.q05) < 0.9 * 0.3).any()
