@@ -34,7 +34,9 @@ def parameter_keys() -> list[str]:
     return [c for c in shipped_posterior().columns if c != "weight"]
 
 
-def draw_parameters(draws: int, seed: int) -> list[dict[str, float]]:
+def draw_parameters(
+    draws: int, seed: int, posterior: pd.DataFrame | None = None
+) -> list[dict[str, float]]:
     """``draws`` parameter sets drawn from the posterior in proportion to their weights.
 
     The draws depend only on ``seed``; draw ``i`` is the same whatever ``draws`` is, so
@@ -43,10 +45,12 @@ def draw_parameters(draws: int, seed: int) -> list[dict[str, float]]:
     Args:
         draws: how many parameter sets.
         seed: the seed of the draws (e.g. a comparison's master seed).
+        posterior: particles with a ``weight`` column; the shipped posterior if None.
     """
-    posterior = shipped_posterior()
-    keys = parameter_keys()
-    weights = posterior["weight"].to_numpy()
+    if posterior is None:
+        posterior = shipped_posterior()
+    keys = [c for c in posterior.columns if c != "weight"]
+    weights = posterior["weight"].to_numpy() / posterior["weight"].sum()
     rows = []
     for child in np.random.SeedSequence(seed).spawn(draws):
         i = int(np.random.default_rng(child).choice(len(posterior), p=weights))

@@ -391,6 +391,9 @@ def calibrate(
             history = abc.new(url, observed, meta_info={"digest": calibration.digest()})
         done = history.max_t + 1
         simulated = history.total_nr_simulations if done else 0
+        if done:  # size the first batch by the last generation's acceptance
+            last = history.get_all_populations().iloc[-1]
+            sampler.acceptance = int(last.particles) / max(int(last.samples), 1)
         if done >= spec.generations or simulated >= spec.max_simulations:
             return history
         with warnings.catch_warnings():

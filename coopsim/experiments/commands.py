@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -417,7 +418,9 @@ def calibrate(
 
     The folder is checked and locked before the first run. pyabc's database is kept
     beside it (``.OUT.abc.db``) while the calibration runs: run the same command again
-    after a stop and it continues from the last complete generation. The results are
+    after a stop and it continues from the last complete generation. A folder that
+    holds a finished calibration of the same priors and figures is continued too, up
+    to the file's (larger) budget. The results are
     written beside the folder and moved into place when complete (an earlier
     calibration there stays whole until then).
     """
@@ -448,6 +451,11 @@ def calibrate(
 
     try:
         with ResultFolder(out, FILES, "a calibration") as folder:
+            finished = out / "abc.db"
+            if not database.exists() and finished.exists():
+                # a finished calibration of the same priors and figures: extend its budget
+                if database_digest(finished) == calibration.digest():
+                    shutil.copyfile(finished, database)
             if database.exists():
                 if database_digest(database) != calibration.digest():
                     fail(

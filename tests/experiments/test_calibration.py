@@ -457,3 +457,22 @@ def test_the_smoke_calibration_writes_its_posterior_on_two_workers(tmp_path) -> 
     ]
     # the posterior is narrower than the uniform prior it started from (width 0.3)
     assert ((summary.q95 - summary.q05) < 0.9 * 0.3).any()
+
+
+def test_a_finished_calibration_is_extended_by_a_larger_budget(tmp_path) -> None:
+    path = _small_spec(tmp_path, **{"generations = 2": "generations = 1"})
+    out = tmp_path / "out"
+    assert _calibrate(path, out).returncode == 0
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("generations = 1", "generations = 2"),
+        encoding="utf-8",
+    )
+    done = _calibrate(path, out)
+    assert done.returncode == 0, done.stderr
+    assert "continuing the calibration" in done.stdout and "generation 0" not in done.stdout
+    extended = pd.read_parquet(out / "posterior.parquet")
+    assert sorted(extended.generation.unique()) == [0, 1]
+    # the same as a calibration run with the larger budget from the start
+    whole = tmp_path / "whole"
+    assert _calibrate(path, whole).returncode == 0
+    pd.testing.assert_frame_equal(extended, pd.read_parquet(whole / "posterior.parquet"))
