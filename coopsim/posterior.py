@@ -4,7 +4,7 @@
 :mod:`coopsim.experiments.calibration`); its last generation ships as
 ``coopsim/data/posterior.parquet``: one row per particle, its parameters by dotted
 scenario key and its normalised ``weight``. The library's defaults are the posterior's
-marginal medians; this module gives the spread around them, for whoever wants to carry
+MAP particle; this module gives the spread around it, for whoever wants to carry
 the uncertainty of the parameters into a run (the validation page, the dashboard's
 Compare page, experiments): :func:`draw_parameters` draws parameter sets in proportion
 to their weights.
@@ -17,6 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+DRAWS_STREAM = 1
+"""Mixed into the seed of the draws, so that they never share a stream with the seeds."""
 
 POSTERIOR = Path(__file__).parent / "data" / "posterior.parquet"
 """The shipped posterior: the last generation of the calibration, one row per particle."""
@@ -52,7 +55,8 @@ def draw_parameters(
     keys = [c for c in posterior.columns if c != "weight"]
     weights = posterior["weight"].to_numpy() / posterior["weight"].sum()
     rows = []
-    for child in np.random.SeedSequence(seed).spawn(draws):
+    # a stream of its own: replicate r's seed comes from SeedSequence(seed).spawn()[r]
+    for child in np.random.SeedSequence([seed, DRAWS_STREAM]).spawn(draws):
         i = int(np.random.default_rng(child).choice(len(posterior), p=weights))
         rows.append({key: float(posterior[key].iloc[i]) for key in keys})
     return rows

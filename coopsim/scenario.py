@@ -489,22 +489,22 @@ class Behaviour(_Section):
         0.2, "per year", "How fast trust follows what neighbours experience in coops."
     )
     autonomy_premium_household_plot: float = _field(
-        0.1516,
+        0.0751,
         "share of revenue",
         "Value of being one's own boss to a household plot, as a share of its revenue selling "
-        "alone; calibrated (the posterior median).",
+        "alone; calibrated (the posterior's MAP).",
         ge=0,
         le=1,
     )
     autonomy_premium_peasant_farm: float = _field(
-        0.1097,
+        0.137,
         "share of revenue",
         "The same for a peasant (family) farm; calibrated.",
         ge=0,
         le=1,
     )
     autonomy_premium_commercial_farm: float = _field(
-        0.1003,
+        0.1361,
         "share of revenue",
         "The same for a commercial farm; calibrated.",
         ge=0,
@@ -514,7 +514,7 @@ class Behaviour(_Section):
         0.05, "share of revenue", "Spread of the autonomy premium between farms.", ge=0, le=1
     )
     review_years: float = _field(
-        17.2293,
+        10.8009,
         "years",
         "Years between the times a farm weighs going on: a succession, or its main machine "
         "or building due for replacement; each farm once every review_years, the farms' reviews "
@@ -550,7 +550,7 @@ class Behaviour(_Section):
         le=100,
     )
     merger_search_probability: Share = _field(
-        0.2889, "per year", "Chance that a coop looks for a merger partner (rule R7); calibrated."
+        0.5664, "per year", "Chance that a coop looks for a merger partner (rule R7); calibrated."
     )
     merger_success_probability: Share = _field(
         0.5, "probability", "Chance a merger realises its expected savings (Cramer 1967)."

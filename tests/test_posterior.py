@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coopsim.experiments.calibration import read_best, weighted_quantile
+from coopsim.experiments.calibration import read_best
 from coopsim.posterior import draw_parameters, parameter_keys, shipped_posterior
 from coopsim.scenario import Scenario
 
@@ -25,13 +25,15 @@ def test_the_shipped_posterior_is_the_last_generation_of_the_shipped_calibration
     pd.testing.assert_frame_equal(shipped[parameter_keys()], last[parameter_keys()])
 
 
-def test_the_library_defaults_are_the_shipped_posteriors_medians() -> None:
+def test_the_library_defaults_are_a_particle_of_the_shipped_posterior() -> None:
     posterior = shipped_posterior()
     defaults = Scenario()
-    for key in parameter_keys():
-        section, field = key.split(".")
-        median = weighted_quantile(posterior[key].to_numpy(), posterior.weight.to_numpy(), 0.5)
-        assert getattr(getattr(defaults, section), field) == pytest.approx(median, abs=5e-5), key
+    values = np.array(
+        [getattr(getattr(defaults, k.split(".")[0]), k.split(".")[1]) for k in parameter_keys()]
+    )
+    # best.toml rounds the MAP particle to four decimals
+    gaps = (posterior[parameter_keys()] - values).abs().max(axis=1)
+    assert gaps.min() <= 5e-5
 
 
 def test_draws_follow_the_weights() -> None:

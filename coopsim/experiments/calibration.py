@@ -21,9 +21,10 @@ means the figures are missed, on average, by one σ. Each generation keeps the p
 than the median distance of the generation before, so the population moves from the
 prior towards the posterior; the weights correct for where particles were proposed.
 
-The posterior's marginal medians become the library's defaults (``best.toml``;
-``tests/test_calibration.py`` checks that they are). Figures kept out of the calibration
-(out-of-sample checks) live in ``docs/validation.md`` and its script, never here.
+The posterior's MAP particle (its point of highest density) becomes the library's
+defaults (``best.toml``; ``tests/test_calibration.py`` checks that they are). Figures
+kept out of the calibration (out-of-sample checks) live in ``docs/validation.md`` and
+its script, never here.
 
 The sampler (:mod:`coopsim.experiments.abc_sampler`) runs the simulations on coopsim's
 executors and accepts particles in the order they were proposed, so the same file
@@ -212,12 +213,15 @@ class Calibration:
         """A hash of what decides the posterior: what a resumed calibration must match.
 
         The priors, targets, particles, discrepancy, seed and every scenario run; not the
-        budget (generations, simulations, minutes, distance), which may grow on resuming.
+        budget (generations, simulations, minutes, distance), which may grow on resuming,
+        nor the scenarios' own values of the calibrated parameters, which every particle
+        replaces (so shipping a calibration's values as defaults keeps its digest).
         """
         budget = {"name", "description", "generations", "max_simulations", "min_distance"}
+        replaced = {p.key: p.min for p in self.spec.parameters}
         data = {
             "spec": self.spec.model_dump(mode="json", exclude=budget | {"max_minutes"}),
-            "scenarios": [s.model_dump(mode="json") for s in self.scenarios],
+            "scenarios": [s.with_values(replaced).model_dump(mode="json") for s in self.scenarios],
         }
         return hashlib.sha256(canonical_json(data).encode()).hexdigest()
 
@@ -532,18 +536,35 @@ def fit_table(posterior: pd.DataFrame, calibration: Calibration) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def best_toml(calibration: Calibration, summary: pd.DataFrame, generations: int) -> str:
-    """The posterior's marginal medians as TOML, by section."""
+def map_particle(posterior: pd.DataFrame, calibration: Calibration) -> pd.Series:
+    """The last generation's particle of highest posterior density: the MAP estimate.
+
+    The density is a weighted Gaussian kernel density estimate (scipy, Scott's rule) in
+    the parameters scaled to their priors' ranges, evaluated at every particle. Unlike
+    the marginal medians, the MAP is a point the posterior holds: where parameters
+    trade off against each other, the medians of each can fall between the ridges.
+    """
+    from scipy.stats import gaussian_kde
+
+    last = posterior[posterior.generation == posterior.generation.max()]
+    low = np.array([p.min for p in calibration.spec.parameters])
+    width = np.array([p.max - p.min for p in calibration.spec.parameters])
+    scaled = ((last[calibration.keys].to_numpy() - low) / width).T
+    density = gaussian_kde(scaled, weights=last["weight"].to_numpy())(scaled)
+    return last.iloc[int(np.argmax(density))]
+
+
+def best_toml(calibration: Calibration, best: pd.Series, generations: int) -> str:
+    """The posterior's MAP particle (:func:`map_particle`) as TOML, by section."""
     sections: dict[str, list[str]] = {}
-    medians = summary.set_index("parameter")["median"]
     for parameter in calibration.spec.parameters:
         section, _, field = parameter.key.rpartition(".")
-        value = round(float(medians[parameter.key]), 4)
+        value = round(float(best[parameter.key]), 4)
         sections.setdefault(section, []).append(f"{field} = {value}")
     lines = [
-        f"# {calibration.spec.name}: the posterior's marginal medians after {generations} "
-        f"generations of {calibration.spec.particles} particles (ABC-SMC, seed "
-        f"{calibration.spec.seed}).",
+        f"# {calibration.spec.name}: the posterior's MAP particle (highest kernel density) "
+        f"after {generations} generations of {calibration.spec.particles} particles "
+        f"(ABC-SMC, seed {calibration.spec.seed}).",
         "# Written by `coopsim calibrate`; these values are the defaults in coopsim/scenario.py.",
     ]
     for section, fields in sections.items():
@@ -592,6 +613,8 @@ def write_results(
     prior = {p.key: (p.min, p.max) for p in calibration.spec.parameters}
     summary["prior_min"] = [prior[k][0] for k in summary.parameter]
     summary["prior_max"] = [prior[k][1] for k in summary.parameter]
+    best = map_particle(posterior, calibration)
+    summary["map"] = [float(best[k]) for k in summary.parameter]
     generations = generations_table(history)
     folder.write("posterior.parquet", lambda p: posterior.to_parquet(p, index=False))
     folder.write("summary.csv", lambda p: summary.to_csv(p, index=False))
@@ -599,7 +622,7 @@ def write_results(
     fit = fit_table(posterior, calibration)
     folder.write("fit.csv", lambda p: fit.to_csv(p, index=False))
     folder.write("pairs.png", lambda p: pairs_plot(posterior, calibration, p))
-    text = best_toml(calibration, summary, len(generations))
+    text = best_toml(calibration, best, len(generations))
     folder.write("best.toml", lambda p: p.write_text(text, encoding="utf-8"))
     folder.write("abc.db", lambda p: shutil.copyfile(database, p))
     return folder.commit(
@@ -611,7 +634,7 @@ def write_results(
             "generations": len(generations),
             "simulations": int(generations["simulations"].sum()),
             "final_threshold": float(generations["threshold"].iloc[-1]),
-            "best": "posterior marginal medians",
+            "best": "the posterior's MAP particle (highest kernel density)",
         }
     )
 

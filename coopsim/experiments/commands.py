@@ -452,10 +452,13 @@ def calibrate(
     try:
         with ResultFolder(out, FILES, "a calibration") as folder:
             finished = out / "abc.db"
-            if not database.exists() and finished.exists():
-                # a finished calibration of the same priors and figures: extend its budget
-                if database_digest(finished) == calibration.digest():
-                    shutil.copyfile(finished, database)
+            # a finished calibration of the same priors and figures: extend its budget
+            if (
+                not database.exists()
+                and finished.exists()
+                and database_digest(finished) == calibration.digest()
+            ):
+                shutil.copyfile(finished, database)
             if database.exists():
                 if database_digest(database) != calibration.digest():
                     fail(

@@ -20,6 +20,7 @@ from coopsim.experiments.calibration import (
     database_digest,
     distance,
     load_calibration,
+    map_particle,
     posterior_summary,
     posterior_table,
     read_best,
@@ -172,6 +173,32 @@ def test_a_rate_target_leaves_out_the_years_whose_divisor_is_zero() -> None:
 # --- the posterior's summary --------------------------------------------------------------------
 
 
+def test_the_map_is_the_particle_where_the_weighted_particles_crowd(tmp_path) -> None:
+    calibration = load_calibration(_small_spec(tmp_path))
+    keys = calibration.keys  # priors 0.1–0.5 and 0.02–0.3
+    posterior = pd.DataFrame(
+        {
+            "generation": [1] * 6,
+            # a crowd of four near (0.3, 0.1), two loners; the loners weigh as much each
+            "weight": [0.1, 0.1, 0.1, 0.1, 0.3, 0.3],
+            keys[0]: [0.30, 0.31, 0.29, 0.30, 0.12, 0.48],
+            keys[1]: [0.10, 0.10, 0.11, 0.09, 0.28, 0.03],
+        }
+    )
+    best = map_particle(posterior, calibration)
+    assert (best[keys[0]], best[keys[1]]) in {
+        (0.30, 0.10),
+        (0.31, 0.10),
+        (0.29, 0.11),
+        (0.30, 0.09),
+    }
+    # a weighted crowd wins over an unweighted one
+    posterior.loc[:3, "weight"] = 0.001
+    posterior.loc[4:, keys[0]] = [0.12, 0.13]
+    posterior.loc[4:, keys[1]] = [0.28, 0.27]
+    assert map_particle(posterior, calibration)[keys[0]] in (0.12, 0.13)
+
+
 def test_the_summary_gives_weighted_quantiles_of_the_last_generation_only() -> None:
     posterior = pd.DataFrame(
         {
@@ -224,8 +251,11 @@ def test_a_small_calibration_writes_its_posterior_summary_and_best_point(small) 
     summary = pd.read_csv(out / "summary.csv").set_index("parameter")
     assert (summary.q05 <= summary["median"]).all() and (summary["median"] <= summary.q95).all()
     best = read_best(out / "best.toml")
-    assert best == {key: round(summary.at[key, "median"], 4) for key in calibration.keys}
-    assert "posterior's marginal medians" in (out / "best.toml").read_text(encoding="utf-8")
+    assert best == {key: round(summary.at[key, "map"], 4) for key in calibration.keys}
+    assert "posterior's MAP particle" in (out / "best.toml").read_text(encoding="utf-8")
+    # the MAP is one of the last generation's particles
+    last = posterior[posterior.generation == 1]
+    assert ((last[calibration.keys] - summary["map"].to_numpy()).abs().max(axis=1) < 1e-12).any()
     fit = pd.read_csv(out / "fit.csv")
     assert fit.figure.tolist() == [
         "Kazakhstan 2016: coops_registered, 2021",
