@@ -10,6 +10,13 @@ their policy only, not by luck: the difference between two arms is taken replica
 replicate (paired), and its spread over replicates is much smaller than the spread of
 either arm. Arms whose scenarios are the same share their runs, as identical design
 points of a sweep do.
+
+Seeds alone show the model's chance at one set of behavioural parameters. With model
+uncertainty, replicate *r* of every arm also runs with the *r*-th parameter set drawn
+from the calibration's posterior (:func:`coopsim.posterior.draw_parameters`, from the
+same master seed): the spread over replicates then includes the uncertainty of the
+calibrated parameters, and the arms still differ only by their policy, so differences
+stay paired.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from coopsim.experiments.plan import run_id, scenario_digest
 from coopsim.experiments.runner import RunResult, RunTask
 from coopsim.experiments.seeds import replicate_seeds
 from coopsim.levers import with_lever_from
+from coopsim.posterior import draw_parameters
 from coopsim.scenario import Scenario
 
 KEY_COLUMNS = (
@@ -78,8 +86,10 @@ class ArmRun:
 
     Attributes:
         arm: the arm's name.
-        replicate: 0, 1, … (the same seed in every arm).
-        task: the arm's scenario as plain data, no further values, the replicate's seed.
+        replicate: 0, 1, … (the same seed, and parameter set if any, in every arm).
+        task: the arm's scenario as plain data, the replicate's parameter set drawn from
+            the posterior as its values (none without model uncertainty), and the
+            replicate's seed.
     """
 
     arm: str
@@ -97,8 +107,12 @@ class Comparison:
         seed: the master seed.
         seeds: each replicate's seed (the same in every arm).
         results: the model table of every run that finished, with columns ``arm``,
-            ``replicate`` and ``seed`` first; runs in the order of arms and replicates.
+            ``replicate`` and ``seed`` first, then, with model uncertainty, the
+            replicate's parameters by dotted scenario key; runs in the order of arms and
+            replicates.
         errors: one line per failed run, naming its arm and replicate.
+        draws: each replicate's parameter set drawn from the posterior (the same in
+            every arm); empty when the runs hold the scenario's parameters.
     """
 
     scenario: Scenario
@@ -107,11 +121,17 @@ class Comparison:
     seeds: list[int]
     results: pd.DataFrame
     errors: list[str] = field(default_factory=list)
+    draws: list[dict[str, float]] = field(default_factory=list)
 
     @property
     def replicates(self) -> int:
         """Runs per arm."""
         return len(self.seeds)
+
+    @property
+    def model_uncertainty(self) -> bool:
+        """True when the replicates also differ by parameters drawn from the posterior."""
+        return bool(self.draws)
 
     @cached_property
     def differences(self) -> pd.DataFrame:
@@ -119,25 +139,36 @@ class Comparison:
         return horizon_differences(self.results)
 
 
-def plan_arms(base: Scenario, arms: list[Arm], replicates: int, seed: int) -> list[ArmRun]:
+def plan_arms(
+    base: Scenario,
+    arms: list[Arm],
+    replicates: int,
+    seed: int,
+    *,
+    model_uncertainty: bool = False,
+) -> list[ArmRun]:
     """Every run of a comparison: each arm's replicates, arm after arm.
 
     Args:
         base: the scenario every arm edits (already sized).
         arms: the arms (their names must differ).
         replicates: runs per arm.
-        seed: the master seed the replicates' seeds are spawned from.
+        seed: the master seed the replicates' seeds (and parameter draws) come from.
+        model_uncertainty: replicate *r* of every arm also runs with the *r*-th
+            parameter set drawn from the posterior, in place of the scenario's own
+            values of those parameters.
 
     Raises:
         ScenarioError: an arm's edit is out of its lever's range.
     """
     seeds = replicate_seeds(seed, replicates)
+    draws = draw_parameters(replicates, seed) if model_uncertainty else [{}] * replicates
     runs = []
     for arm in arms:
         scenario = arm.scenario(base)
         digest, data = scenario_digest(scenario), scenario.model_dump()
-        for r, s in enumerate(seeds):
-            task = RunTask(run_id(digest, {}, r, s), data, {}, s)
+        for r, (s, values) in enumerate(zip(seeds, draws, strict=True)):
+            task = RunTask(run_id(digest, values, r, s), data, values, s)
             runs.append(ArmRun(arm.name, r, task))
     return runs
 
@@ -148,6 +179,7 @@ def run_arms(
     replicates: int,
     seed: int,
     *,
+    model_uncertainty: bool = False,
     executor: Executor | None = None,
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
@@ -158,7 +190,9 @@ def run_arms(
         base: the scenario every arm edits (already sized).
         arms: the arms (their names must differ).
         replicates: runs per arm.
-        seed: the master seed the replicates' seeds are spawned from.
+        seed: the master seed the replicates' seeds (and parameter draws) come from.
+        model_uncertainty: replicate *r* of every arm also runs with the *r*-th
+            parameter set drawn from the posterior (see :func:`plan_arms`).
         executor: where the runs are carried out; in this process, one after the
             other, when None.
         progress: called with the share of runs done (0–1) after each run.
@@ -167,7 +201,7 @@ def run_arms(
     Raises:
         ScenarioError: an arm's edit is out of its lever's range (before any run).
     """
-    planned = plan_arms(base, arms, replicates, seed)
+    planned = plan_arms(base, arms, replicates, seed, model_uncertainty=model_uncertainty)
     tasks = {run.task.run_id: run.task for run in planned}  # identical arms share runs
     executor = executor if executor is not None else Sequential()
 
@@ -193,13 +227,16 @@ def run_arms(
             errors.append(f"{run.arm}, replicate {run.replicate}: {result.error}")
             continue
         table = result.table.copy()
+        for position, (key, value) in enumerate(run.task.values.items()):
+            table.insert(position, key, value)
         table.insert(0, "seed", run.task.seed)
         table.insert(0, "replicate", run.replicate)
         table.insert(0, "arm", run.arm)
         tables.append(table)
     results = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     seeds = replicate_seeds(seed, replicates)
-    return Comparison(base, [a.name for a in arms], seed, seeds, results, errors)
+    draws = draw_parameters(replicates, seed) if model_uncertainty else []
+    return Comparison(base, [a.name for a in arms], seed, seeds, results, errors, draws)
 
 
 def horizon_differences(results: pd.DataFrame) -> pd.DataFrame:

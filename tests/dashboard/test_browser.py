@@ -98,6 +98,28 @@ def test_comparison_shows_two_arms(dashboard):
     assert "No KPI pressure" in headers
     assert "No KPI pressure − As set" in headers
     assert page.locator(".coopsim-chart img").count() == 6
+    bands = page.locator(".coopsim-bands")
+    assert bands.inner_text().startswith("The bands show the spread over seeds only")
+
+
+def test_comparison_with_model_uncertainty_says_which_bands_it_shows(dashboard):
+    page = dashboard
+    page.locator(".coopsim-tab-compare").click()
+    page.get_by_label("Replicates").first.fill("2")
+    page.get_by_label("Replicates").first.press("Enter")
+    page.get_by_label("Simulated farms").first.fill("500")
+    page.get_by_label("Simulated farms").first.press("Enter")
+    page.get_by_text("Include model uncertainty").click()
+    page.locator(".coopsim-compare-run").click()
+    bands = page.locator(".coopsim-bands")
+    bands.wait_for(timeout=WAIT_MS)
+    assert bands.inner_text() == (
+        "The bands show the spread over seeds and over parameter sets drawn from the "
+        "calibration's posterior (2 runs per arm), so they include the uncertainty of the "
+        "calibration."
+    )
+    assert page.locator(".coopsim-table").count() == 1
+    assert page.locator(".coopsim-chart img").count() == 6
 
 
 def test_switching_to_kazakh_translates_the_labels(dashboard):

@@ -12,6 +12,7 @@ from pagetools import click, images, page_text, render, type_into, wait_until
 from coopsim.dashboard.pages import compare
 from coopsim.experiments.runner import RunResult, RunTask
 from coopsim.experiments.seeds import replicate_seeds
+from coopsim.posterior import draw_parameters
 
 
 def test_page_runs_a_comparison_of_two_arms(state):
@@ -28,6 +29,27 @@ def test_page_runs_a_comparison_of_two_arms(state):
     wait_until(lambda: "No KPI pressure − As set" in page_text(rc))
     assert len(images(rc)) == 6
     assert "Key numbers at the horizon, 2030" in page_text(rc)
+    assert "The bands show the spread over seeds only" in page_text(rc)
+    assert not result.model_uncertainty
+    rc.close()
+
+
+def test_switching_on_model_uncertainty_reruns_the_comparison_and_says_so(state):
+    rc = render(compare.Page(state))
+    type_into(rc, "Replicates", "2")
+    type_into(rc, "Simulated farms", "300")
+    click(rc, "coopsim-compare-run")
+    wait_until(lambda: state.comparison.value is not None)
+    seeds_only = state.comparison.value
+    rc.find(v.Switch, label="Include model uncertainty").widget.v_model = True
+    wait_until(lambda: state.comparison.value is not seeds_only)
+    result = state.comparison.value
+    assert result.model_uncertainty
+    assert result.draws == draw_parameters(2, state.simulation.seed)
+    assert result.seeds == seeds_only.seeds
+    sentence = "drawn from the calibration's posterior (2 runs per arm)"
+    wait_until(lambda: sentence in page_text(rc))
+    assert "over seeds only" not in page_text(rc)
     rc.close()
 
 

@@ -9,10 +9,18 @@ import pandas as pd
 import pytest
 
 from coopsim import ScenarioError, load_scenario, sized
-from coopsim.experiments.arms import Arm, Edit, horizon_differences, plan_arms, run_arms
+from coopsim.experiments.arms import (
+    KEY_COLUMNS,
+    Arm,
+    Edit,
+    horizon_differences,
+    plan_arms,
+    run_arms,
+)
 from coopsim.experiments.executor import Sequential
 from coopsim.experiments.runner import RunResult, RunTask, run_one
 from coopsim.experiments.seeds import replicate_seeds
+from coopsim.posterior import draw_parameters, parameter_keys
 
 KAZAKHSTAN = Path(__file__).resolve().parents[2] / "scenarios" / "kazakhstan_2016.toml"
 
@@ -125,3 +133,72 @@ def test_a_failed_run_is_reported_as_an_error_of_its_arm(small, monkeypatch):
 def test_an_edit_out_of_range_fails_before_any_run(small):
     with pytest.raises(ScenarioError, match="kpi_pressure"):
         run_arms(small, [Arm("bad", (Edit("kpi_pressure", 7.0, 2018),))], replicates=1, seed=0)
+
+
+def test_with_model_uncertainty_replicate_r_of_every_arm_runs_draw_r_on_its_seed(small):
+    arms = [Arm("a"), Arm("b", (Edit("member_grant", 0.0, 2018),))]
+    planned = plan_arms(small, arms, replicates=3, seed=7, model_uncertainty=True)
+    draws = draw_parameters(3, seed=7)
+    for name in ("a", "b"):
+        runs = [run for run in planned if run.arm == name]
+        assert [run.task.values for run in runs] == draws
+        assert [run.task.seed for run in runs] == replicate_seeds(7, 3)
+    assert len({tuple(d.items()) for d in draws}) > 1  # the replicates' parameters differ
+
+
+def test_runs_with_model_uncertainty_have_other_ids_than_seeds_only_and_share_like_them(small):
+    edit = (Edit("kpi_pressure", 0.0, 2016),)
+    arms = [Arm("a", edit), Arm("b", edit)]
+    seeds_only = plan_arms(small, arms, replicates=2, seed=5)
+    uncertain = plan_arms(small, arms, replicates=2, seed=5, model_uncertainty=True)
+    ids = {run.task.run_id for run in uncertain}
+    assert len(ids) == 2  # identical arms still share one run per replicate
+    assert ids.isdisjoint(run.task.run_id for run in seeds_only)
+
+
+def test_a_run_with_model_uncertainty_is_run_one_of_its_scenario_draw_and_seed(small):
+    arm = Arm("grant", (Edit("member_grant", 250_000.0, 2017),))
+    comparison = run_arms(small, [arm], replicates=2, seed=3, model_uncertainty=True)
+    draws = draw_parameters(2, seed=3)
+    assert comparison.model_uncertainty
+    assert comparison.draws == draws
+    assert comparison.seeds == replicate_seeds(3, 2)
+    seed = comparison.seeds[1]
+    alone = run_one(RunTask("check", arm.scenario(small).model_dump(), draws[1], seed))
+    assert alone.ok, alone.error
+    replicate = comparison.results[comparison.results.replicate == 1].reset_index(drop=True)
+    keys = parameter_keys()
+    assert list(replicate.columns[:3]) == ["arm", "replicate", "seed"]
+    assert list(replicate.columns[3 : 3 + len(keys)]) == keys
+    for key in keys:  # the run's parameters are in its rows, for whoever downloads them
+        assert (replicate[key] == draws[1][key]).all()
+    got = replicate.drop(columns=["arm", "replicate", "seed", *keys])
+    pd.testing.assert_frame_equal(got, alone.table)
+
+
+def test_a_comparison_with_model_uncertainty_is_reproducible(small):
+    arms = [Arm("as set"), Arm("no KPI", (Edit("kpi_pressure", 0.0, 2016),))]
+    first = run_arms(small, arms, replicates=2, seed=9, model_uncertainty=True)
+    again = run_arms(small, arms, replicates=2, seed=9, model_uncertainty=True)
+    assert first.draws == again.draws
+    pd.testing.assert_frame_equal(first.results, again.results)
+    pd.testing.assert_frame_equal(first.differences, again.differences)
+
+
+def test_model_uncertainty_changes_the_runs_and_their_spread_on_the_same_seeds(small):
+    seeds_only = run_arms(small, [Arm("a")], replicates=3, seed=5)
+    uncertain = run_arms(small, [Arm("a")], replicates=3, seed=5, model_uncertainty=True)
+    assert not seeds_only.model_uncertainty
+    assert seeds_only.draws == []
+    assert not set(parameter_keys()) & set(seeds_only.results.columns)
+    assert uncertain.seeds == seeds_only.seeds
+    model = uncertain.results.drop(columns=parameter_keys())
+    # the same seeds with other parameters: the runs are not the seeds-only runs, and the
+    # spread over replicates at the horizon changes (with three replicates it need not widen)
+    assert not model.equals(seeds_only.results)
+
+    def spread(results: pd.DataFrame) -> pd.Series:
+        last = results[results.year == results.year.max()]
+        return last[list(KEY_COLUMNS)].max() - last[list(KEY_COLUMNS)].min()
+
+    assert not spread(model).equals(spread(seeds_only.results))

@@ -4,6 +4,8 @@ The arms share the scenario set on the Explore page and differ in the levers eac
 holds at another value from a given year. They are run by the experiments' engine
 (:mod:`coopsim.experiments.arms`), in this process: replicate r of every arm uses the
 same seed (common random numbers), so the table of differences compares like with like.
+With model uncertainty included, replicate r of every arm also uses the same parameter
+set drawn from the calibration's posterior, and the page says which bands it shows.
 """
 
 from __future__ import annotations
@@ -182,6 +184,12 @@ def Results(comparison: Comparison, tr: Translator):
         ),
         style={"font-weight": "600"},
     )
+    bands = (
+        tr("compare.bands_posterior", runs=comparison.replicates)
+        if comparison.model_uncertainty
+        else tr("compare.bands_seeds")
+    )
+    solara.Text(bands, classes=["coopsim-bands"])
     with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}, classes=["coopsim-chart"]):
         for column in CHARTED:
             unit = (
@@ -235,6 +243,7 @@ def Page(state: SessionState | None = None):
     arms = state.arms.value if state.arms.value is not None else default_arms(state, tr)
     count = solara.use_reactive(2)
     replicates = solara.use_reactive(3)
+    uncertain = solara.use_reactive(False)
     farms = solara.use_reactive(min(5_000, len(sim.model.farms)))
     request = solara.use_reactive(0)
     progress = solara.use_reactive(0.0)
@@ -269,7 +278,15 @@ def Page(state: SessionState | None = None):
             wanted = clamp(farms.value, LIMITS.compare_farms)
             base = sized(base, farms=max(fewest, compare_farms(base, runs, wanted)))
         try:
-            comparison = run_arms(base, chosen, n, sim.seed, progress=progress.set, cancel=cancel)
+            comparison = run_arms(
+                base,
+                chosen,
+                n,
+                sim.seed,
+                model_uncertainty=uncertain.value,
+                progress=progress.set,
+                cancel=cancel,
+            )
         except ScenarioError as exc:
             error.set(str(exc))
             return
@@ -289,6 +306,11 @@ def Page(state: SessionState | None = None):
         progress.set(0.0)
         request.set(request.value + 1)
 
+    def include_uncertainty(on: bool) -> None:
+        uncertain.set(on)
+        if state.comparison.value is not None:  # the results shown follow the switch
+            start()
+
     Prose(tr("compare.intro", scenario=sim.scenario.name, seed=sim.seed))
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
         solara.ToggleButtonsSingle(value=count.value, values=[2, 3], on_value=count.set)
@@ -306,6 +328,13 @@ def Page(state: SessionState | None = None):
                 value=farms,
                 continuous_update=False,
             )
+        solara.Switch(
+            label=tr("compare.model_uncertainty"),
+            value=uncertain.value,
+            on_value=include_uncertainty,
+            disabled=running,
+            classes=["coopsim-model-uncertainty"],
+        )
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
         for i, arm in enumerate(arms[: count.value]):
             ArmEditor(state, tr, i, arm, lambda a, i=i: set_arm(i, a))
