@@ -83,13 +83,18 @@ def test_stepping_changes_the_charts_and_the_year(dashboard):
     assert sum(a != b for a, b in zip(before, after, strict=True)) >= 4
 
 
-def test_comparison_shows_two_arms(dashboard):
-    page = dashboard
+def _small_comparison(page) -> None:
+    """Open Compare and set two replicates of 500 farms."""
     page.locator(".coopsim-tab-compare").click()
     page.get_by_label("Replicates").first.fill("2")
     page.get_by_label("Replicates").first.press("Enter")
     page.get_by_label("Simulated farms").first.fill("500")
     page.get_by_label("Simulated farms").first.press("Enter")
+
+
+def test_comparison_shows_two_arms(dashboard):
+    page = dashboard
+    _small_comparison(page)
     page.locator(".coopsim-compare-run").click()
     table = page.locator(".coopsim-table")
     table.wait_for(timeout=WAIT_MS)
@@ -104,11 +109,7 @@ def test_comparison_shows_two_arms(dashboard):
 
 def test_comparison_with_model_uncertainty_says_which_bands_it_shows(dashboard):
     page = dashboard
-    page.locator(".coopsim-tab-compare").click()
-    page.get_by_label("Replicates").first.fill("2")
-    page.get_by_label("Replicates").first.press("Enter")
-    page.get_by_label("Simulated farms").first.fill("500")
-    page.get_by_label("Simulated farms").first.press("Enter")
+    _small_comparison(page)
     page.get_by_text("Include model uncertainty").click()
     page.locator(".coopsim-compare-run").click()
     bands = page.locator(".coopsim-bands")
