@@ -35,8 +35,10 @@ continues from its last complete generation when the command is run again.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import math
+import shutil
 import textwrap
 import warnings
 from collections.abc import Callable
@@ -414,8 +416,6 @@ def calibrate(
 
 def database_digest(database: Path) -> str | None:
     """The calibration digest a pyabc database was started with (None if it has none)."""
-    import ast
-
     import pyabc
 
     from coopsim.experiments.abc_sampler import quiet_pyabc
@@ -466,8 +466,8 @@ def posterior_summary(posterior: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Each parameter's posterior: weighted mean, 5 %, median and 95 %, from the last generation.
 
     Returns:
-        One row per parameter: ``parameter``, ``mean``, ``q05``, ``median``, ``q95``,
-        ``prior_min``, ``prior_max`` are added by :func:`write_results`.
+        One row per parameter: ``parameter``, ``mean``, ``q05``, ``median``, ``q95``
+        (:func:`write_results` adds the prior's ends and the MAP).
     """
     last = posterior[posterior.generation == posterior.generation.max()]
     weights = last["weight"].to_numpy()
@@ -606,8 +606,6 @@ def write_results(
     Returns:
         The files written, ``run.json`` (which lists them with their checksums) last.
     """
-    import shutil
-
     posterior = posterior_table(history, calibration)
     summary = posterior_summary(posterior, calibration.keys)
     prior = {p.key: (p.min, p.max) for p in calibration.spec.parameters}
