@@ -477,13 +477,7 @@ def test_the_smoke_calibration_writes_its_posterior_on_two_workers(tmp_path) -> 
     summary = pd.read_csv(out / "summary.csv")
     assert summary.parameter.tolist() == keys
     assert summary.columns.tolist() == [
-        "parameter",
-        "mean",
-        "q05",
-        "median",
-        "q95",
-        "prior_min",
-        "prior_max",
+        *("parameter", "mean", "q05", "median", "q95", "prior_min", "prior_max", "map")
     ]
     # the posterior is narrower than the uniform prior it started from (width 0.3)
     assert ((summary.q95 - summary.q05) < 0.9 * 0.3).any()
