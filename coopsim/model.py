@@ -44,6 +44,7 @@ from coopsim.processes import (
     life_cycle,
     markets,
     mergers,
+    players,
     subsidies,
 )
 from coopsim.processes.markets import YearEconomy
@@ -180,6 +181,7 @@ class CoopModel(mesa.Model):
         self.book = FarmBook()
         self.rows: list[dict[str, float]] = []
         self.decision_log: list[dict] = []
+        self.players: players.PlayerChoices | None = None
         self._farm_agents: dict[int, Farm] = {}
         self._coop_agents: dict[int, Cooperative] = {}
         self._all_agents_made = False
@@ -297,6 +299,7 @@ class CoopModel(mesa.Model):
             scale=self.scale,
             payout_ratio=payout_ratio,
             overhead=scenario.overhead_index(year),
+            votes=None if self.players is None else self.players.votes(len(farms)),
         )
         # 4. recurring subsidies, within the budget
         subsidies.pay_recurring(y)
@@ -318,6 +321,18 @@ class CoopModel(mesa.Model):
             leaves = leaving.decide(economy, farms, behaviour, quits)
             choices = joining.decide(
                 economy, farms, self.coops, self.network, terms, draw, quits, funds
+            )
+        if self.players is not None:  # the classroom game: people play some farms
+            players.hold(
+                self.players,
+                farms,
+                self.coops,
+                behaviour.min_founders,
+                quits,
+                leaves,
+                choices.join,
+                choices.founds,
+                choices.considered,
             )
         farm_exit.apply(y, quits)
         leaving.apply(y, leaves)

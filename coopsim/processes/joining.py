@@ -39,7 +39,7 @@ from coopsim.processes.markets import YearEconomy
 from coopsim.processes.register import enter_members, register_coops
 from coopsim.processes.subsidies import pay_founding_grants, pay_member_grants
 from coopsim.processes.year import Year
-from coopsim.scenario import Behaviour
+from coopsim.scenario import Behaviour, PolicyLevers, Scenario
 
 FOUNDING_ROUNDS = 10
 """Most rounds of sounding out a village before founders settle (rule R1, founding)."""
@@ -66,13 +66,24 @@ class JoinTerms:
     @classmethod
     def of_year(cls, y: Year) -> JoinTerms:
         """Terms for a year; grants are expected at last year's payout ratio (budget)."""
-        costs, policy = y.scenario.costs, y.policy
+        return cls.of(y.scenario, y.policy, y.overhead, y.payout_ratio)
+
+    @classmethod
+    def of(
+        cls, scenario: Scenario, policy: PolicyLevers, overhead: float, payout_ratio: float
+    ) -> JoinTerms:
+        """Terms under ``policy``.
+
+        Overheads cost ``overhead`` times the scenario's; grants are expected at
+        ``payout_ratio`` of their amount.
+        """
+        costs = scenario.costs
         return cls(
-            behaviour=y.scenario.behaviour,
+            behaviour=scenario.behaviour,
             join_cost=costs.equity_per_member + costs.switching_cost,
-            found_cost=costs.founding_cost * y.overhead,
-            member_grant=policy.member_grant * y.payout_ratio,
-            start_up_grant=policy.start_up_grant * y.payout_ratio,
+            found_cost=costs.founding_cost * overhead,
+            member_grant=policy.member_grant * payout_ratio,
+            start_up_grant=policy.start_up_grant * payout_ratio,
         )
 
     def gain(

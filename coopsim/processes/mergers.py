@@ -25,8 +25,9 @@ import numpy as np
 
 from coopsim.economics import rules
 from coopsim.economics.allocation import patronage_shares
-from coopsim.economics.coop_costs import Group, coop_cost
-from coopsim.entities import NO_COOP, PRIMARY
+from coopsim.economics.coop_costs import CoopCost, Group, coop_cost
+from coopsim.entities import NO_COOP, PRIMARY, Coops
+from coopsim.processes.markets import YearEconomy
 from coopsim.processes.register import wind_up
 from coopsim.processes.subsidies import pay_merger
 from coopsim.processes.year import Year
@@ -78,17 +79,8 @@ def merge(y: Year) -> None:
     if not pairs:
         return
     a, b = np.array(pairs).T
-    merged_group = e.coop_group.take(a) + e.coop_group.take(b)
-    union_charge = y.scenario.federation.union_cost_per_coop * (coops.union >= 0)
-    # a merged coop pays its union once, and spans both coops' villages
+    merged_group, merged_cost = merged(e, coops, a, b, y.scenario.federation.union_cost_per_coop)
     new_village = (coops.village[a] != coops.village[b]).astype(float)
-    merged_group = merged_group - Group.of_assets(
-        np.zeros((len(a), 4)),
-        np.zeros((len(a), 4)),
-        np.minimum(union_charge[a], union_charge[b]),
-        -new_village,
-    )
-    merged_cost = coop_cost(merged_group, e.params)
     # others bear part of the cost: the state (as much as the budget paid last year),
     # and a merger plan's organisers where a region has more coops than the plan
     plan_share = policy.merger_plan_pressure * planned[coops.region[a]]
@@ -125,6 +117,10 @@ def merge(y: Year) -> None:
     )
     expected_borne = merger_cost * (1.0 - borne_by_others)
     after = after + expected_borne[p] * by_value / behaviour.planning_horizon_years
+    if y.votes is not None:  # players of the classroom game vote for themselves
+        vote = y.votes[idx]
+        after = np.where(vote > 0, np.minimum(after, now - 1.0), after)
+        after = np.where(vote < 0, np.maximum(after, now + 1.0), after)
     # a coop below the legal minimum size merges without a vote; under a merger plan the
     # organisers carry the vote where the merger saves cost
     majority = rules.majority_gains(now, after, c, len(coops)) | small | planned[coops.region]
@@ -159,6 +155,25 @@ def merge(y: Year) -> None:
         y.events.coop_event(g, "merged_into", k, coops.members[k], coops.region[k], PRIMARY)
     wind_up(y, gone, None)
     y.events.count("mergers", len(keep))
+
+
+def merged(
+    e: YearEconomy, coops: Coops, a: np.ndarray, b: np.ndarray, union_cost_per_coop: float
+) -> tuple[Group, CoopCost]:
+    """The coops ``a`` and ``b`` merged pair by pair: their group and what they would cost.
+
+    A merged coop pays its regional union once, and spans both coops' villages (rule R4).
+    """
+    union_charge = union_cost_per_coop * (coops.union >= 0)
+    new_village = (coops.village[a] != coops.village[b]).astype(float)
+    group = e.coop_group.take(a) + e.coop_group.take(b)
+    group = group - Group.of_assets(
+        np.zeros((len(a), 4)),
+        np.zeros((len(a), 4)),
+        np.minimum(union_charge[a], union_charge[b]),
+        -new_village,
+    )
+    return group, coop_cost(group, e.params)
 
 
 def above_plan(y: Year) -> np.ndarray:

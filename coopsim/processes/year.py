@@ -43,6 +43,9 @@ class Year:
             farms and coops expect of grants this year.
         overhead: what a coop's overheads cost this year relative to the scenario's
             ``costs`` (:meth:`~coopsim.scenario.Scenario.overhead_index`).
+        votes: players' votes on a merger of their coop, by farm: 1 for, -1 against,
+            0 where the rule weighs it; None when nobody plays
+            (:mod:`~coopsim.processes.players`).
     """
 
     scenario: Scenario
@@ -58,6 +61,7 @@ class Year:
     scale: float
     payout_ratio: float
     overhead: float = 1.0
+    votes: np.ndarray | None = None
 
     def _outside(self, i: int) -> float:
         """What leaving farming would bring farm ``i`` (:mod:`~coopsim.processes.farm_exit`)."""
