@@ -23,7 +23,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
 from coopsim import __version__
 from coopsim.columns import TABLES, write_parquet
-from coopsim.dashboard.server import dashboard
+from coopsim.dashboard.server import classroom, dashboard
 from coopsim.experiments.commands import analyze, calibrate, discover, levers, robustness, sweep
 from coopsim.i18n import LANGUAGES
 from coopsim.model import CoopModel, sized
@@ -344,6 +344,7 @@ app.command()(robustness)
 app.command()(calibrate)
 app.command()(levers)
 app.command()(dashboard)
+app.command()(classroom)
 
 
 def main() -> None:  # pragma: no cover - console entry point

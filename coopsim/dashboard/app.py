@@ -1,15 +1,16 @@
-"""The dashboard app: five pages under one header with the language switch.
+"""The dashboard app: five pages under one header with the language switch, and the game.
 
 ``solara run coopsim.dashboard.app`` serves it (``coopsim dashboard`` does so with the
 project's settings). The layout makes one :class:`SessionState` per browser session
-and hands it to the pages; nothing is shared between sessions.
+and hands it to the pages; nothing is shared between sessions but the classroom game's
+rooms: the teacher's page (``/room``) and the students' (``/play``) meet in them.
 """
 
 from __future__ import annotations
 
 import solara
 
-from coopsim.dashboard.pages import about, classroom, compare, explain, explore
+from coopsim.dashboard.pages import about, classroom, compare, explain, explore, play, room
 from coopsim.dashboard.session import SessionState
 from coopsim.dashboard.widgets.common import CSS, session_context
 from coopsim.i18n import LANGUAGES, Translator
@@ -41,7 +42,8 @@ def Header(state: SessionState, tr: Translator):
                 "margin-right": "16px",
             },
         )
-        for page in PAGES:
+        # a student's screen shows the game only
+        for page in PAGES if location != "play" else ():
             path = "/" if page == PAGES[0] else f"/{page}"
             solara.Button(
                 tr(f"page.{page}"),
@@ -83,4 +85,6 @@ routes = [
     solara.Route(path="explain", component=explain.Page, label="Explain"),
     solara.Route(path="classroom", component=classroom.Page, label="Classroom"),
     solara.Route(path="about", component=about.Page, label="About"),
+    solara.Route(path="room", component=room.Page, label="Room"),
+    solara.Route(path="play", component=play.Page, label="Play"),
 ]

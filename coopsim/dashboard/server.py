@@ -22,16 +22,60 @@ ASSET = "@widgetti/solara-vuetify-app@10.1.1"
 """The browser bundle Solara's page loads first (from ``<venv>/share/solara/cdn``)."""
 
 
+PORT = Annotated[int, typer.Option(help="Port to listen on (0: any free port).", min=0, max=65535)]
+
+
 def dashboard(
-    port: Annotated[
-        int, typer.Option(help="Port to listen on (0: any free port).", min=0, max=65535)
-    ] = 8765,
+    port: PORT = 8765,
     host: Annotated[
         str,
         typer.Option(help="Address to listen on; the default keeps it to this machine."),
     ] = "localhost",
 ) -> None:
     """Serve the browser dashboard: explore, compare and explain scenarios; a classroom."""
+    serve(host, port)
+
+
+def classroom(
+    port: PORT = 8765,
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on: 0.0.0.0 lets the class's phones and laptops join "
+            "over the classroom network (no internet needed)."
+        ),
+    ] = "0.0.0.0",
+) -> None:
+    """Serve the classroom game: open a room for the class and let every student play a farm.
+
+    Prints the teacher's address and the one students open; the room's page shows its
+    code and a QR code of that address.
+    """
+    address = local_address() if host in ("0.0.0.0", "::") else host
+    os.environ["COOPSIM_JOIN_URL"] = f"http://{address}:{port}"
+    typer.echo(f"teacher: open http://localhost:{port}/room on this computer")
+    typer.echo(f"students: open http://{address}:{port}/play and type the room's code")
+    serve(host, port)
+
+
+def local_address() -> str:
+    """This machine's address on its network (what students type), or localhost.
+
+    Asks the system which interface would carry traffic to a private address; no packet
+    is sent.
+    """
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return probe.getsockname()[0]
+        except OSError:
+            return "localhost"
+
+
+def serve(host: str, port: int) -> None:
+    """Run the dashboard's Solara server (blocks until stopped)."""
     # settings are read when Solara is first imported: set them before
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "15m")

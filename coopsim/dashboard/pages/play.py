@@ -1,0 +1,228 @@
+"""Play: a student joins a room with its code and plays a farm of the village.
+
+``/play?code=…`` (what the QR code opens) offers a farm; once taken, the page lives at
+``/play?code=…&seat=…``, so a student who reloads keeps their farm. Each round the page
+shows the farm's options with their numbers, the merger vote where there is one, and the
+question to predict; after the reveal, what everybody did and earned.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from urllib.parse import urlencode
+
+import solara
+
+from coopsim.classroom import words
+from coopsim.classroom.room import CHOOSING, ROOMS, Choice, Room, RoomError
+from coopsim.dashboard.pages.room import query
+from coopsim.dashboard.widgets.common import Prose, use_session
+from coopsim.dashboard.widgets.game_views import GAME_CSS, FarmCard, RevealView, use_room
+from coopsim.i18n import LANGUAGES, Translator
+from coopsim.processes.players import Action
+
+
+@solara.component
+def EnterCode(tr: Translator, on_code):
+    """A box for the room's code."""
+    code, set_code = solara.use_state("")
+    solara.InputText(
+        tr("game.student.code"),
+        value=code,
+        on_value=set_code,
+        continuous_update=True,
+        classes=["coopsim-code-input"],
+    )
+    solara.Button(
+        tr("game.student.join"),
+        color="primary",
+        x_large=True,
+        on_click=lambda: on_code(code),
+        classes=["coopsim-join"],
+    )
+
+
+@solara.component
+def Options(room: Room, seat: str, farm: int, tr: Translator, version: int):
+    """The farm's options this round, each with its numbers, and the merger vote."""
+    game = room.game
+    currency = game.scenario.currency
+    offers = game.offers(farm)
+    now = offers[0]
+    chosen = room.choices.get(farm)
+    member_of = game.coop_of(farm)
+    error, set_error = solara.use_state("")
+
+    def choose(choice: Choice) -> None:
+        try:
+            room.choose(seat, choice)
+            set_error("")
+        except RoomError:
+            set_error(tr("game.student.time_up"))
+
+    solara.HTML(tag="h2", unsafe_innerHTML=html.escape(tr("game.student.choose")))
+    vote = chosen.vote if chosen else 0
+    for i, offer in enumerate(offers):
+        picked = chosen is not None and (chosen.action, chosen.coop) == (offer.action, offer.coop)
+        with solara.Column(
+            classes=["coopsim-offer", *(["coopsim-offer-chosen"] if picked else [])]
+        ):
+            solara.Button(
+                words.option_title(offer, member_of, tr),
+                color="primary" if picked else None,
+                outlined=not picked,
+                large=True,
+                on_click=lambda o=offer: choose(Choice(o.action, o.coop, vote)),
+                classes=[f"coopsim-option-{i}", f"coopsim-option-{offer.action.name.lower()}"],
+            )
+            for line in words.option_reasons(offer, now, currency, tr):
+                Prose(line)
+    terms = game.merger_terms(farm)
+    if terms is not None:
+        solara.HTML(
+            tag="h2",
+            unsafe_innerHTML=html.escape(
+                tr(
+                    "game.merger.title",
+                    k=words.coop_number(member_of),
+                    other=words.coop_number(terms.partner),
+                )
+            ),
+        )
+        for line in words.merger_reasons(terms, currency, tr):
+            Prose(line)
+        base = chosen or Choice(Action.STAY, member_of)
+        with solara.Row():
+            for label, v in (("game.merger.vote_for", 1), ("game.merger.vote_against", -1)):
+                solara.Button(
+                    tr(label),
+                    color="primary" if vote == v else None,
+                    outlined=vote != v,
+                    large=True,
+                    on_click=lambda v=v: choose(Choice(base.action, base.coop, v)),
+                    classes=[f"coopsim-vote-{'for' if v > 0 else 'against'}"],
+                )
+    if error:
+        solara.Warning(error)
+    if chosen is not None:
+        offer = next(
+            (o for o in offers if (o.action, o.coop) == (chosen.action, chosen.coop)), None
+        )
+        if offer is not None:
+            Prose(
+                tr("game.student.chosen", choice=words.option_title(offer, member_of, tr)),
+                classes=["coopsim-my-choice"],
+            )
+
+
+@solara.component
+def Predict(room: Room, seat: str, farm: int, tr: Translator, version: int):
+    """The question to answer before the reveal: how many farms will be in a coop."""
+    n = len(room.game.names)
+    Prose(tr("game.student.predict", farms=n))
+    guess = room.predictions.get(farm)
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "4px"}):
+        for k in range(n + 1):
+            solara.Button(
+                str(k),
+                color="primary" if guess == k else None,
+                outlined=guess != k,
+                on_click=lambda k=k: room.predict(seat, k),
+                classes=[f"coopsim-predict-{k}"],
+                style={"min-width": "48px"},
+            )
+
+
+@solara.component
+def StudentView(room: Room, seat: str, farm: int, tr: Translator):
+    """A student's screen: their farm, this round's choice, or the year revealed."""
+    version = use_room(room)
+    game = room.game
+    with solara.Row(style={"gap": "24px", "align-items": "baseline", "flex-wrap": "wrap"}):
+        solara.Text(tr("game.room", code=room.code), style={"font-size": "1.1em"})
+        solara.Text(
+            tr("game.year_of", year=min(game.round, game.rounds), years=game.rounds),
+            style={"font-size": "1.1em", "font-weight": "600"},
+            classes=["coopsim-round"],
+        )
+    FarmCard(game, farm, tr, version)
+    if room.phase == CHOOSING:
+        left = room.seconds_left()
+        if left is not None and left <= 0:
+            solara.Warning(tr("game.student.time_up"))
+        else:
+            if left is not None:
+                deadline = time.strftime("%H:%M:%S", time.localtime(time.time() + left))
+                Prose(tr("game.student.deadline", seconds=round(left)) + f" ({deadline})")
+            Options(room, seat, farm, tr, version)
+            Predict(room, seat, farm, tr, version)
+        return
+    reveal = game.history[-1]
+    currency = game.scenario.currency
+    Prose(
+        tr("game.student.you_did", did=words.did_text(reveal, farm, tr)),
+        classes=["coopsim-you-did"],
+    )
+    Prose(
+        tr(
+            "game.student.your_income",
+            income=tr.money(reveal.income[farm], currency),
+            alone=tr.money(reveal.income_alone[farm], currency),
+        )
+    )
+    RevealView(game, tr, mine=farm, version=version)
+    Prose(tr("game.student.wait"))
+
+
+@solara.component
+def Page():
+    """The student's page."""
+    state = use_session(None)
+    router = solara.use_router()
+    asked = query(router)
+    lang = asked.get("lang")
+
+    def adopt_language() -> None:  # the room's language, once; the header can change it
+        if lang in LANGUAGES:
+            state.lang.set(lang)
+
+    solara.use_effect(adopt_language, [lang])
+    tr = Translator(state.lang.value)
+    code = asked.get("code")
+    room = ROOMS.get(code)
+    solara.Style(GAME_CSS)
+    error, set_error = solara.use_state("")
+
+    def go(**values: str) -> None:
+        router.push("/play?" + urlencode({k: v for k, v in values.items() if v}))
+
+    def take() -> None:
+        try:
+            seat, _ = room.join(None)
+        except RoomError:
+            set_error(tr("game.student.full"))
+            return
+        go(code=room.code, lang=state.lang.value, seat=seat)
+
+    with solara.Column(classes=["coopsim-game"]):
+        if room is None:
+            if code:
+                solara.Warning(tr("game.student.unknown_room", code=code))
+            EnterCode(tr, lambda typed: go(code=typed.strip().upper(), lang=state.lang.value))
+            return
+        farm = room.player_of(asked.get("seat"))
+        if farm is None:
+            solara.HTML(tag="h1", unsafe_innerHTML=html.escape(tr("game.room", code=room.code)))
+            Prose(tr(f"game.story.{room.story}.text"))
+            solara.Button(
+                tr("game.student.take_farm"),
+                color="primary",
+                x_large=True,
+                on_click=take,
+                classes=["coopsim-take-farm"],
+            )
+            if error:
+                solara.Warning(error)
+            return
+        StudentView(room, asked["seat"], farm, tr)
