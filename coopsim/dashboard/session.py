@@ -21,6 +21,7 @@ import pandas as pd
 import solara
 
 from coopsim import CoopModel, Scenario, ScenarioError, load_scenario, sized
+from coopsim.classroom.game import Game
 from coopsim.dashboard import budget
 from coopsim.experiments.arms import Arm, Comparison
 from coopsim.i18n import Translator
@@ -34,7 +35,6 @@ SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 DEFAULT_SCENARIO = "kazakhstan_2016.toml"
 DEFAULT_FARMS = 10_000
 """Simulated farms of the default run: one step and its redraw take well under 150 ms."""
-CLASSROOM_SCENARIO = "village_machinery.toml"
 SEED_MAX = 2**63 - 1
 """The largest seed (a scenario's seed is a 64-bit integer)."""
 
@@ -256,8 +256,8 @@ class SessionState:
         self.delay = solara.reactive(0.2)
         self.village = solara.reactive(-1)
         self.farm = solara.reactive(-1)
-        self.classroom = Simulation(self._classroom_scenario(), log_decisions=True)
-        self.classroom_snapshot = solara.reactive(self.classroom.snapshot())
+        self.classroom = Game("machinery")
+        self.classroom_changes = solara.reactive(0)  # the Classroom page redraws on it
         # the Compare page's arms (None until the page makes its defaults) and result
         self.arms: solara.Reactive[list[Arm] | None] = solara.reactive(None)
         self.comparison: solara.Reactive[Comparison | None] = solara.reactive(None)
@@ -373,18 +373,26 @@ class SessionState:
 
     # --- the classroom ----------------------------------------------------------------------
 
-    def _classroom_scenario(self) -> Scenario:
-        catalogue = self.catalogue.value
-        if CLASSROOM_SCENARIO in catalogue:
-            return catalogue[CLASSROOM_SCENARIO]
-        named = [s for s in catalogue.values() if s.population.named_farms]
-        return named[0] if named else build_scenario(next(iter(catalogue.values())), Settings())
+    def _classroom_changed(self) -> None:
+        self.classroom_changes.set(self.classroom_changes.value + 1)
 
     def classroom_step(self) -> None:
-        """One more year of the classroom's village."""
-        self.classroom_snapshot.set(self.classroom.step())
+        """One more year of the classroom's village, every farm played by the model."""
+        if not self.classroom.done:
+            self.classroom.play({})
+        self._classroom_changed()
 
-    def classroom_reset(self) -> None:
-        """The classroom's village from its first year again."""
-        self.classroom = Simulation(self.classroom.scenario, log_decisions=True)
-        self.classroom_snapshot.set(self.classroom.snapshot())
+    def classroom_reset(self, story: str | None = None) -> None:
+        """The classroom's village (or another story) from its first year again."""
+        self.classroom = Game(story or self.classroom.story)
+        self._classroom_changed()
+
+    def classroom_lever(self, name: str, value: float) -> None:
+        """Move one of the classroom's levers (from the coming year)."""
+        self.classroom.set_lever(name, value)
+        self._classroom_changed()
+
+    def classroom_event(self, event: str) -> None:
+        """Make an event happen in the classroom's coming year."""
+        self.classroom.trigger(event)
+        self._classroom_changed()

@@ -13,39 +13,42 @@ from coopsim.dashboard.session import SessionState
 from coopsim.i18n import Translator
 
 
-def test_classroom_narrates_who_pools_what(state):
+def test_classroom_shows_who_pools_what_and_what_each_earns(state):
     rc = render(classroom.Page(state))
-    assert "Press Next year and watch who pools what" in page_text(rc)
+    text = page_text(rc)
+    assert "Press Next year and watch who pools what" in text
+    assert "Aidar: 60 ha of land, 8 animals, tractor." in text
     click(rc, "coopsim-classroom-step")
     text = page_text(rc)
-    assert "Year 2016" in text
-    assert "Aidar · 2016: founded coop 0" in text
-    assert "pools the tractor of Aidar, the truck of Bolat, the combine of Dana" in text
-    assert "the barns of Ermek, Gulnara, Kairat, Madina and Nurlan" in text
-    assert "Timur" in text  # every farm is in the table
-    click(rc, "coopsim-classroom-step")
-    text = page_text(rc)
-    assert "Year 2017" in text
-    # the two household plots weigh a coop of their own again: it would lose money
-    assert "Saule · 2017: looked at a new coop but stayed alone; as a founder" in text
-    assert "Timur · 2017: looked at a new coop but stayed alone" in text
-    assert "Aidar · 2017" not in text  # the members are better off staying
-    share = state.classroom_snapshot.value.machinery_share
-    assert (share[:8] > 0).all() and (share[8:] == 0).all()  # the eight members share machinery
+    game = state.classroom
+    reveal = game.history[-1]
+    assert "Year 1 of 10" in text
+    assert f"After year 1: {reveal.members} of 10 farms are in {len(reveal.coops)} coop(s)." in text
+    # coops are numbered from 1 on the screen
+    first = reveal.coops[0]
+    assert first.coop == 0 and "Coop 1" in text and "Coop 0" not in text
+    assert "founded coop 1" in text
+    for name in game.names:  # every farm is in the table
+        assert name in text
     state.lang.set("kk")
-    text = page_text(rc)
-    assert "трактор (Aidar)" in text
-    assert "Келесі жыл" in text
+    assert "Келесі жыл" in page_text(rc)
     rc.close()
 
 
-def test_classroom_starts_again(state):
+def test_classroom_levers_and_events_act_and_it_starts_again(state):
     rc = render(classroom.Page(state))
     click(rc, "coopsim-classroom-step")
-    assert state.classroom.model.year == 2017
-    state.classroom_reset()
-    assert state.classroom.model.year == 2016
-    assert "Before 2016" in page_text(rc)
+    before = state.classroom.history[-1]
+    state.classroom_lever("contractor_prices", 2.0)
+    state.classroom_event("drought")
+    click(rc, "coopsim-classroom-step")
+    after = state.classroom.history[-1]
+    assert after.events == ["drought"]
+    assert "A drought: this year the fields give 40 % less." in page_text(rc)
+    assert sum(after.income_alone) < sum(before.income_alone)  # dearer contractors, a drought
+    state.classroom_reset("dairy")
+    assert state.classroom.story == "dairy" and not state.classroom.history
+    assert "Before the first year" in page_text(rc)
     rc.close()
 
 

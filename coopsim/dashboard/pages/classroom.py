@@ -1,102 +1,36 @@
-"""Classroom: the article's village, year by year, told in large type.
+"""Classroom: a story's village on one screen, year by year, in large type.
 
-One farm has a tractor, one a truck, one a combine, others barns. Each step shows
-who pools what in which coop, what each farm's machinery costs alone and through the
-coop, its income, and the decisions of the year in words (:mod:`coopsim.narration`).
+The single-screen side of the classroom game (:mod:`coopsim.classroom`): the computer
+plays every farm. The teacher picks a story, moves the class's levers, makes events
+happen and steps through the years; each year shows what every farm did and earns, and
+each coop's accounts. **Play it with the class** opens a room where every student plays
+a farm from their own screen (:mod:`.room`).
 """
 
 from __future__ import annotations
 
 import html
 
-import numpy as np
 import solara
 
-from coopsim.dashboard.session import SessionState, Simulation, Snapshot
-from coopsim.dashboard.widgets.common import Prose, VillageImage, use_session
-from coopsim.entities import NO_COOP, NOMINAL
+from coopsim.classroom import words
+from coopsim.classroom.game import STORIES
+from coopsim.dashboard.session import SessionState
+from coopsim.dashboard.widgets.common import Prose, use_session
+from coopsim.dashboard.widgets.game_views import (
+    GAME_CSS,
+    EventButtons,
+    LeverControls,
+    RevealView,
+)
 from coopsim.i18n import Translator
-from coopsim.narration import decision_text
-from coopsim.scenario import ASSETS
 
 
-def short_name(sim: Simulation, farm: int) -> str:
-    """A farm's name without its description ("Aidar" of "Aidar, who has a tractor")."""
-    return sim.names[farm].split(",")[0] if sim.names else f"#{farm}"
-
-
-def _names(tr: Translator, names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return tr("classroom.and", first=", ".join(names[:-1]), last=names[-1])
-
-
-def pooled(sim: Simulation, snapshot: Snapshot, tr: Translator) -> list[str]:
-    """For each coop of the village, a sentence on who pools which machines in it."""
-    owns = sim.model.farms.owns
-    coops = sorted({int(k) for k in snapshot.coop if k != NO_COOP})
-    if not coops:
-        return [tr("classroom.nobody")]
-    lines = []
-    for k in coops:
-        members = np.flatnonzero(snapshot.coop == k)
-        what = []
-        for a, asset in enumerate(ASSETS):
-            owners = [short_name(sim, int(f)) for f in members if owns[f, a]]
-            if owners:
-                what.append(
-                    tr(f"classroom.asset_{asset}", owners=_names(tr, owners), n=len(owners))
-                )
-        nominal = snapshot.coop_status[k] == NOMINAL
-        lines.append(
-            tr(
-                "classroom.coop_nominal" if nominal else "classroom.coop",
-                k=k,
-                n=len(members),
-                members=_names(tr, [short_name(sim, int(f)) for f in members]),
-                what=_names(tr, what) if what else tr("classroom.no_machines"),
-            )
-        )
-    return lines
-
-
-def farm_table(sim: Simulation, snapshot: Snapshot, tr: Translator) -> str:
-    """The village's farms as an HTML table: machines, costs and income of the year."""
-    currency = sim.scenario.currency
-    owns = sim.model.farms.owns
-    head = "".join(
-        f"<th>{html.escape(tr(k))}</th>"
-        for k in (
-            "classroom.farm",
-            "classroom.owns",
-            "classroom.coop_col",
-            "classroom.machinery_alone",
-            "classroom.machinery_coop",
-            "classroom.income",
-            "classroom.income_alone",
-        )
-    )
-    rows = []
-    for f in range(len(snapshot.coop)):
-        owned = ", ".join(tr(f"asset.{a}") for i, a in enumerate(ASSETS) if owns[f, i]) or "–"
-        coop = "–" if snapshot.coop[f] == NO_COOP else str(int(snapshot.coop[f]))
-        if len(snapshot.income):
-            # the year was priced with the memberships at its start: a machinery share
-            # exists only for farms that sold through a coop this year
-            share = snapshot.machinery_share[f]
-            money = [
-                tr.money(snapshot.machinery_alone[f], currency),
-                tr.money(share, currency) if share > 0 else "–",
-                tr.money(snapshot.income[f], currency),
-                tr.money(snapshot.payoff_alone[f], currency),
-            ]
-        else:
-            money = ["–"] * 4
-        cells = [short_name(sim, f), owned, coop, *money]
-        rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
-    body = "".join(rows)
-    return (
-        f"<table class='coopsim-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def farms_now(state: SessionState, tr: Translator) -> str:
+    """Before the first year: each farm's land, herd and machines, one line each."""
+    game = state.classroom
+    return "\n".join(
+        f"- **{name}**: {words.farm_line(game, f, tr)}" for f, name in enumerate(game.names)
     )
 
 
@@ -105,18 +39,25 @@ def Page(state: SessionState | None = None):
     """The Classroom page."""
     state = use_session(state)
     tr = Translator(state.lang.value)
-    snapshot = state.classroom_snapshot.value
-    sim = state.classroom
-    scenario = sim.scenario
-    started = snapshot.year >= scenario.start_year
-    with solara.Column(classes=["coopsim-classroom"]):
-        solara.HTML(tag="h1", unsafe_innerHTML=html.escape(scenario.name))
+    changes = state.classroom_changes.value
+    game = state.classroom
+    router = solara.use_router()
+    solara.Style(GAME_CSS)
+    with solara.Column(classes=["coopsim-game", "coopsim-classroom"]):
+        titles = {tr(f"game.story.{s}.title"): s for s in STORIES}
+        solara.ToggleButtonsSingle(
+            value=tr(f"game.story.{game.story}.title"),
+            values=list(titles),
+            on_value=lambda title: state.classroom_reset(titles[title]),
+            classes=["coopsim-story"],
+        )
+        solara.HTML(tag="h1", unsafe_innerHTML=html.escape(tr(f"game.story.{game.story}.title")))
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.Button(
                 tr("classroom.step"),
                 icon_name="mdi-step-forward",
                 on_click=state.classroom_step,
-                disabled=sim.done,
+                disabled=game.done,
                 color="primary",
                 x_large=True,
                 classes=["coopsim-classroom-step"],
@@ -124,39 +65,30 @@ def Page(state: SessionState | None = None):
             solara.Button(
                 tr("classroom.reset"),
                 icon_name="mdi-restore",
-                on_click=state.classroom_reset,
+                on_click=lambda: state.classroom_reset(),
                 outlined=True,
                 x_large=True,
             )
             solara.Text(
-                tr("classroom.year", year=snapshot.year)
-                if started
-                else tr("classroom.before", year=scenario.start_year),
-                style={"font-size": "1.6em", "font-weight": "600", "margin-left": "16px"},
+                tr("game.year_of", year=len(game.history), years=game.rounds)
+                if game.history
+                else tr("classroom.before_first"),
+                style={"font-size": "1.4em", "font-weight": "600", "margin-left": "16px"},
             )
-        with solara.Columns([2, 3]):
-            with solara.Column():
-                VillageImage(sim, snapshot, tr, 0, size=5.5)
-            with solara.Column():
-                if not started:
-                    Prose(tr("classroom.intro"))
-                else:
-                    solara.Text(tr("classroom.pooling"), style={"font-weight": "600"})
-                    for line in pooled(sim, snapshot, tr):
-                        Prose(line)
-                    decisions = sim.decisions()
-                    now = decisions[decisions["year"] == snapshot.year]
-                    solara.Text(tr("classroom.decisions"), style={"font-weight": "600"})
-                    if not len(now):
-                        Prose(tr("classroom.no_decisions"))
-                    for row in now.to_dict("records"):
-                        Prose(
-                            f"**{short_name(sim, int(row['farm']))}** · "
-                            + decision_text(row, tr.lang, scenario.currency)
-                        )
-        if started:
-            solara.Text(
-                tr("classroom.table_title", year=snapshot.year), style={"font-weight": "600"}
+            solara.Button(
+                tr("classroom.play_with_class"),
+                icon_name="mdi-account-group",
+                on_click=lambda: router.push("/room"),
+                text=True,
+                classes=["coopsim-to-room"],
             )
-            solara.HTML(tag="div", unsafe_innerHTML=farm_table(sim, snapshot, tr))
-            Prose(tr("classroom.table_note"))
+        if not game.history:
+            Prose(tr(f"game.story.{game.story}.text"))
+            Prose(tr("classroom.intro"))
+            Prose(farms_now(state, tr))
+        RevealView(game, tr, version=changes)
+        with solara.Columns([1, 1]):
+            with solara.Column():
+                LeverControls(game, tr, state.classroom_lever, changes)
+            with solara.Column():
+                EventButtons(tr, state.classroom_event, disabled=game.done)
