@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from coopsim.classroom.game import Game, Reveal
 from coopsim.entities import NO_COOP
 from coopsim.processes.players import Action
@@ -32,7 +34,7 @@ CHOOSING, REVEALED, OVER = "choosing", "revealed", "over"
 
 
 class RoomError(ValueError):
-    """A request a room cannot take: an unknown seat, a full room, a choice out of turn."""
+    """A request a room cannot take: an unknown seat, a choice out of turn or not on offer."""
 
 
 @dataclass(frozen=True)
@@ -88,23 +90,23 @@ class Room:
             return set(self.seats.values())
 
     def join(self, seat: str | None = None) -> tuple[str, int]:
-        """Seat a student: the farm of a known seat again, else the first farm nobody plays.
+        """Seat a student: the farm of a known seat again, else the farm fewest students play.
+
+        A class larger than the village plays in teams: once every farm has a student, the
+        next ones join farms in turn (ties go to the first farm). Teammates share one
+        choice: the last one made counts.
 
         Returns:
             The seat's token and its farm.
-
-        Raises:
-            RoomError: every farm is taken.
         """
         with self.lock:
             if seat in self.seats:
                 return seat, self.seats[seat]
-            taken = set(self.seats.values())
-            free = [f for f in range(len(self.game.farms)) if f not in taken]
-            if not free:
-                raise RoomError("full")
+            players = np.bincount(
+                np.array(list(self.seats.values()), np.int64), minlength=len(self.game.farms)
+            )
             seat = secrets.token_urlsafe(9)
-            self.seats[seat] = free[0]
+            self.seats[seat] = int(np.argmin(players))
         self._changed()
         return seat, self.seats[seat]
 

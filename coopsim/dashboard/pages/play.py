@@ -192,17 +192,12 @@ def Page():
     code = asked.get("code")
     room = ROOMS.get(code)
     solara.Style(GAME_CSS)
-    error, set_error = solara.use_state("")
 
     def go(**values: str) -> None:
         router.push("/play?" + urlencode({k: v for k, v in values.items() if v}))
 
     def take() -> None:
-        try:
-            seat, _ = room.join(None)
-        except RoomError:
-            set_error(tr("game.student.full"))
-            return
+        seat, _ = room.join(None)
         go(code=room.code, lang=state.lang.value, seat=seat)
 
     with solara.Column(classes=["coopsim-game"]):
@@ -222,7 +217,5 @@ def Page():
                 on_click=take,
                 classes=["coopsim-take-farm"],
             )
-            if error:
-                solara.Warning(error)
             return
         StudentView(room, asked["seat"], farm, tr)
