@@ -34,7 +34,8 @@ WAIT_MS = 120_000
 WATCH = """
 () => {
   window.__revealedAt = null;
-  const seen = () => [...document.querySelectorAll('h2')].some(h => h.textContent.includes('__MARK__'));
+  const seen = () => [...document.querySelectorAll('h2')]
+    .some(h => h.textContent.includes('__MARK__'));
   const observer = new MutationObserver(() => {
     if (window.__revealedAt === null && seen()) {
       window.__revealedAt = Date.now();

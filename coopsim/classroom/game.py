@@ -10,7 +10,7 @@ would bring it that year, in money (:meth:`Game.offers`): the year priced with t
 as they stand, by the same code the model prices a year with. The reveal
 (:meth:`Game.play`) runs the model's decision step with the players' choices and prices
 the year with the coops that came out of it: who did what, what each farm earns, each
-coop's accounts. The stories have no random price shocks and share costs by patronage,
+coop's accounts. The game turns random price shocks off and the stories share costs by patronage,
 so the model's next step earns exactly what the reveal showed.
 
 The class's levers (:data:`LEVERS`) and the teacher's events (:data:`EVENTS`) take effect
@@ -175,7 +175,10 @@ class Game:
         if story not in STORIES:
             raise ValueError(f"unknown story {story!r}: one of {', '.join(STORIES)}")
         self.story = story
-        self.scenario: Scenario = load_scenario(STORIES[story])
+        # no random price shocks: the reveal shows what the model's step earns
+        self.scenario: Scenario = load_scenario(STORIES[story]).with_values(
+            {"market.price_volatility": 0.0}
+        )
         self.model = CoopModel(spec=self.scenario, rng=seed, log_decisions=True)
         self.farms = self.model.farms
         self.history: list[Reveal] = []
@@ -255,8 +258,11 @@ class Game:
 
         A member may stay in its coop or leave it; a farm outside any coop may stay
         alone, join an operating coop of its region or found a coop with the farms of its
-        village outside any coop. The first offer is always staying as it is.
+        village outside any coop. The first offer is always staying as it is; it is the only
+        one of a farm that has stopped farming, which earns nothing from farming.
         """
+        if not self.farms.farming[farm]:  # it stopped farming: nothing left to choose
+            return [Offer(Action.STAY, NO_COOP, 0.0, 0.0)]
         e, terms = self.economy, self._terms()
         coop = self.coop_of(farm)
         alone = Offer(

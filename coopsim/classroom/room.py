@@ -90,7 +90,7 @@ class Room:
             return set(self.seats.values())
 
     def join(self, seat: str | None = None) -> tuple[str, int]:
-        """Seat a student: the farm of a known seat again, else the farm fewest students play.
+        """Seat a student: the farm of a known seat again, else the farming farm fewest play.
 
         A class larger than the village plays in teams: once every farm has a student, the
         next ones join farms in turn (ties go to the first farm). Teammates share one
@@ -105,6 +105,8 @@ class Room:
             players = np.bincount(
                 np.array(list(self.seats.values()), np.int64), minlength=len(self.game.farms)
             )
+            # nobody joins a farm that stopped farming
+            players[~self.game.farms.farming] = len(self.seats) + 1
             seat = secrets.token_urlsafe(9)
             self.seats[seat] = int(np.argmin(players))
         self._changed()

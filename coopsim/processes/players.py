@@ -96,11 +96,12 @@ def hold(
         considered: farms that weighed joining or founding (logged) (N,).
 
     A join of a coop that does not operate is void (the farm stays as it was), and so is
-    a member's choice to found or to join the coop it is in.
+    a member's choice to found or to join the coop it is in, and any choice for a farm
+    that has stopped farming.
     """
-    f, action = players.farm, players.action
+    farming = farms.farming[players.farm]  # a farm that has quit is out of the game
+    f, action, target = players.farm[farming], players.action[farming], players.coop[farming]
     member = farms.coop[f] != NO_COOP
-    target = players.coop
     operating = np.zeros(len(f), bool)
     valid = (target >= 0) & (target < len(coops))
     operating[valid] = coops.active(PRIMARY)[target[valid]]

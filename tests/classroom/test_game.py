@@ -70,12 +70,6 @@ def test_below_min_founders_outside_coops_nobody_is_offered_to_found() -> None:
     assert [o.action for o in game.offers(9)] == [Action.STAY, Action.JOIN]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Game.offers raises IndexError for a farm that has quit: in the dairy story (its "
-    "own seed) the rules make farm 11 quit in round 1, and a student seated on it later "
-    "cannot be shown its options",
-)
 def test_a_farm_that_has_quit_is_offered_to_stay_as_it_is() -> None:
     game = Game("dairy")
     game.play({})
@@ -139,12 +133,6 @@ def test_the_model_earns_in_its_next_step_what_the_reveal_showed(story: str) -> 
     model_earns_what_the_reveals_showed(story)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="village_machinery.toml leaves market.price_volatility at its default 0.1: the "
-    "model's step draws price shocks the reveal does not (with nobody playing, a farm's "
-    "income is up to 1,369,980 KZT off the reveal's), against the game's docstring",
-)
 def test_the_model_earns_in_the_machinery_story_what_the_reveal_showed() -> None:
     model_earns_what_the_reveals_showed("machinery")
 

@@ -152,12 +152,6 @@ def test_a_members_choice_to_found_is_void_and_it_stays_in_its_coop() -> None:
     assert not d.leaves[0] and d.join[0] == NO_COOP
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hold lets a farm that no longer farms found or join: in the dairy story (its own "
-    "seed) farm 11 quits in round 1, and a student seated on it later founds a coop with two "
-    "others, paying the founding cost and counting towards min_founders",
-)
 def test_a_player_whose_farm_has_quit_neither_founds_nor_joins() -> None:
     # farm 4 quit farming last year; with it, 2 and 3 would be three founders
     choices = dict.fromkeys((2, 3, 4), (Action.FOUND, NO_COOP, 0)) | {7: (Action.JOIN, 1, 0)}
