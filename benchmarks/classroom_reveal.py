@@ -6,8 +6,9 @@ Chromium), playing in teams once every farm of the village has a student. Each r
 every student chooses, the teacher reveals the year, and each student's page notes the
 moment the reveal appears on it (in the page, by a MutationObserver, against the same
 clock as the teacher's click). Prints one JSON line per round: the students, the
-median and the slowest delay from the click to a student's screen (seconds), then a
-summary line with the slowest over all rounds.
+median and the slowest delay from the click to a student's screen (seconds) and the
+CPU time the server spent meanwhile (the rest is the browsers', which share this
+machine's cores with it), then a summary line over all rounds.
 
     python benchmarks/classroom_reveal.py [--students 30] [--rounds 3] [--story machinery]
 
@@ -45,6 +46,12 @@ WATCH = """
   observer.observe(document.body, {childList: true, subtree: true, characterData: true});
 }
 """
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user and system, seconds; Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -109,11 +116,13 @@ def main() -> None:
                     page.locator(".coopsim-my-choice").wait_for(timeout=WAIT_MS)
                     page.evaluate(WATCH.replace("__MARK__", f"After year {round_}:"))
                 clicked = teacher.evaluate("() => Date.now()")
+                cpu = cpu_seconds(server.pid)
                 teacher.locator(".coopsim-reveal-year").click()
                 arrived = []
                 for page in students:
                     page.wait_for_function("() => window.__revealedAt !== null", timeout=WAIT_MS)
                     arrived.append(page.evaluate("() => window.__revealedAt"))
+                cpu = cpu_seconds(server.pid) - cpu
                 delays = [(t - clicked) / 1000 for t in arrived]
                 delays_all += delays
                 print(
@@ -123,6 +132,7 @@ def main() -> None:
                             "students": len(students),
                             "median_s": round(statistics.median(delays), 3),
                             "slowest_s": round(max(delays), 3),
+                            "server_cpu_s": round(cpu, 3),
                         }
                     ),
                     flush=True,

@@ -1,12 +1,13 @@
-"""Take the README's screenshots of the dashboard (docs/img/dashboard_*.png).
+"""Take the README's screenshots of the dashboard and the classroom game (docs/img/).
 
     .venv/bin/python scripts/dashboard_screenshots.py [--port 8790] [--out docs/img]
 
 Starts ``coopsim dashboard`` on localhost, drives each page in headless Chromium
 (Debian's ``/usr/bin/chromium``) with every request to another host blocked, waits for
 real content (charts drawn, a comparison finished, a history told), saves one PNG per
-page, and stops the server. It fails if the page asked for anything outside this
-machine or the server answered an error.
+page (``dashboard_*.png``), plays a classroom room's first year with a teacher and four
+students in each language (``classroom_*.png``), and stops the server. It fails if a
+page asked for anything outside this machine or the server answered an error.
 """
 
 from __future__ import annotations
@@ -18,15 +19,19 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
+
+from coopsim.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
 ARGS += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOCAL = re.compile(r"^(https?|wss?)://(localhost|127\.0\.0\.1)[:/]")
 WAIT = 60_000
+SHOTS = ("dashboard_", "classroom_")
 
 
 def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
@@ -76,9 +81,9 @@ def shoot(page: Page, base: str, out: Path) -> None:
     page.screenshot(path=out / "dashboard_explain.png", full_page=True)
 
     page.locator(".coopsim-tab-classroom").click()
-    steps(page, ".coopsim-classroom-step", 2, "Year 2017")
-    page.get_by_text("Қазақша").click()
-    page.get_by_text("2017 жыл").first.wait_for(timeout=WAIT)
+    steps(page, ".coopsim-classroom-step", 2, "Year 2 of 10")
+    page.get_by_text(LANGUAGES["kk"]).click()
+    page.get_by_text("2-жыл, барлығы 10 жыл").first.wait_for(timeout=WAIT)
     page.wait_for_timeout(500)
     page.screenshot(path=out / "dashboard_classroom_kk.png", full_page=True)
 
@@ -87,6 +92,36 @@ def shoot(page: Page, base: str, out: Path) -> None:
     page.get_by_text("Что это?").first.wait_for(timeout=WAIT)
     page.wait_for_timeout(500)
     page.screenshot(path=out / "dashboard_about_ru.png", full_page=True)
+
+
+def shoot_game(new_page: Callable[..., Page], base: str, out: Path, lang: str) -> None:
+    """A room of the machinery village with four students, in one language.
+
+    Saves the teacher's screen after the first year's reveal (``classroom_teacher_LANG``)
+    and a student's phone before it, their choice and prediction made
+    (``classroom_student_LANG``).
+    """
+    teacher = new_page(viewport={"width": 1440, "height": 1000})
+    teacher.goto(base + "/room")
+    if lang != "en":
+        teacher.get_by_text(LANGUAGES[lang]).click()
+    teacher.locator(".coopsim-open-room").click()
+    code = teacher.locator(".coopsim-room-code").inner_text(timeout=WAIT).strip()
+    students = []
+    for _ in range(4):
+        student = new_page(viewport={"width": 412, "height": 915}, is_mobile=True)
+        student.goto(f"{base}/play?code={code}&lang={lang}")
+        student.locator(".coopsim-take-farm").click(timeout=WAIT)
+        student.locator(".coopsim-option-found").click(timeout=WAIT)
+        student.locator(".coopsim-my-choice").wait_for(timeout=WAIT)
+        student.locator(".coopsim-predict-6").click()
+        students.append(student)
+    students[0].wait_for_timeout(500)
+    students[0].screenshot(path=out / f"classroom_student_{lang}.png", full_page=True)
+    teacher.locator(".coopsim-reveal-year").click()
+    teacher.locator(".coopsim-incomes canvas").first.wait_for(timeout=WAIT)
+    teacher.wait_for_timeout(800)
+    teacher.screenshot(path=out / f"classroom_teacher_{lang}.png", full_page=True)
 
 
 def main() -> None:
@@ -104,7 +139,6 @@ def main() -> None:
         wait_for_server(base + "/", server)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
-            page = browser.new_page(viewport={"width": 1440, "height": 1000})
 
             def route(r):
                 if LOCAL.match(r.request.url):
@@ -113,16 +147,26 @@ def main() -> None:
                     outside.append(r.request.url)
                     r.abort()
 
-            page.route("**/*", route)
-            page.on("response", lambda r: errors.append(r.url) if r.status >= 400 else None)
-            shoot(page, base, args.out)
+            def new_page(**context) -> Page:
+                """A page in a browser context of its own: a user's own screen."""
+                page = browser.new_context(**context).new_page()
+                page.route("**/*", route)
+                page.on("response", lambda r: errors.append(r.url) if r.status >= 400 else None)
+                return page
+
+            shoot(new_page(viewport={"width": 1440, "height": 1000}), base, args.out)
+            for lang in LANGUAGES:
+                shoot_game(new_page, base, args.out, lang)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
     if outside or errors:
         sys.exit(f"requests outside this machine: {outside}; failed responses: {errors}")
-    print("wrote", ", ".join(sorted(p.name for p in args.out.glob("dashboard_*.png"))))
+    names = [
+        p.name for p in args.out.glob("*.png") if p.name.startswith(("dashboard_", "classroom_"))
+    ]
+    print("wrote", ", ".join(sorted(names)))
 
 
 if __name__ == "__main__":

@@ -191,6 +191,7 @@ class Game:
             "trust": float(np.mean(self.farms.trust)),
         }
         self._base_hire = {k: getattr(self.scenario.market, k) for k in HIRE_LEVERS}
+        self._offers: dict[int, tuple[YearEconomy, list[Offer]]] = {}
         self.economy = self._price(self.model.year + 1)
 
     # --- the state -----------------------------------------------------------------------
@@ -227,6 +228,16 @@ class Game:
         """The farm's coop now (index), or -1."""
         return int(self.farms.coop[farm])
 
+    @property
+    def economy(self) -> YearEconomy:
+        """The year about to be played (or just revealed), priced with the coops as they stand."""
+        return self._economy
+
+    @economy.setter
+    def economy(self, economy: YearEconomy) -> None:
+        self._economy = economy
+        self._offers.clear()  # priced again when asked
+
     def own_boss_value(self, farm: int) -> float:
         """What being its own boss is worth to the farm this year (currency/year)."""
         return float(self.economy.autonomy_premium[farm])
@@ -261,9 +272,19 @@ class Game:
         village outside any coop. The first offer is always staying as it is; it is the only
         one of a farm that has stopped farming, which earns nothing from farming.
         """
+        # kept with the pricing they come from: pages ask from several threads, and one
+        # may finish pricing after a reveal priced the next year
+        e = self.economy
+        priced, offers = self._offers.get(farm, (None, []))
+        if priced is not e:
+            offers = self._price_offers(farm, e)
+            self._offers[farm] = (e, offers)
+        return list(offers)
+
+    def _price_offers(self, farm: int, e: YearEconomy) -> list[Offer]:
         if not self.farms.farming[farm]:  # it stopped farming: nothing left to choose
             return [Offer(Action.STAY, NO_COOP, 0.0, 0.0)]
-        e, terms = self.economy, self._terms()
+        terms = self._terms()
         coop = self.coop_of(farm)
         alone = Offer(
             Action.STAY, NO_COOP, float(e.payoff_alone[farm]), float(e.machinery_alone[farm])

@@ -11,6 +11,7 @@ the page embeds DejaVu Sans, which has the Cyrillic letters of Kazakh and Russia
 
 from __future__ import annotations
 
+import tempfile
 import textwrap
 import threading
 from dataclasses import dataclass
@@ -92,6 +93,12 @@ def handout(room_or_game: Room | Game, lang: str, path: Path) -> Path:
         metadata = {"Title": title, "Creator": "coopsim"} if fmt == "pdf" else {"Title": title}
         figure.savefig(path, format=fmt, dpi=PNG_DPI, metadata=metadata)
     return Path(path)
+
+
+def handout_bytes(room_or_game: Room | Game, lang: str, fmt: str = "pdf") -> bytes:
+    """The handout (:func:`handout`) as the bytes of a ``"pdf"`` or ``"png"`` file."""
+    with tempfile.TemporaryDirectory() as folder:
+        return handout(room_or_game, lang, Path(folder) / f"handout.{fmt}").read_bytes()
 
 
 def _draw(figure: Figure, seen: _Snapshot, tr: Translator) -> None:
@@ -225,18 +232,22 @@ def _table(figure: Figure, seen: _Snapshot, tr: Translator) -> None:
     ax.axis("off")
     n = len(history)
     widths = [0.13, *([0.61 / n] * n), 0.13, 0.13] if n else [0.4, 0.3, 0.3]
-    # each column's type as large as its longest text lets it, up to 6.5 pt; the
-    # headers at 6 pt, on two lines where they need them
+    # each column's type as large as its longest text lets it, up to 6.5 pt, a text on
+    # two lines where it needs them; the headers at 6 pt
     points = [0.9 * w * 0.94 * A4_INCHES[0] * 72 for w in widths]  # a column's width
-    header = [
-        "\n".join(textwrap.wrap(text, max(int(pt / (0.58 * 6)), 4)))
-        for text, pt in zip(header, points, strict=True)
-    ]
     columns = list(zip(*rows, strict=True)) if rows else [[""]] * len(header)
-    sizes = [
-        min(6.5, max(4.0, pt / (0.58 * max(1, *map(len, texts)))))
-        for pt, texts in zip(points, columns, strict=True)
-    ]
+    sizes = []
+    for c, (pt, texts) in enumerate(zip(points, columns, strict=True)):
+        per_point = _char_width(figure, texts)  # a character's width per point of type
+        for size in (6.5, 6.0, 5.5, 5.0, 4.5, 4.0):
+            wrapped = [textwrap.wrap(t, max(int(pt / (per_point * size)), 2)) for t in texts]
+            if all(len(lines) <= 2 for lines in wrapped):
+                break
+        sizes.append(size)
+        for row, lines in zip(rows, wrapped, strict=False):
+            row[c] = "\n".join(lines)
+        chars = max(int(pt / (_char_width(figure, [header[c]]) * 6)), 4)
+        header[c] = "\n".join(textwrap.wrap(header[c], chars))
     table = ax.table(cellText=rows, colLabels=header, colWidths=widths, bbox=(0, 0, 1, 1))
     table.auto_set_font_size(False)
     for (row, col), cell in table.get_celld().items():
@@ -251,8 +262,26 @@ def _table(figure: Figure, seen: _Snapshot, tr: Translator) -> None:
     notes = [tr("handout.did_note")]
     if seen.played:
         notes.append(tr("handout.played_mark"))
-    note = "\n".join(textwrap.wrap("  ".join(notes), 150))
+    note = "  ".join(notes)
+    note = "\n".join(
+        textwrap.wrap(note, int(0.94 * A4_INCHES[0] * 72 / (_char_width(figure, [note]) * 6.5)))
+    )
     figure.text(0.03, 0.278, note, size=6.5, color="0.3", va="top", linespacing=1.3)
+
+
+def _char_width(figure: Figure, texts: list[str]) -> float:
+    """The mean width of a character of ``texts`` in the handout's font, per point of type.
+
+    Measured, not guessed: Kazakh and Russian letters are wider than Latin ones.
+    """
+    from matplotlib.font_manager import FontProperties
+
+    sample = "".join(texts).replace("\n", "") or "x"
+    renderer = figure.canvas.get_renderer()
+    width, _, _ = renderer.get_text_width_height_descent(
+        sample, FontProperties(family=FONT, size=10), ismath=False
+    )
+    return width * 72 / figure.dpi / len(sample) / 10
 
 
 def _story(figure: Figure, seen: _Snapshot, tr: Translator) -> None:
@@ -291,9 +320,9 @@ def _story(figure: Figure, seen: _Snapshot, tr: Translator) -> None:
         lines.append(tr("handout.no_rounds"))
     figure.text(0.03, 0.245, tr("handout.story_heading"), size=11)
     # the lines share what is left of the page: smaller type when there are many
-    size = 7.5
+    size, per_point = 7.5, _char_width(figure, lines)
     while True:
-        width = int(0.94 * A4_INCHES[0] * 72 / (0.55 * size))  # characters a line holds
+        width = int(0.94 * A4_INCHES[0] * 72 / (per_point * size))  # characters a line holds
         wrapped = [part for line in lines for part in textwrap.wrap(line, width)]
         step = size * 1.45 / 72 / A4_INCHES[1]  # a line's height, as a share of the page
         if len(wrapped) * step <= 0.21 or size <= 5:

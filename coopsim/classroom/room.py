@@ -70,7 +70,7 @@ class Room:
         self.history_predictions: list[dict[int, int]] = []
         self.version = 0
         self.lock = threading.RLock()
-        self._listeners: dict[int, Callable[[int], None]] = {}
+        self._listeners: dict[int, tuple[Callable[[int], None], int | None]] = {}
         self._next_listener = 0
 
     def _deadline(self) -> float | None:
@@ -109,7 +109,7 @@ class Room:
             players[~self.game.farms.farming] = len(self.seats) + 1
             seat = secrets.token_urlsafe(9)
             self.seats[seat] = int(np.argmin(players))
-        self._changed()
+        self._changed(self.seats[seat])
         return seat, self.seats[seat]
 
     # --- the round -------------------------------------------------------------------------
@@ -138,7 +138,7 @@ class Room:
             if (choice.action, choice.coop) not in offered:
                 raise RoomError("not an option")
             self.choices[farm] = choice
-        self._changed()
+        self._changed(farm)
 
     def predict(self, seat: str, members: int) -> None:
         """A student's prediction: how many farms will be in a coop after the round."""
@@ -149,7 +149,7 @@ class Room:
             if not 0 <= members <= len(self.game.farms):
                 raise RoomError("out of range")
             self.predictions[farm] = int(members)
-        self._changed()
+        self._changed(farm)
 
     def _farm(self, seat: str) -> int:
         if seat not in self.seats:
@@ -206,20 +206,28 @@ class Room:
 
     # --- who is told -----------------------------------------------------------------------
 
-    def subscribe(self, listener: Callable[[int], None]) -> Callable[[], None]:
-        """Call ``listener(version)`` after every change; returns the unsubscribe call."""
+    def subscribe(
+        self, listener: Callable[[int], None], farm: int | None = None
+    ) -> Callable[[], None]:
+        """Call ``listener(version)`` after every change; returns the unsubscribe call.
+
+        A listener for one farm (a student's page) is not told of other farms' choices,
+        predictions and seats: in a class of 30, a choice redraws two pages, not 31.
+        """
         with self.lock:
             key = self._next_listener
             self._next_listener += 1
-            self._listeners[key] = listener
+            self._listeners[key] = (listener, farm)
         return lambda: self._listeners.pop(key, None)
 
-    def _changed(self) -> None:
+    def _changed(self, farm: int | None = None) -> None:
+        """Tell the listeners; ``farm`` when only that farm's seat or choice changed."""
         with self.lock:
             self.version += 1
             version, listeners = self.version, list(self._listeners.values())
-        for listener in listeners:
-            listener(version)
+        for listener, of in listeners:
+            if farm is None or of is None or of == farm:
+                listener(version)
 
 
 class Rooms:

@@ -20,6 +20,7 @@ from coopsim.dashboard.widgets.common import Prose, use_session
 from coopsim.dashboard.widgets.game_views import (
     GAME_CSS,
     EventButtons,
+    HandoutDownloads,
     LeverControls,
     RevealView,
 )
@@ -87,6 +88,8 @@ def Page(state: SessionState | None = None):
             Prose(tr("classroom.intro"))
             Prose(farms_now(state, tr))
         RevealView(game, tr, version=changes)
+        if game.history:
+            HandoutDownloads(game, tr, state.lang.value, f"coopsim_{game.story}_village")
         with solara.Columns([1, 1]):
             with solara.Column():
                 LeverControls(game, tr, state.classroom_lever, changes)

@@ -17,8 +17,15 @@ import solara
 from coopsim.classroom import words
 from coopsim.classroom.room import CHOOSING, ROOMS, Choice, Room, RoomError
 from coopsim.dashboard.pages.room import query
-from coopsim.dashboard.widgets.common import Prose, use_session
-from coopsim.dashboard.widgets.game_views import GAME_CSS, FarmCard, RevealView, use_room
+from coopsim.dashboard.widgets.common import Prose, prose_html, use_session
+from coopsim.dashboard.widgets.game_views import (
+    GAME_CSS,
+    FarmCard,
+    IncomesChart,
+    TapButtons,
+    reveal_html,
+    use_room,
+)
 from coopsim.i18n import LANGUAGES, Translator
 from coopsim.processes.players import Action
 
@@ -63,21 +70,26 @@ def Options(room: Room, seat: str, farm: int, tr: Translator, version: int):
 
     solara.HTML(tag="h2", unsafe_innerHTML=html.escape(tr("game.student.choose")))
     vote = chosen.vote if chosen else 0
-    for i, offer in enumerate(offers):
-        picked = chosen is not None and (chosen.action, chosen.coop) == (offer.action, offer.coop)
-        with solara.Column(
-            classes=["coopsim-offer", *(["coopsim-offer-chosen"] if picked else [])]
-        ):
-            solara.Button(
-                words.option_title(offer, member_of, tr),
-                color="primary" if picked else None,
-                outlined=not picked,
-                large=True,
-                on_click=lambda o=offer: choose(Choice(o.action, o.coop, vote)),
-                classes=[f"coopsim-option-{i}", f"coopsim-option-{offer.action.name.lower()}"],
-            )
-            for line in words.option_reasons(offer, now, currency, tr):
-                Prose(line)
+    keys = [(o.action, o.coop) for o in offers]
+    mine = (chosen.action, chosen.coop) if chosen is not None else None
+    picked = keys.index(mine) if mine in keys else -1
+
+    def take(tap: dict) -> None:
+        offer = offers[tap["index"]]
+        choose(Choice(offer.action, offer.coop, vote))
+
+    TapButtons.element(
+        buttons=[
+            {
+                "label": words.option_title(offer, member_of, tr),
+                "cls": f"coopsim-option-{i} coopsim-option-{offer.action.name.lower()}",
+                "html": "".join(map(prose_html, words.option_reasons(offer, now, currency, tr))),
+            }
+            for i, offer in enumerate(offers)
+        ],
+        picked=picked,
+        on_tap=take,
+    )
     terms = game.merger_terms(farm)
     if terms is not None:
         solara.HTML(
@@ -90,30 +102,24 @@ def Options(room: Room, seat: str, farm: int, tr: Translator, version: int):
                 )
             ),
         )
-        for line in words.merger_reasons(terms, currency, tr):
-            Prose(line)
+        reasons = words.merger_reasons(terms, currency, tr)
+        solara.HTML(tag="div", unsafe_innerHTML="".join(map(prose_html, reasons)))
         base = chosen or Choice(Action.STAY, member_of)
-        with solara.Row():
-            for label, v in (("game.merger.vote_for", 1), ("game.merger.vote_against", -1)):
-                solara.Button(
-                    tr(label),
-                    color="primary" if vote == v else None,
-                    outlined=vote != v,
-                    large=True,
-                    on_click=lambda v=v: choose(Choice(base.action, base.coop, v)),
-                    classes=[f"coopsim-vote-{'for' if v > 0 else 'against'}"],
-                )
+        votes = (1, -1)
+        TapButtons.element(
+            buttons=[
+                {"label": tr("game.merger.vote_for"), "cls": "coopsim-vote-for"},
+                {"label": tr("game.merger.vote_against"), "cls": "coopsim-vote-against"},
+            ],
+            picked=votes.index(vote) if vote in votes else -1,
+            row=True,
+            on_tap=lambda tap: choose(Choice(base.action, base.coop, votes[tap["index"]])),
+        )
     if error:
         solara.Warning(error)
-    if chosen is not None:
-        offer = next(
-            (o for o in offers if (o.action, o.coop) == (chosen.action, chosen.coop)), None
-        )
-        if offer is not None:
-            Prose(
-                tr("game.student.chosen", choice=words.option_title(offer, member_of, tr)),
-                classes=["coopsim-my-choice"],
-            )
+    if picked >= 0:
+        title = words.option_title(offers[picked], member_of, tr)
+        Prose(tr("game.student.chosen", choice=title), classes=["coopsim-my-choice"])
 
 
 @solara.component
@@ -122,22 +128,19 @@ def Predict(room: Room, seat: str, farm: int, tr: Translator, version: int):
     n = len(room.game.names)
     Prose(tr("game.student.predict", farms=n))
     guess = room.predictions.get(farm)
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "4px"}):
-        for k in range(n + 1):
-            solara.Button(
-                str(k),
-                color="primary" if guess == k else None,
-                outlined=guess != k,
-                on_click=lambda k=k: room.predict(seat, k),
-                classes=[f"coopsim-predict-{k}"],
-                style={"min-width": "48px"},
-            )
+    TapButtons.element(
+        buttons=[{"label": str(k), "cls": f"coopsim-predict-{k}"} for k in range(n + 1)],
+        picked=-1 if guess is None else guess,
+        row=True,
+        on_tap=lambda tap: room.predict(seat, tap["index"]),
+    )
 
 
 @solara.component
 def StudentView(room: Room, seat: str, farm: int, tr: Translator):
     """A student's screen: their farm, this round's choice, or the year revealed."""
-    version = use_room(room)
+    version = use_room(room, farm)
+    chart_shown, show_chart = solara.use_state(False)
     game = room.game
     with solara.Row(style={"gap": "24px", "align-items": "baseline", "flex-wrap": "wrap"}):
         solara.Text(tr("game.room", code=room.code), style={"font-size": "1.1em"})
@@ -158,21 +161,34 @@ def StudentView(room: Room, seat: str, farm: int, tr: Translator):
             Options(room, seat, farm, tr, version)
             Predict(room, seat, farm, tr, version)
         return
+    # the year revealed in one block: a reveal redraws every student's page at once,
+    # and each widget costs the server a message a page
     reveal = game.history[-1]
     currency = game.scenario.currency
-    Prose(
-        tr("game.student.you_did", did=words.did_text(reveal, farm, tr)),
-        classes=["coopsim-you-did"],
+    you = tr("game.student.you_did", did=words.did_text(reveal, farm, tr))
+    income = tr(
+        "game.student.your_income",
+        income=tr.money(reveal.income[farm], currency),
+        alone=tr.money(reveal.income_alone[farm], currency),
     )
-    Prose(
-        tr(
-            "game.student.your_income",
-            income=tr.money(reveal.income[farm], currency),
-            alone=tr.money(reveal.income_alone[farm], currency),
+    lead = f"<div class='coopsim-you-did'>{prose_html(you)}</div>{prose_html(income)}"
+    wait = prose_html(tr("game.student.wait"))
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=reveal_html(game, tr, farm, lead) + wait,
+        classes=["coopsim-prose"],
+    )
+    # the chart on a tap: drawing it on every phone at once would slow every reveal
+    if chart_shown:
+        IncomesChart(game, tr, farm)
+    else:
+        solara.Button(
+            tr("game.incomes_chart"),
+            icon_name="mdi-chart-line",
+            outlined=True,
+            on_click=lambda: show_chart(True),
+            classes=["coopsim-show-chart"],
         )
-    )
-    RevealView(game, tr, mine=farm, version=version)
-    Prose(tr("game.student.wait"))
 
 
 @solara.component

@@ -9,6 +9,7 @@ makes events happen, reveals the year and opens the next one.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import statistics
@@ -24,6 +25,7 @@ from coopsim.dashboard.widgets.common import Prose, use_session
 from coopsim.dashboard.widgets.game_views import (
     GAME_CSS,
     EventButtons,
+    HandoutDownloads,
     LeverControls,
     RevealView,
     use_room,
@@ -46,8 +48,9 @@ def join_url(code: str, lang: str) -> str:
     return f"{base}/play?{urlencode({'code': code, 'lang': lang})}"
 
 
+@functools.lru_cache(maxsize=64)
 def qr_svg(url: str) -> str:
-    """The QR code of ``url`` as inline SVG."""
+    """The QR code of ``url`` as inline SVG (made once: the teacher's page redraws often)."""
     return segno.make(url, error="m").svg_inline(scale=8, border=2)
 
 
@@ -196,6 +199,8 @@ def TeacherView(room: Room, tr: Translator, lang: str):
     if room.phase in (REVEALED, OVER):
         Prose(predictions_text(room, tr), classes=["coopsim-predictions"])
         RevealView(game, tr, version=version)
+    if game.history:
+        HandoutDownloads(room, tr, lang, f"coopsim_room_{room.code}")
     with solara.Columns([1, 1]):
         with solara.Column():
             LeverControls(game, tr, room.set_lever, version)

@@ -8,17 +8,19 @@ changes the room: a choice reaches the teacher, a reveal reaches every student.
 from __future__ import annotations
 
 import html
-import io
 import threading
 
+import ipyvue
 import numpy as np
 import solara
+import traitlets
 from solara.server import kernel_context
 
 from coopsim.classroom import words
 from coopsim.classroom.game import EVENTS, LEVERS, Game, Reveal
+from coopsim.classroom.handout import handout_bytes
 from coopsim.classroom.room import Room
-from coopsim.dashboard.widgets.common import Prose
+from coopsim.dashboard.widgets.common import Prose, prose_html
 from coopsim.i18n import Translator
 
 GAME_CSS = """
@@ -41,8 +43,47 @@ ICONS = {
 """The icon each machine or building is drawn with."""
 
 
-def use_room(room: Room | None) -> int:
+class TapButtons(ipyvue.VueTemplate):
+    """Buttons of which one may be picked, drawn in the browser as one widget.
+
+    A student's page redraws whenever the room changes; a widget a button would cost
+    the server a message a button each time, this costs one. Traits:
+
+    * ``buttons``: each ``{"label": …, "cls": CSS classes, "html": shown under it}``;
+    * ``picked``: the button shown as chosen (-1 for none);
+    * ``row``: small buttons in a row (numbers), else large ones one under another;
+    * ``tap``: ``{"index": i, "n": taps so far}``, set on every tap: pass ``on_tap``.
+    """
+
+    template = traitlets.Unicode(
+        """
+<template>
+  <div :style="row ? 'display: flex; flex-wrap: wrap; gap: 4px' : ''">
+    <div v-for="(b, i) in buttons" :key="i"
+         :class="row ? '' : ['coopsim-offer', picked === i ? 'coopsim-offer-chosen' : '']">
+      <v-btn :class="b.cls" :color="picked === i ? 'primary' : undefined"
+             :outlined="picked !== i" :large="!row" :style="row ? 'min-width: 48px' : ''"
+             @click="tap_button(i)">{{ b.label }}</v-btn>
+      <div v-if="b.html" v-html="b.html"></div>
+    </div>
+  </div>
+</template>
+"""
+    ).tag(sync=True)
+    buttons = traitlets.List(traitlets.Dict()).tag(sync=True)
+    picked = traitlets.Int(-1).tag(sync=True)
+    row = traitlets.Bool(False).tag(sync=True)
+    tap = traitlets.Dict().tag(sync=True)
+
+    def vue_tap_button(self, index: int) -> None:
+        """The browser's call on a tap of button ``index``."""
+        self.tap = {"index": int(index), "n": self.tap.get("n", 0) + 1}
+
+
+def use_room(room: Room | None, farm: int | None = None) -> int:
     """Subscribe the page to the room; returns the room's version (drawn again on change).
+
+    A student's page passes its farm: other farms' choices do not redraw it.
 
     Components drawn from the room take the version as an argument: they are drawn
     again only when their arguments change, and the room object itself stays the same.
@@ -71,9 +112,9 @@ def use_room(room: Room | None) -> int:
 
             threading.Thread(target=run, daemon=True).start()
 
-        return room.subscribe(redraw)
+        return room.subscribe(redraw, farm)
 
-    solara.use_effect(subscribe, [room])
+    solara.use_effect(subscribe, [room, farm])
     return version
 
 
@@ -155,58 +196,90 @@ def coop_accounts(game: Game, reveal: Reveal, tr: Translator) -> list[str]:
     return lines
 
 
-def incomes_png(game: Game, tr: Translator, mine: int | None = None) -> bytes:
-    """Everyone's income over the rounds played, as a PNG (the student's line in bold)."""
-    import matplotlib
+def incomes_chart(game: Game, tr: Translator, mine: int | None = None) -> dict:
+    """Everyone's income over the rounds played (thousands), as an ECharts line chart.
 
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    rounds = np.arange(1, len(game.history) + 1)
-    income = np.array([r.income for r in game.history]) / 1000
-    fig = Figure(figsize=(8, 4.2), dpi=100)
-    ax = fig.subplots()
+    The student's own line is bold and dark green, the others lighter. The browser draws
+    it: a reveal redraws every student's page at once, and the server only sends numbers.
+    """
+    income = np.array([r.income for r in game.history]).reshape(len(game.history), -1) / 1000
+    series = []
     for f, name in enumerate(game.names):
         bold = f == mine
-        ax.plot(
-            rounds,
-            income[:, f],
-            marker="o",
-            lw=3.5 if bold else 1.2,
-            color="#1e5631" if bold else None,
-            alpha=1 if bold or mine is None else 0.55,
-            label=f"{name} ({tr('game.your_line')})" if bold else name,
+        series.append(
+            {
+                "name": f"{name} ({tr('game.your_line')})" if bold else name,
+                "type": "line",
+                "data": [round(float(v), 1) for v in income[:, f]],
+                "symbolSize": 8 if bold else 5,
+                "z": 3 if bold else 2,
+                "lineStyle": {"width": 4} if bold else {"width": 1.5, "opacity": 0.75},
+                **({"color": "#1e5631"} if bold else {}),
+            }
         )
-    ax.set_xlabel(tr("game.year_axis"), fontsize=13)
-    ax.set_ylabel(f"{tr('game.income_axis')}, 1000 {game.scenario.currency}", fontsize=13)
-    ax.set_xticks(rounds)
-    ax.tick_params(labelsize=12)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=10, ncol=2, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    fig.tight_layout()
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    return out.getvalue()
+    axis_name = {"nameLocation": "middle", "nameTextStyle": {"fontSize": 14}}
+    return {
+        "animation": False,
+        "tooltip": {"trigger": "axis"},
+        "legend": {"type": "scroll", "orient": "vertical", "right": 0, "top": 10},
+        "grid": {"left": 70, "right": 170, "top": 20, "bottom": 50},
+        "xAxis": {
+            "type": "category",
+            "data": [str(r.round) for r in game.history],
+            "name": tr("game.year_axis"),
+            "nameGap": 30,
+            **axis_name,
+        },
+        "yAxis": {
+            "type": "value",
+            "scale": True,
+            "name": f"{tr('game.income_axis')}, 1000 {game.scenario.currency}",
+            "nameGap": 50,
+            **axis_name,
+        },
+        "series": series,
+    }
+
+
+def reveal_html(game: Game, tr: Translator, mine: int | None = None, lead: str = "") -> str:
+    """The last round revealed, as one block of HTML.
+
+    ``lead`` (HTML) first, then a sentence, the events, the table of farms and the
+    coops' accounts. One block rather than a widget a line: a reveal redraws every student's page at
+    once, and each widget costs the server a message per page.
+    """
+    reveal = game.history[-1]
+    parts = [lead]
+    parts.append(f"<h2>{html.escape(words.round_summary(game, reveal, tr))}</h2>")
+    parts += [prose_html("⚡ " + words.event_text(event, tr)) for event in reveal.events]
+    parts.append(reveal_table(game, reveal, tr, mine))
+    parts += [prose_html(line) for line in coop_accounts(game, reveal, tr)]
+    return "".join(parts)
 
 
 @solara.component
-def RevealView(game: Game, tr: Translator, mine: int | None = None, version: int = 0):
+def RevealView(
+    game: Game, tr: Translator, mine: int | None = None, version: int = 0, lead: str = ""
+):
     """The last round revealed: a sentence, the table, the coops' accounts, the chart.
 
     ``version`` (the room's, or the number of rounds played) makes it redraw when the
-    game moves on: the game object itself stays the same.
+    game moves on: the game object itself stays the same. ``lead`` (HTML) comes first.
     """
     if not game.history:
         return
-    reveal = game.history[-1]
-    solara.HTML(tag="h2", unsafe_innerHTML=html.escape(words.round_summary(game, reveal, tr)))
-    for event in reveal.events:
-        Prose("⚡ " + words.event_text(event, tr))
-    solara.HTML(tag="div", unsafe_innerHTML=reveal_table(game, reveal, tr, mine))
-    for line in coop_accounts(game, reveal, tr):
-        Prose(line)
-    solara.Text(tr("game.incomes_chart"), style={"font-weight": "600"})
-    solara.Image(incomes_png(game, tr, mine), classes=["coopsim-chart"])
+    solara.HTML(
+        tag="div", unsafe_innerHTML=reveal_html(game, tr, mine, lead), classes=["coopsim-prose"]
+    )
+    IncomesChart(game, tr, mine)
+
+
+@solara.component
+def IncomesChart(game: Game, tr: Translator, mine: int | None = None):
+    """Everyone's income over the rounds played, under its title."""
+    with solara.Column(classes=["coopsim-incomes"]):
+        solara.Text(tr("game.incomes_chart"), style={"font-weight": "600"})
+        solara.FigureEcharts(incomes_chart(game, tr, mine), attributes={"style": "height: 420px;"})
 
 
 @solara.component
@@ -240,4 +313,17 @@ def EventButtons(tr: Translator, on_event, disabled: bool = False):
                 disabled=disabled,
                 outlined=True,
                 classes=[f"coopsim-event-{event}"],
+            )
+
+
+@solara.component
+def HandoutDownloads(room_or_game: Room | Game, tr: Translator, lang: str, stem: str):
+    """The class's one-page summary to download, as PDF or PNG (drawn when clicked)."""
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        for fmt, mime in (("pdf", "application/pdf"), ("png", "image/png")):
+            solara.FileDownload(
+                lambda fmt=fmt: handout_bytes(room_or_game, lang, fmt),
+                f"{stem}.{fmt}",
+                label=tr(f"game.teacher.handout_{fmt}"),
+                mime_type=mime,
             )
