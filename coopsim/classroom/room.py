@@ -114,6 +114,11 @@ class Room:
 
     # --- the round -------------------------------------------------------------------------
 
+    @property
+    def year(self) -> int:
+        """The year on the screens: the one being chosen, or the one just revealed (from 1)."""
+        return self.game.round if self.phase == CHOOSING else len(self.game.history)
+
     def seconds_left(self) -> float | None:
         """Seconds left for choosing, or None when there is no limit or nothing to choose."""
         if self.phase != CHOOSING or self.deadline is None:

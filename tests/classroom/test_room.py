@@ -219,6 +219,38 @@ def test_listeners_hear_every_change_once_with_increasing_versions(data: st.Data
     assert left == heard[:heard_before_leaving]
 
 
+def test_a_students_page_hears_its_own_farm_and_the_whole_room_but_not_other_farms() -> None:
+    room = Room("TEST", STORY, seconds=0)
+    (mine, farm), (other, _) = room.join(), room.join()
+    heard: list[int] = []
+    room.subscribe(heard.append, farm)
+    room.join()  # a third student, on farm 2: not this page's news
+    assert heard == []
+    for seat in (other, mine):
+        offer = room.game.offers(room.player_of(seat))[0]
+        room.choose(seat, Choice(offer.action, offer.coop))
+        room.predict(seat, 4)
+    assert heard == [room.version - 1, room.version]  # its own choice and prediction
+    room.set_lever("trust", 0.5)
+    room.reveal()
+    room.next_round()
+    assert heard[-3:] == [room.version - 2, room.version - 1, room.version]
+
+
+def test_the_year_on_the_screens_is_the_one_chosen_then_the_one_revealed() -> None:
+    room = Room("TEST", STORY, seconds=0)
+    assert room.year == 1
+    room.reveal()
+    assert room.year == 1  # year 1 revealed, not yet year 2
+    room.next_round()
+    assert room.year == 2
+    for _ in range(room.game.rounds - 2):
+        room.reveal()
+        room.next_round()
+    room.reveal()
+    assert room.phase == OVER and room.year == room.game.rounds == 10
+
+
 def test_a_round_whose_time_is_up_refuses_choices() -> None:
     room = Room("TEST", STORY, seconds=1)
     seat, farm = room.join()

@@ -145,7 +145,7 @@ def StudentView(room: Room, seat: str, farm: int, tr: Translator):
     with solara.Row(style={"gap": "24px", "align-items": "baseline", "flex-wrap": "wrap"}):
         solara.Text(tr("game.room", code=room.code), style={"font-size": "1.1em"})
         solara.Text(
-            tr("game.year_of", year=min(game.round, game.rounds), years=game.rounds),
+            tr("game.year_of", year=room.year, years=game.rounds),
             style={"font-size": "1.1em", "font-weight": "600"},
             classes=["coopsim-round"],
         )

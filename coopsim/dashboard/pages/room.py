@@ -152,7 +152,7 @@ def TeacherView(room: Room, tr: Translator, lang: str):
                 tag="h1", unsafe_innerHTML=html.escape(tr(f"game.story.{room.story}.title"))
             )
             Prose(tr("game.teacher.join_at", url=url))
-            shown = min(game.round, game.rounds)
+            shown = room.year
             solara.HTML(
                 tag="h2",
                 unsafe_innerHTML=html.escape(tr("game.year_of", year=shown, years=game.rounds)),

@@ -30,6 +30,8 @@ GAME_CSS = """
 .coopsim-code { font-size: 4.5em; font-weight: 700; letter-spacing: 0.15em; }
 .coopsim-offer { padding: 10px 14px; margin: 6px 0; border: 2px solid #ccc; border-radius: 8px; }
 .coopsim-offer-chosen { border-color: #1e5631; background: #eef6ef; }
+.coopsim-offer .v-btn { max-width: 100%; height: auto !important; min-height: 44px; }
+.coopsim-offer .v-btn__content { white-space: normal; flex: 1 1 auto; padding: 6px 0; }
 .coopsim-game table td, .coopsim-game table th { padding: 4px 12px; font-size: 1.0em; }
 .coopsim-machines .v-icon { font-size: 2.2em !important; margin-right: 6px; }
 """
