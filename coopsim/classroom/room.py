@@ -69,6 +69,7 @@ class Room:
         self.predictions: dict[int, int] = {}
         self.history_predictions: list[dict[int, int]] = []
         self.version = 0
+        self.last_change = time.time()  # seconds since the epoch
         self.lock = threading.RLock()
         self._listeners: dict[int, tuple[Callable[[int], None], int | None]] = {}
         self._next_listener = 0
@@ -229,10 +230,15 @@ class Room:
         """Tell the listeners; ``farm`` when only that farm's seat or choice changed."""
         with self.lock:
             self.version += 1
+            self.last_change = time.time()
             version, listeners = self.version, list(self._listeners.values())
         for listener, of in listeners:
             if farm is None or of is None or of == farm:
                 listener(version)
+
+
+ROOM_IDLE_SECONDS = 24 * 3600
+"""A room nothing happened in for this long is closed when another one opens."""
 
 
 class Rooms:
@@ -243,8 +249,11 @@ class Rooms:
         self._lock = threading.Lock()
 
     def open(self, story: str, seconds: int = 90, seed: int | None = None) -> Room:
-        """Open a room with a fresh code."""
+        """Open a room with a fresh code; rooms left alone for a day are closed first."""
         with self._lock:
+            stale = time.time() - ROOM_IDLE_SECONDS
+            for code in [c for c, room in self._rooms.items() if room.last_change < stale]:
+                del self._rooms[code]
             while True:
                 code = "".join(secrets.choice(CODE_LETTERS) for _ in range(CODE_LENGTH))
                 if code not in self._rooms:

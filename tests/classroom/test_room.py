@@ -15,6 +15,7 @@ from coopsim.classroom.room import (
     CODE_LETTERS,
     OVER,
     REVEALED,
+    ROOM_IDLE_SECONDS,
     Choice,
     Room,
     RoomError,
@@ -290,3 +291,14 @@ def test_rooms_have_codes_of_unread_alike_letters_found_whatever_their_case(
     if other.strip().upper() not in codes:
         assert rooms.get(other) is None
     assert rooms.get(None) is None
+
+
+def test_a_room_left_alone_for_a_day_is_closed_when_another_opens() -> None:
+    rooms = Rooms()
+    old, recent = rooms.open(STORY), rooms.open(STORY)
+    old.last_change -= ROOM_IDLE_SECONDS + 1
+    recent.last_change -= ROOM_IDLE_SECONDS - 60
+    assert rooms.get(old.code) is old  # nothing is closed until a room opens
+    new = rooms.open(STORY)
+    assert rooms.get(old.code) is None
+    assert rooms.get(recent.code) is recent and rooms.get(new.code) is new
