@@ -50,9 +50,18 @@ def EnterCode(tr: Translator, on_code):
     )
 
 
+def heading(text: str) -> str:
+    """A heading of the choosing screen, as HTML."""
+    return f"<h2>{html.escape(text)}</h2>"
+
+
 @solara.component
-def Options(room: Room, seat: str, farm: int, tr: Translator, version: int):
-    """The farm's options this round, each with its numbers, and the merger vote."""
+def Options(room: Room, seat: str, farm: int, tr: Translator, version: int, note: str = ""):
+    """The farm's options this round, each with its numbers, and the merger vote.
+
+    ``note`` (Markdown) comes first. Few widgets: each costs the server a message a page
+    when the room moves on.
+    """
     game = room.game
     currency = game.scenario.currency
     offers = game.offers(farm)
@@ -68,11 +77,13 @@ def Options(room: Room, seat: str, farm: int, tr: Translator, version: int):
         except RoomError:
             set_error(tr("game.student.time_up"))
 
-    solara.HTML(tag="h2", unsafe_innerHTML=html.escape(tr("game.student.choose")))
     vote = chosen.vote if chosen else 0
     keys = [(o.action, o.coop) for o in offers]
     mine = (chosen.action, chosen.coop) if chosen is not None else None
     picked = keys.index(mine) if mine in keys else -1
+
+    def title(offer) -> str:
+        return words.option_title(offer, member_of, tr)
 
     def take(tap: dict) -> None:
         offer = offers[tap["index"]]
@@ -81,29 +92,31 @@ def Options(room: Room, seat: str, farm: int, tr: Translator, version: int):
     TapButtons.element(
         buttons=[
             {
-                "label": words.option_title(offer, member_of, tr),
+                "label": title(offer),
                 "cls": f"coopsim-option-{i} coopsim-option-{offer.action.name.lower()}",
                 "html": "".join(map(prose_html, words.option_reasons(offer, now, currency, tr))),
             }
             for i, offer in enumerate(offers)
         ],
+        head=(prose_html(note) if note else "") + heading(tr("game.student.choose")),
+        foot=(
+            "<div class='coopsim-my-choice'>"
+            + prose_html(tr("game.student.chosen", choice=title(offers[picked])))
+            + "</div>"
+            if picked >= 0
+            else ""
+        ),
         picked=picked,
         on_tap=take,
     )
     terms = game.merger_terms(farm)
     if terms is not None:
-        solara.HTML(
-            tag="h2",
-            unsafe_innerHTML=html.escape(
-                tr(
-                    "game.merger.title",
-                    k=words.coop_number(member_of),
-                    other=words.coop_number(terms.partner),
-                )
-            ),
+        question = tr(
+            "game.merger.title",
+            k=words.coop_number(member_of),
+            other=words.coop_number(terms.partner),
         )
         reasons = words.merger_reasons(terms, currency, tr)
-        solara.HTML(tag="div", unsafe_innerHTML="".join(map(prose_html, reasons)))
         base = chosen or Choice(Action.STAY, member_of)
         votes = (1, -1)
         TapButtons.element(
@@ -111,25 +124,23 @@ def Options(room: Room, seat: str, farm: int, tr: Translator, version: int):
                 {"label": tr("game.merger.vote_for"), "cls": "coopsim-vote-for"},
                 {"label": tr("game.merger.vote_against"), "cls": "coopsim-vote-against"},
             ],
+            head=heading(question) + "".join(map(prose_html, reasons)),
             picked=votes.index(vote) if vote in votes else -1,
             row=True,
             on_tap=lambda tap: choose(Choice(base.action, base.coop, votes[tap["index"]])),
         )
     if error:
         solara.Warning(error)
-    if picked >= 0:
-        title = words.option_title(offers[picked], member_of, tr)
-        Prose(tr("game.student.chosen", choice=title), classes=["coopsim-my-choice"])
 
 
 @solara.component
 def Predict(room: Room, seat: str, farm: int, tr: Translator, version: int):
     """The question to answer before the reveal: how many farms will be in a coop."""
     n = len(room.game.names)
-    Prose(tr("game.student.predict", farms=n))
     guess = room.predictions.get(farm)
     TapButtons.element(
         buttons=[{"label": str(k), "cls": f"coopsim-predict-{k}"} for k in range(n + 1)],
+        head=prose_html(tr("game.student.predict", farms=n)),
         picked=-1 if guess is None else guess,
         row=True,
         on_tap=lambda tap: room.predict(seat, tap["index"]),
@@ -155,10 +166,11 @@ def StudentView(room: Room, seat: str, farm: int, tr: Translator):
         if left is not None and left <= 0:
             solara.Warning(tr("game.student.time_up"))
         else:
+            note = ""
             if left is not None:
                 deadline = time.strftime("%H:%M:%S", time.localtime(time.time() + left))
-                Prose(tr("game.student.deadline", seconds=round(left)) + f" ({deadline})")
-            Options(room, seat, farm, tr, version)
+                note = tr("game.student.deadline", seconds=round(left)) + f" ({deadline})"
+            Options(room, seat, farm, tr, version, note)
             Predict(room, seat, farm, tr, version)
         return
     # the year revealed in one block: a reveal redraws every student's page at once,

@@ -26,8 +26,9 @@ from coopsim.dashboard.widgets.game_views import (
     GAME_CSS,
     EventButtons,
     HandoutDownloads,
+    IncomesChart,
     LeverControls,
-    RevealView,
+    reveal_html,
     use_room,
 )
 from coopsim.i18n import Translator
@@ -198,9 +199,11 @@ def TeacherView(room: Room, tr: Translator, lang: str):
         Prose(tr("game.teacher.over"), classes=["coopsim-game-over"])
     if room.phase in (REVEALED, OVER):
         Prose(predictions_text(room, tr), classes=["coopsim-predictions"])
-        RevealView(game, tr, version=version)
-    if game.history:
-        HandoutDownloads(room, tr, lang, f"coopsim_room_{room.code}")
+        solara.HTML(tag="div", unsafe_innerHTML=reveal_html(game, tr), classes=["coopsim-prose"])
+    # on the page from the start, so that a reveal only updates them: the first one
+    # redraws every student's page at the same time
+    IncomesChart(game, tr)
+    HandoutDownloads(room, tr, lang, f"coopsim_room_{room.code}")
     with solara.Columns([1, 1]):
         with solara.Column():
             LeverControls(game, tr, room.set_lever, version)

@@ -52,6 +52,7 @@ class TapButtons(ipyvue.VueTemplate):
     the server a message a button each time, this costs one. Traits:
 
     * ``buttons``: each ``{"label": …, "cls": CSS classes, "html": shown under it}``;
+    * ``head``, ``foot``: HTML shown above and below the buttons;
     * ``picked``: the button shown as chosen (-1 for none);
     * ``row``: small buttons in a row (numbers), else large ones one under another;
     * ``tap``: ``{"index": i, "n": taps so far}``, set on every tap: pass ``on_tap``.
@@ -60,19 +61,25 @@ class TapButtons(ipyvue.VueTemplate):
     template = traitlets.Unicode(
         """
 <template>
-  <div :style="row ? 'display: flex; flex-wrap: wrap; gap: 4px' : ''">
-    <div v-for="(b, i) in buttons" :key="i"
-         :class="row ? '' : ['coopsim-offer', picked === i ? 'coopsim-offer-chosen' : '']">
-      <v-btn :class="b.cls" :color="picked === i ? 'primary' : undefined"
-             :outlined="picked !== i" :large="!row" :style="row ? 'min-width: 48px' : ''"
-             @click="tap_button(i)">{{ b.label }}</v-btn>
-      <div v-if="b.html" v-html="b.html"></div>
+  <div>
+    <div v-if="head" v-html="head"></div>
+    <div :style="row ? 'display: flex; flex-wrap: wrap; gap: 4px' : ''">
+      <div v-for="(b, i) in buttons" :key="i"
+           :class="row ? '' : ['coopsim-offer', picked === i ? 'coopsim-offer-chosen' : '']">
+        <v-btn :class="b.cls" :color="picked === i ? 'primary' : undefined"
+               :outlined="picked !== i" :large="!row" :style="row ? 'min-width: 48px' : ''"
+               @click="tap_button(i)">{{ b.label }}</v-btn>
+        <div v-if="b.html" v-html="b.html"></div>
+      </div>
     </div>
+    <div v-if="foot" v-html="foot"></div>
   </div>
 </template>
 """
     ).tag(sync=True)
     buttons = traitlets.List(traitlets.Dict()).tag(sync=True)
+    head = traitlets.Unicode("").tag(sync=True)
+    foot = traitlets.Unicode("").tag(sync=True)
     picked = traitlets.Int(-1).tag(sync=True)
     row = traitlets.Bool(False).tag(sync=True)
     tap = traitlets.Dict().tag(sync=True)
@@ -204,7 +211,9 @@ def incomes_chart(game: Game, tr: Translator, mine: int | None = None) -> dict:
     The student's own line is bold and dark green, the others lighter. The browser draws
     it: a reveal redraws every student's page at once, and the server only sends numbers.
     """
-    income = np.array([r.income for r in game.history]).reshape(len(game.history), -1) / 1000
+    income = np.zeros((len(game.history), len(game.names)))
+    for row, reveal in zip(income, game.history, strict=True):
+        row[:] = np.array(reveal.income) / 1000
     series = []
     for f, name in enumerate(game.names):
         bold = f == mine
