@@ -135,11 +135,7 @@ class Room:
         """
         with self.lock:
             farm = self._farm(seat)
-            if self.phase != CHOOSING:
-                raise RoomError("not choosing")
-            left = self.seconds_left()
-            if left is not None and left <= 0:
-                raise RoomError("time is up")
+            self._check_open()
             offered = {(o.action, o.coop) for o in self.game.offers(farm)}
             if (choice.action, choice.coop) not in offered:
                 raise RoomError("not an option")
@@ -147,15 +143,27 @@ class Room:
         self._changed(farm)
 
     def predict(self, seat: str, members: int) -> None:
-        """A student's prediction: how many farms will be in a coop after the round."""
+        """A student's prediction: how many farms will be in a coop after the round.
+
+        Raises:
+            RoomError: an unknown seat, no round open for choosing, time is up, or a
+                number outside 0 to the number of farms.
+        """
         with self.lock:
             farm = self._farm(seat)
-            if self.phase != CHOOSING:
-                raise RoomError("not choosing")
+            self._check_open()
             if not 0 <= members <= len(self.game.farms):
                 raise RoomError("out of range")
             self.predictions[farm] = int(members)
         self._changed(farm)
+
+    def _check_open(self) -> None:
+        """Raise RoomError unless a round is open for choosing and its time not up."""
+        if self.phase != CHOOSING:
+            raise RoomError("not choosing")
+        left = self.seconds_left()
+        if left is not None and left <= 0:
+            raise RoomError("time is up")
 
     def _farm(self, seat: str) -> int:
         if seat not in self.seats:

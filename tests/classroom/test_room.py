@@ -252,17 +252,21 @@ def test_the_year_on_the_screens_is_the_one_chosen_then_the_one_revealed() -> No
     assert room.phase == OVER and room.year == room.game.rounds == 10
 
 
-def test_a_round_whose_time_is_up_refuses_choices() -> None:
+def test_a_round_whose_time_is_up_refuses_choices_and_predictions() -> None:
     room = Room("TEST", STORY, seconds=1)
     seat, farm = room.join()
     stay = Choice(Action.STAY, room.game.coop_of(farm))
     assert 0 < room.seconds_left() <= 1
     room.choose(seat, stay)
+    room.predict(seat, 3)
     room.deadline = time.time() - 1
     assert room.seconds_left() == 0.0
     with pytest.raises(RoomError, match="time is up"):
         room.choose(seat, stay)
-    assert room.choices == {farm: stay}  # the choice made in time stands
+    with pytest.raises(RoomError, match="time is up"):
+        room.predict(seat, 7)
+    # what was chosen and predicted in time stands
+    assert room.choices == {farm: stay} and room.predictions == {farm: 3}
     room.reveal()
     assert room.seconds_left() is None  # nothing to choose
     room.next_round()

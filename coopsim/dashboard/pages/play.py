@@ -138,13 +138,23 @@ def Predict(room: Room, seat: str, farm: int, tr: Translator, version: int):
     """The question to answer before the reveal: how many farms will be in a coop."""
     n = len(room.game.names)
     guess = room.predictions.get(farm)
+    late, set_late = solara.use_state(False)
+
+    def predict(tap: dict) -> None:
+        try:
+            room.predict(seat, tap["index"])
+        except RoomError:  # time is up (or the teacher revealed meanwhile)
+            set_late(True)
+
     TapButtons.element(
         buttons=[{"label": str(k), "cls": f"coopsim-predict-{k}"} for k in range(n + 1)],
         head=prose_html(tr("game.student.predict", farms=n)),
         picked=-1 if guess is None else guess,
         row=True,
-        on_tap=lambda tap: room.predict(seat, tap["index"]),
+        on_tap=predict,
     )
+    if late:
+        solara.Warning(tr("game.student.time_up"))
 
 
 @solara.component
