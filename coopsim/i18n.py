@@ -100,8 +100,11 @@ class Translator:
         return str(text).replace("currency", sign(currency))
 
     def number(self, value: float, digits: int = 0) -> str:
-        """A number with this language's thousands separator (a comma or a thin space)."""
-        text = f"{value:,.{digits}f}"
+        """A number with this language's thousands separator (a comma or a thin space).
+
+        A value that rounds to zero is written without a sign ("0.00", not "-0.00").
+        """
+        text = f"{round(value, digits) + 0.0:,.{digits}f}"
         if self.lang == "en":
             return text
         return text.replace(",", "\u202f").replace(".", ",")

@@ -7,11 +7,13 @@ engine, in ``tests/experiments/test_arms.py``.
 from __future__ import annotations
 
 import ipyvuetify as v
+import pytest
 from pagetools import click, images, page_text, render, type_into, wait_until
 
 from coopsim.dashboard.pages import compare
 from coopsim.experiments.runner import RunResult, RunTask
 from coopsim.experiments.seeds import replicate_seeds
+from coopsim.i18n import Translator
 from coopsim.posterior import draw_parameters
 
 
@@ -82,3 +84,39 @@ def test_page_reports_failed_runs_instead_of_a_comparison(state, monkeypatch):
     assert "As set, replicate 0: MemoryError: out of memory" in page_text(rc)
     assert state.comparison.value is None
     rc.close()
+
+
+# --- the table's numbers, by hand ------------------------------------------------------------
+
+
+def test_a_difference_of_rates_is_in_percentage_points_and_a_rate_in_percent():
+    en, ru = Translator("en"), Translator("ru")
+    assert compare.key_number("membership_rate", 0.0125, en, "KZT") == "1.25 %"
+    assert compare.key_number("membership_rate", 0.0125, en, "KZT", diff=True) == "+1.25 pp"
+    assert compare.key_number("membership_rate", -0.003, ru, "KZT", diff=True) == "-0,30 п.п."
+
+
+def test_a_difference_that_rounds_to_zero_shows_no_sign():
+    en = Translator("en")
+    assert compare.key_number("membership_rate", -0.00001, en, "KZT", diff=True) == "0.00 pp"
+    assert compare.key_number("active_coops", -0.4, en, "KZT", diff=True) == "0"
+    assert compare.key_number("active_coops", 0.4, en, "KZT", diff=True) == "0"
+    assert compare.key_number("subsidy_paid", 1_500_000.0, en, "KZT", diff=True) == "+1,500,000 ₸"
+    assert compare.key_number("mean_coop_size", float("nan"), en, "KZT") == "–"
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "unclear"),
+    [(-2.0, 3.0, True), (0.0, 3.0, True), (-3.0, 0.0, True), (1.0, 3.0, False), (0.0, 0.0, False)],
+)
+def test_a_difference_whose_range_holds_zero_is_greyed_and_starred(low, high, unclear):
+    row = {"difference": (low + high) / 2, "low": low, "high": high}
+    cell = compare.difference_cell("active_coops", row, Translator("en"), "KZT")
+    assert ("coopsim-unclear" in cell) is unclear
+    assert cell.endswith(" *</td>") is unclear
+
+
+def test_numbers_never_read_minus_zero_in_any_language():
+    for lang in ("en", "kk", "ru"):
+        assert Translator(lang).number(-0.0004, 2) in ("0.00", "0,00")
+        assert Translator(lang).number(-0.4) == "0"

@@ -133,22 +133,47 @@ def ArmEditor(state: SessionState, tr: Translator, index: int, arm: Arm, on_arm)
             solara.Error(error.value)
 
 
+def key_number(column: str, value: float, tr: Translator, currency: str, diff: bool = False) -> str:
+    """A key number of the table as text.
+
+    A rate in % (a difference of rates in percentage points), money with its sign, never
+    "-0"; ``diff`` marks a difference, with a ``+`` when it is above zero as shown.
+    """
+    if value != value:  # NaN
+        return "–"
+    if column in PERCENT:
+        value, digits = 100 * value, 2
+    else:
+        digits = 2 if column in ("mean_coop_size", "farm_income_gini") else 0
+    value = round(value, digits) + 0.0  # as shown; -0.0 + 0.0 is 0.0
+    text = tr.number(value, digits)
+    if column in PERCENT:
+        text += " " + tr("compare.pp") if diff else " %"
+    if column in ("farm_income_mean", "subsidy_paid", "subsidy_per_active_member"):
+        text += f" {sign(currency)}"
+    return ("+" if diff and value > 0 else "") + text
+
+
+def difference_cell(column: str, row, tr: Translator, currency: str) -> str:
+    """An arm's difference to the first, with its lowest and highest over replicates.
+
+    As a table cell; greyed, with a star, when that range holds zero: the arms do not
+    differ clearly.
+    """
+    low, high = row["low"], row["high"]
+    unclear = low <= 0 <= high and not (low == high == 0)
+    text = (
+        f"<b>{key_number(column, row['difference'], tr, currency, True)}</b><br><small>"
+        f"[{key_number(column, low, tr, currency, True)}; "
+        f"{key_number(column, high, tr, currency, True)}]</small>"
+    )
+    if unclear:
+        return f"<td class='coopsim-unclear' style='color: #888'>{text} *</td>"
+    return f"<td>{text}</td>"
+
+
 def _table_html(comparison: Comparison, tr: Translator) -> str:
     currency = comparison.scenario.currency
-
-    def fmt(column: str, value: float, signed: bool = False) -> str:
-        if value != value:  # NaN
-            return "–"
-        if column in PERCENT:
-            text = tr.number(100 * value, 2) + " %"
-        elif column in ("mean_coop_size", "farm_income_gini"):
-            text = tr.number(value, 2)
-        else:
-            text = tr.number(value)
-        if column in ("farm_income_mean", "subsidy_paid", "subsidy_per_active_member"):
-            text += f" {sign(currency)}"
-        return ("+" if signed and value > 0 else "") + text
-
     arms = comparison.arms
     head = "".join(f"<th>{html.escape(a)}</th>" for a in arms)
     diff_head = "".join(f"<th>{html.escape(a)} − {html.escape(arms[0])}</th>" for a in arms[1:])
@@ -156,13 +181,10 @@ def _table_html(comparison: Comparison, tr: Translator) -> str:
     table = comparison.differences
     for column in KEY_COLUMNS:
         part = table[table["column"] == column].set_index("arm")
-        means = "".join(f"<td>{fmt(column, part.loc[a, 'mean'])}</td>" for a in arms)
-        diffs = "".join(
-            f"<td><b>{fmt(column, part.loc[a, 'difference'], True)}</b><br><small>"
-            f"[{fmt(column, part.loc[a, 'low'], True)}; "
-            f"{fmt(column, part.loc[a, 'high'], True)}]</small></td>"
-            for a in arms[1:]
+        means = "".join(
+            f"<td>{key_number(column, part.loc[a, 'mean'], tr, currency)}</td>" for a in arms
         )
+        diffs = "".join(difference_cell(column, part.loc[a], tr, currency) for a in arms[1:])
         rows.append(f"<tr><td>{html.escape(tr(f'series.{column}'))}</td>{means}{diffs}</tr>")
     return (
         f"<table class='coopsim-table'><thead><tr><th></th>{head}{diff_head}</tr></thead>"
@@ -217,6 +239,7 @@ def Results(comparison: Comparison, tr: Translator):
     )
     solara.Text(tr("compare.table_note"), classes=["coopsim-help"])
     solara.HTML(tag="div", unsafe_innerHTML=_table_html(comparison, tr))
+    solara.Text(tr("compare.unclear"), classes=["coopsim-help"])
     stem = downloads.file_stem(spec.name)
     with solara.Row():
         solara.FileDownload(
