@@ -76,3 +76,19 @@ def test_page_says_when_the_run_has_not_started(state):
     rc = render(explain.Page(state))
     wait_until(lambda: "The run has not started" in page_text(rc))
     rc.close()
+
+
+def test_a_farm_that_quit_is_said_to_have_quit_without_land_or_income(state):
+    assert state.apply(Settings(farms=10_000))
+    for _ in range(9):
+        state.step()
+    log = state.simulation.decisions()
+    farm = int(log[log.action == "quit farming"].farm.iloc[0])
+    state.farm.set(farm)
+    state.village.set(int(state.simulation.village[farm]))
+    rc = render(explain.Page(state))
+    wait_until(lambda: "Has quit farming." in page_text(rc))
+    text = page_text(rc)
+    assert "ha of land" not in text and "Income in" not in text
+    assert "quit farming when it took stock" in text  # its history says when and why
+    rc.close()

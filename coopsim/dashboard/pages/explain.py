@@ -28,40 +28,43 @@ from coopsim.scenario import ASSETS, FARM_TYPES
 
 @solara.component
 def FarmFacts(sim: Simulation, snapshot: Snapshot, tr: Translator, farm: int):
-    """What the farm is: type, land, herd, machines, coop and income."""
+    """What the farm is: type, land, herd, machines, coop and income.
+
+    A farm that quit farming has sold its land and earns nothing from farming: it is
+    said so, without "0.0 ha" and an income of 0.
+    """
     farms = sim.model.farms
     currency = sim.scenario.currency
-    owned = [tr(f"asset.{a}") for i, a in enumerate(ASSETS) if farms.owns[farm, i]]
+    lines = [tr(f"farm_type.{FARM_TYPES[int(farms.kind[farm])]}")]
     coop = int(snapshot.coop[farm])
     if not snapshot.farming[farm]:
-        where = tr("explain.quit")
-    elif coop == NO_COOP:
-        where = tr("explain.alone")
+        lines.append(tr("explain.quit"))
     else:
-        where = tr(
-            "explain.in_coop",
-            coop=coop,
-            status=tr(f"village.{STATUS_NAMES[int(snapshot.coop_status[coop])]}"),
-        )
-    lines = [
-        tr(f"farm_type.{FARM_TYPES[int(farms.kind[farm])]}"),
-        tr(
-            "explain.land",
-            land=tr.number(farms.land_ha[farm], 1),
-            herd=tr.number(farms.livestock_head[farm]),
-        ),
-        tr("explain.owns", assets=", ".join(owned) if owned else tr("explain.owns_nothing")),
-        where,
-    ]
-    if len(snapshot.income):
-        lines.append(
+        owned = [tr(f"asset.{a}") for i, a in enumerate(ASSETS) if farms.owns[farm, i]]
+        lines += [
             tr(
-                "explain.income",
-                year=snapshot.year,
-                income=tr.money(snapshot.income[farm], currency),
-                alone=tr.money(snapshot.payoff_alone[farm], currency),
+                "explain.land",
+                land=tr.number(farms.land_ha[farm], 1),
+                herd=tr.number(farms.livestock_head[farm]),
+            ),
+            tr("explain.owns", assets=", ".join(owned) if owned else tr("explain.owns_nothing")),
+            tr("explain.alone")
+            if coop == NO_COOP
+            else tr(
+                "explain.in_coop",
+                coop=coop,
+                status=tr(f"village.{STATUS_NAMES[int(snapshot.coop_status[coop])]}"),
+            ),
+        ]
+        if len(snapshot.income):
+            lines.append(
+                tr(
+                    "explain.income",
+                    year=snapshot.year,
+                    income=tr.money(snapshot.income[farm], currency),
+                    alone=tr.money(snapshot.payoff_alone[farm], currency),
+                )
             )
-        )
     title = sim.names[farm] if sim.names else tr("explain.farm", farm=farm)
     with solara.Card(title):
         for line in lines:
