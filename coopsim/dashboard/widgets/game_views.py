@@ -24,7 +24,7 @@ from coopsim.dashboard.widgets.common import Prose, prose_html
 from coopsim.i18n import Translator
 
 GAME_CSS = """
-.coopsim-game { font-size: 1.3em; line-height: 1.45; }
+.coopsim-game { font-size: 1.3em; line-height: 1.45; padding-bottom: 56px; }
 .coopsim-game h1 { font-size: 2.0em; margin: 4px 0; }
 .coopsim-game h2 { font-size: 1.5em; margin: 10px 0 4px 0; }
 .coopsim-code { font-size: 4.5em; font-weight: 700; letter-spacing: 0.15em; }
