@@ -8,9 +8,12 @@ rooms: the teacher's page (``/room``) and the students' (``/play``) meet in them
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import solara
 
 from coopsim.dashboard.pages import about, classroom, compare, explain, explore, play, room
+from coopsim.dashboard.pages.room import query
 from coopsim.dashboard.session import SessionState
 from coopsim.dashboard.widgets.common import CSS, session_context
 from coopsim.i18n import LANGUAGES, Translator
@@ -19,11 +22,27 @@ PAGES = ("explore", "compare", "explain", "classroom", "about")
 """The pages in the order of the header; the first is the start page."""
 
 
+def with_language(router, lang: str, path: str | None = None) -> str:
+    """The address of ``path`` (this page when None) with ``lang`` in its query.
+
+    The language lives in the address: a reload, or the address sent to somebody else,
+    opens the page in the same language. The query's other keys are kept on this page.
+    """
+    asked = query(router) if path is None else {}
+    return f"{router.path if path is None else path}?{urlencode(asked | {'lang': lang})}"
+
+
 @solara.component
 def Header(state: SessionState, tr: Translator):
     """The title, a button per page, and the language switch."""
     router = solara.use_router()
     location = router.path.strip("/").split("/")[0] or PAGES[0]
+
+    def switch(name: str) -> None:
+        lang = next(k for k, v in LANGUAGES.items() if v == name)
+        state.lang.set(lang)
+        router.push(with_language(router, lang))
+
     with solara.Row(
         style={
             "align-items": "center",
@@ -50,7 +69,9 @@ def Header(state: SessionState, tr: Translator):
                 text=location != page,
                 color="white" if location == page else None,
                 style={"color": "#1e5631" if location == page else "white"},
-                on_click=lambda path=path: router.push(path),
+                on_click=lambda path=path: router.push(
+                    with_language(router, state.lang.value, path)
+                ),
                 classes=[f"coopsim-tab-{page}"],
             )
         solara.v.Spacer()
@@ -58,9 +79,7 @@ def Header(state: SessionState, tr: Translator):
         solara.ToggleButtonsSingle(
             value=LANGUAGES[state.lang.value],
             values=names,
-            on_value=lambda name: state.lang.set(
-                next(k for k, v in LANGUAGES.items() if v == name)
-            ),
+            on_value=switch,
             style={"background": "white"},
         )
 
@@ -70,6 +89,13 @@ def Layout(children: list | None = None):
     """Every page's frame: one session state per browser session, the header, the page."""
     state = solara.use_memo(SessionState, dependencies=[])
     session_context.provide(state)
+    asked = query(solara.use_router()).get("lang")
+
+    def adopt_language() -> None:  # the address's language, when it names one
+        if asked in LANGUAGES:
+            state.lang.set(asked)
+
+    solara.use_effect(adopt_language, [asked])
     tr = Translator(state.lang.value)
     solara.Title(tr("app.title"))
     solara.Style(CSS)

@@ -196,3 +196,14 @@ def test_a_dropped_description_can_neither_run_script_nor_fetch_from_outside(
     assert page.locator("a[href^='javascript']").count() == 0
     assert page.locator("img[src*='example.com']").count() == 0
     assert not [url for url in outside if "example.com" in url]
+
+
+def test_the_language_lives_in_the_address_and_survives_a_reload(dashboard):
+    page = dashboard
+    page.get_by_text("Русский").click()
+    page.wait_for_url("**lang=ru**", timeout=WAIT_MS)
+    page.locator(".coopsim-tab-compare").click()
+    page.wait_for_url("**/compare?lang=ru", timeout=WAIT_MS)
+    page.reload()
+    page.locator(".coopsim-tab-compare", has_text="Сравнить").wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("Replicates").count() == 0

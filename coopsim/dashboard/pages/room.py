@@ -222,7 +222,8 @@ def Page():
     solara.Style(GAME_CSS)
 
     def opened(new: Room) -> None:
-        router.push(f"/room?{urlencode({'code': new.code, 'key': new.teacher_key})}")
+        keys = {"code": new.code, "key": new.teacher_key, "lang": state.lang.value}
+        router.push(f"/room?{urlencode(keys)}")
 
     with solara.Column(classes=["coopsim-game"]):
         if room is None or asked.get("key") != room.teacher_key:
