@@ -21,7 +21,7 @@ from coopsim.classroom.game import EVENTS, LEVERS, Game, Reveal
 from coopsim.classroom.handout import handout_bytes
 from coopsim.classroom.room import Room
 from coopsim.dashboard.widgets.common import Prose, prose_html
-from coopsim.i18n import Translator
+from coopsim.i18n import Translator, sign
 
 GAME_CSS = """
 .coopsim-game { font-size: 1.3em; line-height: 1.45; padding-bottom: 56px; }
@@ -244,7 +244,7 @@ def incomes_chart(game: Game, tr: Translator, mine: int | None = None) -> dict:
         "yAxis": {
             "type": "value",
             "scale": True,
-            "name": f"{tr('game.income_axis')}, 1000 {game.scenario.currency}",
+            "name": f"{tr('game.income_axis')}, {tr.number(1000)} {sign(game.scenario.currency)}",
             "nameGap": 50,
             **axis_name,
         },
