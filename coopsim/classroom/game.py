@@ -10,8 +10,8 @@ would bring it that year, in money (:meth:`Game.offers`): the year priced with t
 as they stand, by the same code the model prices a year with. The reveal
 (:meth:`Game.play`) runs the model's decision step with the players' choices and prices
 the year with the coops that came out of it: who did what, what each farm earns, each
-coop's accounts. The game turns random price shocks off and the stories share costs by patronage,
-so the model's next step earns exactly what the reveal showed.
+coop's accounts. The game turns random price shocks off and the stories share costs by
+patronage, so the model's next step earns exactly what the reveal showed.
 
 The class's levers (:data:`LEVERS`) and the teacher's events (:data:`EVENTS`) take effect
 from the round being played.
@@ -227,16 +227,6 @@ class Game:
     def coop_of(self, farm: int) -> int:
         """The farm's coop now (index), or -1."""
         return int(self.farms.coop[farm])
-
-    @property
-    def economy(self) -> YearEconomy:
-        """The year about to be played (or just revealed), priced with the coops as they stand."""
-        return self._economy
-
-    @economy.setter
-    def economy(self, economy: YearEconomy) -> None:
-        self._economy = economy
-        self._offers.clear()  # priced again when asked
 
     def own_boss_value(self, farm: int) -> float:
         """What being its own boss is worth to the farm this year (currency/year)."""

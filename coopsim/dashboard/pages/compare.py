@@ -145,7 +145,7 @@ def key_number(column: str, value: float, tr: Translator, currency: str, diff: b
         value, digits = 100 * value, 2
     else:
         digits = 2 if column in ("mean_coop_size", "farm_income_gini") else 0
-    value = round(value, digits) + 0.0  # as shown; -0.0 + 0.0 is 0.0
+    value = round(value, digits)  # as shown, so that a "+" goes only before what shows above 0
     text = tr.number(value, digits)
     if column in PERCENT:
         text += " " + tr("compare.pp") if diff else " %"
