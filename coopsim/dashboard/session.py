@@ -74,7 +74,7 @@ class Settings:
     Attributes:
         source: the scenario in the catalogue (a file name, or ``⇧`` and an uploaded one's).
         values: levers set by the user, by dotted scenario key (``policy.member_grant``;
-            ``policy.changes`` holds the whole edited schedule of policy changes).
+            ``policy.changes`` and ``market.changes`` hold whole edited schedules).
         farms: simulated farms (ignored for scenarios of named farms).
         years: simulated years; None keeps the scenario's.
         seed: seed of the run; None keeps the scenario's.
@@ -301,22 +301,23 @@ class SessionState:
         return self.apply(Settings(source=source, farms=old.farms))
 
     def set_value(self, key: str, value: Any) -> bool:
-        """Set one lever by dotted key (None removes the user's setting)."""
-        values = dict(self.settings.value.values)
-        if value is None:
-            values.pop(key, None)
-        else:
-            values[key] = value
-        return self.apply(replace(self.settings.value, values=values))
+        """Set one lever by dotted key (None is "none", for a lever that may be empty)."""
+        return self.set_values({key: value})
 
-    def set_changes(self, changes: list[dict[str, Any]]) -> bool:
-        """Replace the schedule of policy changes."""
-        if sum(len(c) - 1 for c in changes) > LIMITS.changes:
+    def set_values(self, changed: dict[str, Any]) -> bool:
+        """Set levers by dotted key at once, in one restart."""
+        schedules = [changed.get(f"{section}.changes") or [] for section in ("policy", "market")]
+        if any(sum(len(c) - 1 for c in changes) > LIMITS.changes for changes in schedules):
             self.error.set(
                 Translator(self.lang.value)("explore.too_many_changes", n=LIMITS.changes)
             )
             return False
-        return self.set_value("policy.changes", changes)
+        values = self.settings.value.values | changed
+        return self.apply(replace(self.settings.value, values=values))
+
+    def set_changes(self, changes: list[dict[str, Any]]) -> bool:
+        """Replace the schedule of policy changes."""
+        return self.set_values({"policy.changes": changes})
 
     def upload(self, name: str, data: bytes) -> bool:
         """Add an uploaded scenario file to the catalogue and switch to it.

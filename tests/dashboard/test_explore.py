@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pagetools import choose, click, images, page_text, render, type_into, wait_until
 
+from coopsim import levers
 from coopsim.dashboard import budget
 from coopsim.dashboard.pages import explore
 from coopsim.dashboard.session import LIMITS, SCENARIO_DIR, SessionState, Settings, farms_allowed
@@ -73,7 +74,7 @@ def test_a_lever_typed_out_of_range_is_refused_with_one_message(state):
     rc = render(explore.Page(state))
     click(rc, "coopsim-step")
     choose(rc, "Group", "Investment and credit")
-    type_into(rc, "Investment subsidy", "25")
+    type_into(rc, "Investment subsidy", "250")  # percent: 2.5 is out of 0–1
     text = page_text(rc)
     assert "This value was not accepted: policy.investment_subsidy" in text
     assert "less than or equal to 1" in text
@@ -86,13 +87,52 @@ def test_a_lever_typed_in_range_restarts_the_run_with_it(state):
     rc = render(explore.Page(state))
     click(rc, "coopsim-step")
     choose(rc, "Group", "Investment and credit")
-    type_into(rc, "Investment subsidy", "0.5")
+    type_into(rc, "Investment subsidy", "50")  # a share is typed in percent
     assert state.simulation.scenario.policy.investment_subsidy == 0.5
     assert len(state.snapshot.value.table) == 0
     assert "not accepted" not in page_text(rc)
     type_into(rc, "Investment subsidy", "half")
     assert "is not a number of the right kind" in page_text(rc)
     rc.close()
+
+
+def test_a_grant_set_for_every_year_replaces_its_schedule(state):
+    """Kazakhstan's member grant starts in 2017 and ends in 2022: an edit for every year holds."""
+    rc = render(explore.Page(state))
+    scenario = state.simulation.scenario
+    assert [scenario.policy_in(y).member_grant for y in (2016, 2017, 2022)] == [0, 100_000, 0]
+    assert "Over the years: 2016: 0 → 2017: 100,000 → 2022: 0." in page_text(rc)
+    type_into(rc, "Member grant", "300 000")
+    scenario = state.simulation.scenario
+    assert {scenario.policy_in(y).member_grant for y in range(2016, 2031)} == {300_000}
+    assert "→ 2017: 100,000" not in page_text(rc)  # the grant has one value now
+    assert scenario.policy_in(2022).kpi_pressure == 0.0  # the other changes of 2022 stay
+    rc.close()
+
+
+def test_a_grant_set_from_a_year_keeps_the_years_before(state):
+    rc = render(explore.Page(state))
+    choose(rc, "An edit applies to", "From 2020 on")
+    assert "100,000" in [w.v_model for w in rc.find(label="Member grant (₸/new member)").widgets]
+    type_into(rc, "Member grant", "250000")
+    scenario = state.simulation.scenario
+    grants = [scenario.policy_in(y).member_grant for y in (2016, 2017, 2019, 2020, 2025)]
+    assert grants == [0, 100_000, 100_000, 250_000, 250_000]
+    assert "2016: 0 → 2017: 100,000 → 2020: 250,000." in page_text(rc)
+    rc.close()
+
+
+def test_the_member_grant_moves_the_results(state):
+    """The lever a policymaker once found dead: a higher grant for every year acts."""
+    state.run_to_end()
+    before = state.snapshot.value.table
+    state.set_values(
+        levers.held_values(state.simulation.scenario, "member_grant", 1_500_000.0, None)
+    )
+    state.run_to_end()
+    after = state.snapshot.value.table
+    assert after["subsidy_paid"].sum() > before["subsidy_paid"].sum()
+    assert after["members"].iloc[-1] != before["members"].iloc[-1]
 
 
 def test_bad_upload_shows_the_error_text_in_the_page(state):

@@ -56,6 +56,17 @@ def default_arms(state: SessionState, tr: Translator) -> list[Arm]:
     ]
 
 
+def replaced_text(scenario: Scenario, edit: Edit, tr: Translator) -> str:
+    """What an arm's edit overrides: the lever's values from the edit's year on, as scheduled."""
+    lever = levers.levers("policy")[edit.lever]
+    steps = levers.overridden(scenario, edit.lever, edit.year)
+    if not steps:  # from a year after the start, with no scheduled change from then on
+        steps = [(edit.year, levers.value_at(scenario, edit.lever, edit.year))]
+    before = " → ".join(f"{y}: {shown(v, lever.percent) or '–'}" for y, v in steps)
+    after = f"{edit.year}: {shown(edit.value, lever.percent)}"
+    return tr("compare.overrides", before=before, after=after)
+
+
 @solara.component
 def ArmEditor(state: SessionState, tr: Translator, index: int, arm: Arm, on_arm):
     """One arm: its name and the levers it holds at other values, each from a year."""
@@ -74,7 +85,7 @@ def ArmEditor(state: SessionState, tr: Translator, index: int, arm: Arm, on_arm)
 
     def typed(i: int, text: str) -> None:
         try:
-            value = levers.parse(policy[arm.edits[i].lever], text)
+            value = levers.parse(policy[arm.edits[i].lever], text, in_percent=True)
         except ValueError:
             error.set(tr("explore.not_a_number", text=text))
             return
@@ -99,10 +110,11 @@ def ArmEditor(state: SessionState, tr: Translator, index: int, arm: Arm, on_arm)
                     on_value=lambda v, i=i: set_edit(i, lever=by_label[v]),
                     style={"max-width": "220px"},
                 )
-                unit = tr.unit(policy[edit.lever].unit, scenario.currency)
+                lever = policy[edit.lever]
+                unit = "%" if lever.percent else tr.unit(lever.unit, scenario.currency)
                 solara.InputText(
                     f"{tr('explore.change_value')} ({unit})",
-                    value=shown(edit.value),
+                    value=shown(edit.value, lever.percent),
                     on_value=lambda v, i=i: typed(i, v),
                     continuous_update=False,
                     style={"max-width": "150px"},
@@ -121,6 +133,7 @@ def ArmEditor(state: SessionState, tr: Translator, index: int, arm: Arm, on_arm)
                         replace(arm, edits=arm.edits[:i] + arm.edits[i + 1 :])
                     ),
                 )
+            solara.Text(replaced_text(scenario, edit, tr), classes=["coopsim-help"])
         if len(arm.edits) < 4:
             solara.Button(
                 tr("compare.add_edit"),
