@@ -225,7 +225,7 @@ def parse(lever: Lever, text: str, in_percent: bool = False) -> Any:
 
 
 def change_rows(scenario: Scenario, section: str = "policy") -> list[tuple[int, str, Any]]:
-    """The scenario's policy (or market) changes as (year, lever, value) rows, by year then lever."""
+    """A section's scheduled changes as (year, lever, value) rows, by year then lever."""
     rows = []
     for change in getattr(scenario, section).changes:
         for name, value in change.model_dump(exclude_none=True).items():

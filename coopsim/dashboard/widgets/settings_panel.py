@@ -18,7 +18,6 @@ from coopsim.dashboard.session import SessionState
 from coopsim.i18n import Translator
 from coopsim.levers import Lever
 
-
 PLAUSIBLE_MAXIMUM = 1e9
 """Upper bounds from here on are the schema's plausible maxima of amounts, not real limits."""
 
@@ -73,6 +72,9 @@ def LeverInput(
     """One lever: its value, unit, range, help and path over the years.
 
     Args:
+        state: the session, whose settings an edit changes.
+        lever: the lever shown.
+        tr: the page's language.
         scenario: the scenario as run (a new one after every change: the input redraws).
         year: the year an edit holds from, to the horizon (None: every year); the
             lever shows its value in force in that year.
