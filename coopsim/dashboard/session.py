@@ -11,6 +11,7 @@ unpickled.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,6 +36,8 @@ SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 DEFAULT_SCENARIO = "kazakhstan_2016.toml"
 DEFAULT_FARMS = 10_000
 """Simulated farms of the default run: one step and its redraw take well under 150 ms."""
+UPLOADED = "⇧ "
+"""How an uploaded scenario's name starts in the catalogue."""
 SEED_MAX = 2**63 - 1
 """The largest seed (a scenario's seed is a 64-bit integer)."""
 
@@ -85,6 +88,66 @@ class Settings:
     farms: int = DEFAULT_FARMS
     years: int | None = None
     seed: int | None = None
+
+
+LEVER_SECTIONS = ("policy.", "market.")
+"""A query key starting so is a lever setting (``policy.member_grant=300000``)."""
+
+
+def is_settings_key(key: str) -> bool:
+    """Whether a key of a page address's query is one of the run's settings."""
+    return key in ("scenario", "farms", "years", "seed") or key.startswith(LEVER_SECTIONS)
+
+
+def settings_query(settings: Settings) -> dict[str, str]:
+    """The settings as a page address's query: what differs from the scenario file's run.
+
+    The scenario (a file of the catalogue; an uploaded one stays in its session), the
+    farms, years and seed when set, and every lever set, its value in JSON
+    (``policy.member_grant=300000``, ``policy.changes=[{"year":2020,...}]``). Opened in
+    another browser, :func:`settings_from_query` gives the same settings back, so the
+    same run.
+    """
+    query: dict[str, str] = {}
+    if settings.source != DEFAULT_SCENARIO and not settings.source.startswith(UPLOADED):
+        query["scenario"] = settings.source
+    if settings.farms != DEFAULT_FARMS:
+        query["farms"] = str(settings.farms)
+    for name in ("years", "seed"):
+        if getattr(settings, name) is not None:
+            query[name] = str(getattr(settings, name))
+    for key, value in sorted(settings.values.items()):
+        query[key] = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return query
+
+
+def settings_from_query(query: dict[str, str]) -> Settings | None:
+    """The settings an address's query names (None when it names none).
+
+    Raises:
+        ScenarioError: a value is not what its key takes (one line naming the key).
+    """
+    keys = [k for k in query if is_settings_key(k)]
+    if not keys:
+        return None
+    values: dict[str, Any] = {}
+    whole: dict[str, int | None] = {"farms": DEFAULT_FARMS, "years": None, "seed": None}
+    for key in keys:
+        text = query[key]
+        try:
+            if key in whole:
+                whole[key] = int(text)
+            elif key.startswith(LEVER_SECTIONS):
+                values[key] = json.loads(text)
+        except ValueError:
+            raise ScenarioError(f"the address's {key}: “{text}” is not a value it takes") from None
+    return Settings(
+        source=query.get("scenario", DEFAULT_SCENARIO),
+        values=values,
+        farms=int(whole["farms"]),  # type: ignore[arg-type]
+        years=whole["years"],
+        seed=whole["seed"],
+    )
 
 
 def build_scenario(base: Scenario, settings: Settings) -> Scenario:
@@ -334,10 +397,10 @@ class SessionState:
             self.upload_error.set(str(exc))
             return False
         catalogue = dict(self.catalogue.value)
-        uploads = [k for k in catalogue if k.startswith("⇧ ")]
+        uploads = [k for k in catalogue if k.startswith(UPLOADED)]
         if len(uploads) >= LIMITS.uploads:
             catalogue.pop(uploads[0])
-        key = f"⇧ {name}"
+        key = f"{UPLOADED}{name}"
         catalogue[key] = scenario
         self.upload_error.set("")
         self.catalogue.set(catalogue)

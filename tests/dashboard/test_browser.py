@@ -207,3 +207,42 @@ def test_the_language_lives_in_the_address_and_survives_a_reload(dashboard):
     page.reload()
     page.locator(".coopsim-tab-compare", has_text="Сравнить").wait_for(timeout=WAIT_MS)
     assert page.get_by_text("Replicates").count() == 0
+
+
+def test_the_address_carries_the_run_to_a_fresh_browser(dashboard, browser, solara_server):
+    """Set a grant and a seed, then open the address in a new browser context: same run."""
+    page = dashboard
+    page.get_by_label("Member grant").first.fill("300,000")
+    page.get_by_label("Member grant").first.press("Enter")
+    page.wait_for_url("**policy.member_grant=300000.0**", timeout=WAIT_MS)
+    page.get_by_label("Seed").first.fill("7")
+    page.get_by_label("Seed").first.press("Enter")
+    page.wait_for_url("**seed=7**", timeout=WAIT_MS)
+    address = page.url
+    fresh = browser.new_context()
+    try:
+        other = fresh.new_page()
+        other.goto(address)
+        other.locator(".coopsim-step").wait_for(timeout=WAIT_MS)
+        grant = other.get_by_label("Member grant").first
+        grant.wait_for(timeout=WAIT_MS)
+        assert grant.input_value() == "300,000"
+        assert other.get_by_label("Seed").first.input_value() == "7"
+        assert "member_grant" in other.url  # the address was not rewritten to the defaults
+    finally:
+        fresh.close()
+
+
+def test_a_scenario_file_chosen_by_click_is_uploaded(dashboard, tmp_path):
+    page = dashboard
+    village = tmp_path / "chosen_village.toml"
+    village.write_text(
+        (Path(__file__).parents[2] / "scenarios" / "village_machinery.toml").read_text("utf-8"),
+        encoding="utf-8",
+    )
+    with page.expect_file_chooser() as chooser:  # a click opens the system's file dialog
+        field = page.locator(".v-file-input", has_text="Or choose a scenario file (TOML)")
+        field.locator(".v-input__slot").first.click()
+    chooser.value.set_files(str(village))
+    page.get_by_text("⇧ chosen_village.toml").first.wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("This file cannot be used").count() == 0

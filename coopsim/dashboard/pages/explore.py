@@ -24,6 +24,7 @@ from coopsim.dashboard.widgets.common import (
     shown_village,
     use_session,
 )
+from coopsim.dashboard.widgets.file_chooser import FileChooser
 from coopsim.dashboard.widgets.settings_panel import ChangesEditor, LeverGroups
 from coopsim.i18n import Translator
 
@@ -48,6 +49,7 @@ def ScenarioPicker(state: SessionState, tr: Translator):
     solara.FileDrop(
         label=tr("explore.upload", limit=LIMITS.upload_bytes // 1000), on_file=dropped, lazy=True
     )
+    FileChooser(tr("explore.choose_file"), on_file=dropped, accept=".toml")
     if state.upload_error.value:
         solara.Error(tr("explore.upload_error", message=state.upload_error.value))
     base = state.base
