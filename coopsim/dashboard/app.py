@@ -62,7 +62,7 @@ def use_settings_in_address(state: SessionState) -> None:
         try:
             settings = settings_from_query(asked)
         except ScenarioError as exc:
-            state.error.set(str(exc))
+            state.error.set(state.problem(exc))
             return
         if settings is not None and settings != state.settings.value:
             state.apply(settings)

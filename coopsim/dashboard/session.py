@@ -327,6 +327,10 @@ class SessionState:
 
     # --- the scenario -----------------------------------------------------------------------
 
+    def problem(self, error: Exception) -> str:
+        """What is wrong with an input, in the session's language, for the page to show."""
+        return Translator(self.lang.value).problem(error).removeprefix("scenario values: ")
+
     @property
     def base(self) -> Scenario:
         """The chosen scenario as read from its file, before the user's settings."""
@@ -349,7 +353,7 @@ class SessionState:
         try:
             scenario = build_scenario(base, settings)
         except ScenarioError as exc:
-            self.error.set(str(exc).removeprefix("scenario values: "))
+            self.error.set(self.problem(exc))
             return False
         # the new simulation first: setting a reactive value re-renders what reads it at once
         self.simulation = Simulation(scenario, seed=settings.seed)
@@ -394,7 +398,7 @@ class SessionState:
             # refused now if too costly for a session, before it joins the list
             build_scenario(scenario, Settings(source=name, farms=self.settings.value.farms))
         except ScenarioError as exc:
-            self.upload_error.set(str(exc))
+            self.upload_error.set(self.problem(exc))
             return False
         catalogue = dict(self.catalogue.value)
         uploads = [k for k in catalogue if k.startswith(UPLOADED)]

@@ -308,7 +308,7 @@ def Page(state: SessionState | None = None):
         try:
             budget.check(base, fewest, base.name, runs=runs, seconds=budget.COMPARE_SECONDS)
         except ScenarioError as exc:
-            error.set(str(exc))
+            error.set(state.problem(exc))
             return
         if not named:
             wanted = clamp(farms.value, LIMITS.compare_farms)
@@ -324,7 +324,7 @@ def Page(state: SessionState | None = None):
                 cancel=cancel,
             )
         except ScenarioError as exc:
-            error.set(str(exc))
+            error.set(state.problem(exc))
             return
         if cancel.is_set():
             return

@@ -87,7 +87,7 @@ def LeverInput(
         try:
             state.set_values(levers.held_values(scenario, lever.name, new, year, lever.section))
         except ScenarioError as exc:
-            state.error.set(str(exc).removeprefix("scenario values: "))
+            state.error.set(state.problem(exc))
 
     if lever.kind == "switch":
         solara.Checkbox(label=label, value=bool(value), on_value=commit)
