@@ -127,7 +127,7 @@ def _chart(ax: Axes, seen: _Snapshot, tr: Translator) -> None:
     from matplotlib.ticker import FuncFormatter
 
     game, history = seen.game, seen.history
-    names = game.names
+    names = game.names_in(tr.lang)
     rounds = np.arange(1, len(history) + 1)
     income = np.array([r.income for r in history]).reshape(len(history), len(names))
     in_coop = np.array([r.coop_after for r in history]).reshape(len(history), len(names)) >= 0
@@ -218,7 +218,7 @@ def _table(figure: Figure, seen: _Snapshot, tr: Translator) -> None:
         tr("handout.total", currency=currency),
     ]
     rows = []
-    for f, name in enumerate(game.names):
+    for f, name in enumerate(game.names_in(tr.lang)):
         gone = False
         cells = []
         for reveal in history:
@@ -287,7 +287,8 @@ def _char_width(figure: Figure, texts: list[str]) -> float:
 def _story(figure: Figure, seen: _Snapshot, tr: Translator) -> None:
     """A few sentences: coops after each round, events, predictions against the truth."""
     game, history = seen.game, seen.history
-    names, farms = game.names, len(game.names)
+    names = game.names_in(tr.lang)
+    farms = len(names)
     start = np.array(history[0].coop_before if history else game.farms.coop)
     in_coop = start[start >= 0]
     lines = [

@@ -224,10 +224,13 @@ class Simulation:
         self.log_decisions = log_decisions
         self.lock = threading.RLock()
         self.model = CoopModel(spec=scenario, rng=self.seed, log_decisions=log_decisions)
-        self.names = named_order(scenario.population)
         self.auto_village: int | None = None
         """The village shown when the user has chosen none (see ``widgets.common``)."""
         self._explained: tuple[int, pd.DataFrame] | None = None
+
+    def names_in(self, lang: str) -> list[str]:
+        """The named farms' names in a language, in the model's order (empty: none named)."""
+        return named_order(self.scenario.population, lang)
 
     @property
     def done(self) -> bool:

@@ -9,6 +9,7 @@ from coopsim import levers
 from coopsim.dashboard import budget
 from coopsim.dashboard.pages import explore
 from coopsim.dashboard.session import LIMITS, SCENARIO_DIR, SessionState, Settings, farms_allowed
+from coopsim.scenario import validate_scenario
 
 
 def test_stepping_adds_a_year_to_the_table_and_redraws_the_charts(state):
@@ -205,3 +206,23 @@ def test_the_schedule_of_changes_is_bounded(state):
     assert not state.set_changes(too_many)
     assert state.error.value == f"policy.changes: не более {LIMITS.changes} изменений по годам"
     assert len(state.simulation.scenario.policy.changes) == 3  # the file's schedule is kept
+
+
+def test_scenarios_are_offered_by_their_title_in_the_pages_language(state):
+    kazakhstan = state.catalogue.value["kazakhstan_2016.toml"]
+    data = kazakhstan.model_dump()
+    data["translations"] = {"ru": {"name": "Казахстан 2016", "description": "Описание."}}
+    russian = validate_scenario(data)
+    titles = explore.scenario_titles(
+        {"a.toml": russian, "b.toml": kazakhstan, "⇧ mine.toml": kazakhstan}, "ru"
+    )
+    assert titles == {
+        "a.toml": "Казахстан 2016",
+        "b.toml": "Kazakhstan 2016",
+        "⇧ mine.toml": "⇧ mine.toml",
+    }
+    assert (
+        russian.description_in("ru") == "Описание." and russian.description_in("kk") != "Описание."
+    )
+    twins = explore.scenario_titles({"a.toml": kazakhstan, "b.toml": kazakhstan}, "kk")
+    assert twins == {"a.toml": "Kazakhstan 2016 (a.toml)", "b.toml": "Kazakhstan 2016 (b.toml)"}

@@ -347,7 +347,7 @@ def Page(state: SessionState | None = None):
         if state.comparison.value is not None:  # the results shown follow the switch
             start()
 
-    Prose(tr("compare.intro", scenario=sim.scenario.name, seed=sim.seed))
+    Prose(tr("compare.intro", scenario=sim.scenario.name_in(tr.lang), seed=sim.seed))
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
         solara.ToggleButtonsSingle(value=count.value, values=[2, 3], on_value=count.set)
         solara.Text(tr("compare.arms"))

@@ -65,7 +65,8 @@ def FarmFacts(sim: Simulation, snapshot: Snapshot, tr: Translator, farm: int):
                     alone=tr.money(snapshot.payoff_alone[farm], currency),
                 )
             )
-    title = sim.names[farm] if sim.names else tr("explain.farm", farm=farm)
+    names = sim.names_in(tr.lang)
+    title = names[farm] if names else tr("explain.farm", farm=farm)
     with solara.Card(title):
         for line in lines:
             solara.Text(line)
@@ -111,7 +112,7 @@ def Page(state: SessionState | None = None):
         state.farm.set(max(0, min(len(sim.model.farms) - 1, f)))
         state.village.set(int(sim.village[state.farm.value]))
 
-    Prose(tr("explain.intro", scenario=sim.scenario.name, year=snapshot.year))
+    Prose(tr("explain.intro", scenario=sim.scenario.name_in(tr.lang), year=snapshot.year))
     with solara.Columns([2, 3]):
         with solara.Column():
             solara.InputInt(

@@ -11,8 +11,15 @@ from dataclasses import replace
 
 import solara
 
+from coopsim import Scenario
 from coopsim.dashboard import budget
-from coopsim.dashboard.session import LIMITS, SessionState, Snapshot, farms_allowed
+from coopsim.dashboard.session import (
+    LIMITS,
+    UPLOADED,
+    SessionState,
+    Snapshot,
+    farms_allowed,
+)
 from coopsim.dashboard.widgets import downloads
 from coopsim.dashboard.widgets.charts import PANELS, LiveChart, charts_png
 from coopsim.dashboard.widgets.common import (
@@ -29,13 +36,26 @@ from coopsim.dashboard.widgets.settings_panel import ChangesEditor, LeverGroups
 from coopsim.i18n import Translator
 
 
+def scenario_titles(catalogue: dict[str, Scenario], lang: str) -> dict[str, str]:
+    """Each scenario of the catalogue by its title in ``lang``; an upload by its file name.
+
+    Two scenarios of the same title are told apart by their file names.
+    """
+    titles = {k: k if k.startswith(UPLOADED) else s.name_in(lang) for k, s in catalogue.items()}
+    twice = {t for t in titles.values() if list(titles.values()).count(t) > 1}
+    return {k: f"{t} ({k})" if t in twice else t for k, t in titles.items()}
+
+
 @solara.component
 def ScenarioPicker(state: SessionState, tr: Translator):
     """The scenario files, an upload, and what the chosen scenario is about."""
     settings = state.settings.value
-    catalogue = state.catalogue.value
+    titles = scenario_titles(state.catalogue.value, tr.lang)
     solara.Select(
-        tr("explore.scenario"), values=list(catalogue), value=settings.source, on_value=state.choose
+        tr("explore.scenario"),
+        values=list(titles.values()),
+        value=titles[settings.source],
+        on_value=lambda title: state.choose(next(k for k, t in titles.items() if t == title)),
     )
 
     def dropped(info: dict) -> None:
@@ -53,8 +73,8 @@ def ScenarioPicker(state: SessionState, tr: Translator):
     if state.upload_error.value:
         solara.Error(tr("explore.upload_error", message=state.upload_error.value))
     base = state.base
-    with solara.Details(summary=base.name):
-        Prose(base.description.strip() or "–")
+    with solara.Details(summary=base.name_in(tr.lang)):
+        Prose(base.description_in(tr.lang).strip() or "–")
 
 
 @solara.component

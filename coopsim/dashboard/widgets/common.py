@@ -137,14 +137,16 @@ def VillageImage(
         lambda: VillageDrawing(sim.model.network, sim.village, v, size),
         dependencies=[id(sim), v, size],
     )
-    solara.Image(drawing.png(snapshot, tr, names=sim.names or None, highlight=highlight))
+    names = sim.names_in(tr.lang)
+    solara.Image(drawing.png(snapshot, tr, names=names or None, highlight=highlight))
 
 
 @solara.component
 def FarmPicker(sim: Simulation, tr: Translator, v: int, farm: int, on_farm: Callable[[int], None]):
     """Choose a farm of the village by its number (or name, for named farms)."""
     farms = farms_of(sim.village, v).tolist()
-    labels = {f: (f"{f} · {sim.names[f]}" if sim.names else str(f)) for f in farms}
+    names = sim.names_in(tr.lang)
+    labels = {f: (f"{f} · {names[f]}" if names else str(f)) for f in farms}
     solara.Select(
         tr("village.farm"),
         values=list(labels.values()),
