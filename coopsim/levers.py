@@ -206,7 +206,9 @@ def parse(lever: Lever, text: str, in_percent: bool = False) -> Any:
         if word in SWITCH_WORDS:
             return SWITCH_WORDS[word]
         raise ValueError("not on or off")
-    text = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", "")
+    for space in ("\u00a0", "\u202f", " "):  # thousands, grouped as the language groups them
+        text = text.replace(space, "")
+    text = text.strip().replace(",", "")
     if text == "":
         if lever.optional:
             return None

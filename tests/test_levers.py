@@ -49,6 +49,7 @@ def test_typed_values_are_read_in_the_lever_type():
     policy = levers.levers("policy")
     assert levers.parse(policy["member_grant"], "150,000") == 150_000.0
     assert levers.parse(policy["member_grant"], "150 000") == 150_000.0
+    assert levers.parse(policy["member_grant"], "150\u202f000") == 150_000.0  # kk, ru
     assert levers.parse(policy["credit_grace_years"], "3") == 3
     assert levers.parse(policy["budget"], " ") is None
     assert levers.parse(policy["start_up_aid"], "0.1; 0.08 0.06") == [0.1, 0.08, 0.06]

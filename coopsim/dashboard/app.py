@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import solara
+import solara.server.settings
 
 from coopsim import ScenarioError
 from coopsim.dashboard.pages import about, classroom, compare, explain, explore, play, room
@@ -23,6 +24,10 @@ from coopsim.dashboard.session import (
 )
 from coopsim.dashboard.widgets.common import CSS, session_context
 from coopsim.i18n import LANGUAGES, Translator
+
+# Solara's own English line under every page ("This website runs on Solara") is left out:
+# each page is in the language chosen, and the About page credits Solara in it.
+solara.server.settings.theme.show_banner = False
 
 PAGES = ("explore", "compare", "explain", "classroom", "about")
 """The pages in the order of the header; the first is the start page."""

@@ -246,3 +246,70 @@ def test_a_scenario_file_chosen_by_click_is_uploaded(dashboard, tmp_path):
     chooser.value.set_files(str(village))
     page.get_by_text("⇧ chosen_village.toml").first.wait_for(timeout=WAIT_MS)
     assert page.get_by_text("This file cannot be used").count() == 0
+
+
+PROPER_NAMES = {
+    # names of things, file formats and units that stay in Latin letters in any language
+    "coopsim",
+    "Solara",
+    "Mesa",
+    "networkx",
+    "numpy",
+    "Gini",
+    "TOML",
+    "CSV",
+    "PNG",
+    "PDF",
+    "SVG",
+    "QR",
+    "KPI",
+    "EMA",
+    "ABC",
+    "Shapley",
+    "Nash",
+    "Raiffeisen",
+    "AgriPoliS",
+    "NetLogo",
+    "ha",
+    "kg",
+    "docs",
+    "validation",
+    "md",
+    "toml",
+    "true",
+    "false",
+    "JA",
+    "English",
+    "API",
+    "ODD",
+}
+"""Words in Latin letters a Kazakh or Russian page may show."""
+
+
+def english_words(text: str) -> set[str]:
+    """The words of a text in Latin letters that are not proper names (nor file names)."""
+    text = re.sub(r"\S+\.(toml|md|csv|png|pdf|svg)\b", "", text)  # file names
+    words = set(re.findall(r"[A-Za-z]{2,}", text))
+    return {w for w in words if w not in PROPER_NAMES and w.lower() not in PROPER_NAMES}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_pages_in_kazakh_and_russian_have_no_english_words(dashboard, solara_server, lang):
+    page = dashboard
+    found = {}
+    for path in ("/", "/compare", "/explain", "/classroom", "/about", "/room", "/play"):
+        page.goto(f"{solara_server.base_url}{path}?lang={lang}")
+        page.locator(".coopsim-tab-about, .coopsim-code-input").first.wait_for(timeout=WAIT_MS)
+        page.wait_for_timeout(500)
+        # code (a key, a command) and cited references stay as written
+        shown = page.evaluate(
+            "() => { const quoted = [...document.querySelectorAll('code, .coopsim-references')];"
+            " quoted.forEach(e => { e.dataset.was = e.style.display; e.style.display = 'none'; });"
+            " const text = document.body.innerText;"
+            " quoted.forEach(e => { e.style.display = e.dataset.was; });"
+            " return text; }"
+        )
+        words = english_words(shown)
+        if words:
+            found[path] = sorted(words)
+    assert not found, "; ".join(f"{path}: {' '.join(words)}" for path, words in found.items())

@@ -62,8 +62,8 @@ def replaced_text(scenario: Scenario, edit: Edit, tr: Translator) -> str:
     steps = levers.overridden(scenario, edit.lever, edit.year)
     if not steps:  # from a year after the start, with no scheduled change from then on
         steps = [(edit.year, levers.value_at(scenario, edit.lever, edit.year))]
-    before = " → ".join(f"{y}: {shown(v, lever.percent) or '–'}" for y, v in steps)
-    after = f"{edit.year}: {shown(edit.value, lever.percent)}"
+    before = " → ".join(f"{y}: {shown(v, lever.percent, tr) or '–'}" for y, v in steps)
+    after = f"{edit.year}: {shown(edit.value, lever.percent, tr)}"
     return tr("compare.overrides", before=before, after=after)
 
 
@@ -114,7 +114,7 @@ def ArmEditor(state: SessionState, tr: Translator, index: int, arm: Arm, on_arm)
                 unit = "%" if lever.percent else tr.unit(lever.unit, scenario.currency)
                 solara.InputText(
                     f"{tr('explore.change_value')} ({unit})",
-                    value=shown(edit.value, lever.percent),
+                    value=shown(edit.value, lever.percent, tr),
                     on_value=lambda v, i=i: typed(i, v),
                     continuous_update=False,
                     style={"max-width": "150px"},
@@ -360,7 +360,7 @@ def Page(state: SessionState | None = None):
             low = LIMITS.compare_farms[0]
             high = compare_farms(sim.scenario, count.value * replicates.value)
             solara.InputInt(
-                tr("compare.farms", low=f"{low:,}", high=f"{high:,}"),
+                tr("compare.farms", low=tr.number(low), high=tr.number(high)),
                 value=farms,
                 continuous_update=False,
             )

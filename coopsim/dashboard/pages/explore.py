@@ -61,7 +61,7 @@ def ScenarioPicker(state: SessionState, tr: Translator):
     def dropped(info: dict) -> None:
         if info["size"] > LIMITS.upload_bytes:
             state.upload_error.set(
-                tr("explore.too_big", name=info["name"], limit=f"{LIMITS.upload_bytes:,}")
+                tr("explore.too_big", name=info["name"], limit=tr.number(LIMITS.upload_bytes))
             )
             return
         state.upload(info["name"], info["file_obj"].read(LIMITS.upload_bytes + 1))
@@ -89,14 +89,14 @@ def RunSettings(state: SessionState, tr: Translator):
     named = bool(scenario.population.named_farms)
     low, high = LIMITS.farms[0], farms_allowed(scenario)
     solara.InputInt(
-        tr("explore.farms", low=f"{low:,}", high=f"{high:,}"),
+        tr("explore.farms", low=tr.number(low), high=tr.number(high)),
         value=len(state.simulation.model.farms),
         on_value=lambda v: set_(farms=max(low, min(high, v))),
         disabled=named,
         continuous_update=False,
     )
     if not named and high < min(LIMITS.farms[1], scenario.population.farms):
-        solara.Text(
+        Prose(
             tr(
                 "explore.farms_budget",
                 costly=budget.estimate(scenario).costly,

@@ -22,19 +22,21 @@ PLAUSIBLE_MAXIMUM = 1e9
 """Upper bounds from here on are the schema's plausible maxima of amounts, not real limits."""
 
 
-def shown(value: object, percent: bool = False) -> str:
+def shown(value: object, percent: bool = False, tr: Translator | None = None) -> str:
     """A lever's value as it is typed: ``500,000``, ``0.25``, ``0.1; 0.08``, or empty.
 
-    With ``percent``, a share is written in percent: ``25`` for 0.25.
+    With ``percent``, a share is written in percent: ``25`` for 0.25. With ``tr``, whole
+    numbers are grouped the language's way (``500 000`` in Kazakh and Russian); a
+    fraction keeps its decimal point, which every language's input reads.
     """
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(shown(v, percent) for v in value)
+        return "; ".join(shown(v, percent, tr) for v in value)
     if percent and isinstance(value, float | int):
-        return f"{round(value * 100, 6):g}"
+        value = round(value * 100, 6)
     if isinstance(value, float | int) and float(value).is_integer():
-        return f"{int(value):,}"
+        return tr.number(value) if tr is not None else f"{int(value):,}"
     return f"{value:g}"
 
 
@@ -42,10 +44,10 @@ def range_text(lever: Lever, tr: Translator) -> str:
     """The accepted range, e.g. ``0 – 100 %`` or ``≥ 0``, with an empty value's meaning."""
     if lever.kind == "switch":
         return ""
-    low = "" if lever.low is None else shown(lever.low, lever.percent)
+    low = "" if lever.low is None else shown(lever.low, lever.percent, tr)
     # an amount of money is bounded only by a plausible maximum (10^12 or more): not shown
     unbounded = lever.high is None or lever.high >= PLAUSIBLE_MAXIMUM
-    high = "" if unbounded else shown(lever.high, lever.percent)
+    high = "" if unbounded else shown(lever.high, lever.percent, tr)
     if low and high:
         text = f"{low} – {high}"
     elif low:
@@ -59,10 +61,10 @@ def range_text(lever: Lever, tr: Translator) -> str:
     return tr("explore.range", range=text)
 
 
-def path_text(scenario: Scenario, lever: Lever) -> str:
+def path_text(scenario: Scenario, lever: Lever, tr: Translator) -> str:
     """A lever's path over the years: ``2016: 500,000 → 2017: 100,000``."""
     steps = levers.path(scenario, lever.name, lever.section)
-    return " → ".join(f"{y}: {shown(v, lever.percent) or '–'}" for y, v in steps)
+    return " → ".join(f"{y}: {shown(v, lever.percent, tr) or '–'}" for y, v in steps)
 
 
 @solara.component
@@ -102,7 +104,7 @@ def LeverInput(
 
         solara.InputText(
             f"{label} ({unit})",
-            value=shown(value, lever.percent),
+            value=shown(value, lever.percent, tr),
             on_value=typed,
             continuous_update=False,
             classes=[f"coopsim-lever-{lever.name}"],
@@ -123,7 +125,7 @@ def LeverInput(
     if lever.percent:
         notes.append(f"({tr.unit(lever.unit, scenario.currency)})")
     if len(levers.path(scenario, lever.name, lever.section)) > 1:
-        notes.append(tr("explore.path", path=path_text(scenario, lever)))
+        notes.append(tr("explore.path", path=path_text(scenario, lever, tr)))
     solara.Text(" ".join(n for n in notes if n), classes=["coopsim-help"])
 
 
@@ -198,7 +200,7 @@ def ChangesEditor(state: SessionState, tr: Translator):
     with solara.Details(summary=tr("explore.changes", n=len(levers.change_rows(scenario)))):
         for y, name, value in levers.change_rows(scenario):
             with solara.Row(style={"align-items": "center"}):
-                solara.Text(f"{y}: {tr.lever('policy', name, '')[0]} → {shown(value)}")
+                solara.Text(f"{y}: {tr.lever('policy', name, '')[0]} → {shown(value, tr=tr)}")
                 solara.Button(
                     icon_name="mdi-delete",
                     icon=True,
