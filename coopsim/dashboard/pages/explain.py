@@ -22,7 +22,7 @@ from coopsim.dashboard.widgets.common import (
 from coopsim.dashboard.widgets.village_map import farms_of
 from coopsim.entities import NO_COOP, STATUS_NAMES
 from coopsim.i18n import Translator
-from coopsim.narration import farm_history
+from coopsim.narration import after_farming, farm_history
 from coopsim.scenario import ASSETS, FARM_TYPES
 
 
@@ -84,6 +84,9 @@ def History(sim: Simulation, snapshot: Snapshot, tr: Translator, farm: int):
         solara.ProgressLinear(True)
         return
     lines = farm_history(result.value, farm, tr.lang, sim.scenario.currency)
+    stopped = after_farming(result.value, farm, tr.lang, sim.scenario.currency)
+    if stopped is not None:
+        solara.Info(stopped, classes=["coopsim-after-farming"])
     if snapshot.year < sim.scenario.start_year:
         solara.Info(tr("explain.not_started"))
     elif not lines:
