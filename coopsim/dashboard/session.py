@@ -194,6 +194,7 @@ class Snapshot:
         coop: each farm's coop (−1 for none).
         farming: whether each farm still farms.
         coop_status: each coop's status (see ``coopsim.entities``).
+        coop_tier, coop_region: each coop's tier and region.
         income, payoff_alone, machinery_alone, machinery_share: the last year's figures
             per farm (currency/year), empty before the first step.
     """
@@ -203,6 +204,8 @@ class Snapshot:
     coop: np.ndarray
     farming: np.ndarray
     coop_status: np.ndarray
+    coop_tier: np.ndarray
+    coop_region: np.ndarray
     income: np.ndarray
     payoff_alone: np.ndarray
     machinery_alone: np.ndarray
@@ -242,6 +245,11 @@ class Simulation:
         """Each farm's village."""
         return self.model.farms.village
 
+    @property
+    def region(self) -> np.ndarray:
+        """Each farm's region."""
+        return self.model.farms.region
+
     def step(self) -> Snapshot:
         """Simulate one more year (nothing at the horizon) and return the new snapshot."""
         with self.lock:
@@ -260,6 +268,8 @@ class Simulation:
                 coop=model.farms.coop.copy(),
                 farming=model.farms.farming.copy(),
                 coop_status=model.coops.status.copy(),
+                coop_tier=model.coops.tier.copy(),
+                coop_region=model.coops.region.copy(),
                 income=model.income.copy() if economy is not None else empty,
                 payoff_alone=economy.payoff_alone.copy() if economy is not None else empty,
                 machinery_alone=economy.machinery_alone.copy() if economy is not None else empty,

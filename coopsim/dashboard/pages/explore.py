@@ -32,6 +32,7 @@ from coopsim.dashboard.widgets.common import (
     use_session,
 )
 from coopsim.dashboard.widgets.file_chooser import FileChooser
+from coopsim.dashboard.widgets.region_map import RegionMap
 from coopsim.dashboard.widgets.settings_panel import ChangesEditor, LeverGroups
 from coopsim.i18n import Translator
 
@@ -251,6 +252,23 @@ def Village(state: SessionState, snapshot: Snapshot, tr: Translator):
 
 
 @solara.component
+def Regions(state: SessionState, snapshot: Snapshot, tr: Translator):
+    """The regions as tiles, following the year; a village clicked is shown below."""
+    sim = state.simulation
+    kpi = sim.scenario.policy_in(max(snapshot.year, sim.scenario.start_year)).kpi_coops_per_region
+    RegionMap(
+        sim.region,
+        sim.village,
+        snapshot,
+        sim.scenario.population.regions,
+        sim.model.scale,
+        kpi,
+        tr,
+        on_village=state.village.set,
+    )
+
+
+@solara.component
 def Downloads(state: SessionState, tr: Translator):
     """The tables as CSV, the charts as PNG, the scenario as TOML (each made on click)."""
     # the file names follow the scenario and seed; the contents are made from the
@@ -307,7 +325,11 @@ def SimulationPanel(state: SessionState, tr: Translator):
     snapshot = state.snapshot.value
     KeyNumbers(state, snapshot, tr)
     Charts(state, snapshot, tr)
-    Village(state, snapshot, tr)
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "24px", "align-items": "flex-start"}):
+        with solara.Column(style={"min-width": "320px", "flex": "1"}):
+            Regions(state, snapshot, tr)
+        with solara.Column(style={"min-width": "320px", "flex": "1"}):
+            Village(state, snapshot, tr)
 
 
 @solara.component
