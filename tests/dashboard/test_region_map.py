@@ -9,8 +9,9 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 from pagetools import click, page_text, render, widgets
+from solara.components.echarts import EchartsWidget
 
-from coopsim.dashboard.pages import explore
+from coopsim.dashboard.pages import explain, explore
 from coopsim.dashboard.widgets.region_map import region_figures, tile_colour
 from coopsim.entities import ACTIVE, DISSOLVED, NOMINAL, PRIMARY, REGIONAL_UNION
 
@@ -88,4 +89,31 @@ def test_clicking_a_region_lists_its_villages_and_a_village_shows_it(state):
     assert 16 in listed and all(n % 14 == 2 for n in listed)
     click(rc, "coopsim-village-16")
     assert state.village.value == 16
+    rc.close()
+
+
+def test_the_village_chart_places_every_farm_and_a_click_picks_it(state):
+    for _ in range(4):
+        state.step()
+    rc = render(explain.Page(state))
+    chart = rc.find(v.Html, class_="coopsim-village-chart").find(EchartsWidget).widget
+    series = chart.option["series"][0]
+    village = state.simulation.village
+    farms = [node["value"] for node in series["data"]]
+    assert sorted(farms) == np.flatnonzero(village == village[farms[0]]).tolist()
+    assert len(series["links"]) > 0
+    # every farm is in exactly one legend group, and the groups count their farms
+    labels = [c["name"] for c in series["categories"]]
+    counts = np.bincount([node["category"] for node in series["data"]], minlength=len(labels))
+    for label, n in zip(labels, counts, strict=True):
+        assert label.endswith(f"{n})"), label  # "coop 12 (active, 5)", "alone (30)"
+    farm = farms[3]
+    before = state.farm.value
+    chart.vue_on_click({"dataType": "edge", "value": None})  # a tie: nothing happens
+    assert state.farm.value == before
+    chart.vue_on_click({"dataType": "node", "value": farm})  # as the browser sends it
+    assert state.farm.value == farm
+    highlighted = rc.find(v.Html, class_="coopsim-village-chart").find(EchartsWidget).widget
+    ringed = [n for n in highlighted.option["series"][0]["data"] if "itemStyle" in n]
+    assert [n["value"] for n in ringed] == [farm]  # the farm explained is ringed
     rc.close()

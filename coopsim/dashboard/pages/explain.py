@@ -14,7 +14,7 @@ from coopsim.dashboard.session import SessionState, Simulation, Snapshot
 from coopsim.dashboard.widgets.common import (
     FarmPicker,
     Prose,
-    VillageImage,
+    VillageChart,
     VillagePicker,
     shown_village,
     use_session,
@@ -126,7 +126,7 @@ def Page(state: SessionState | None = None):
             )
             VillagePicker(sim, snapshot, tr, state.village)
             FarmPicker(sim, tr, v, farm, pick)
-            VillageImage(sim, snapshot, tr, v, highlight=farm)
+            VillageChart(sim, snapshot, tr, v, on_farm=pick, highlight=farm)
         with solara.Column():
             FarmFacts(sim, snapshot, tr, farm)
             solara.Text(tr("explain.history"), style={"font-weight": "600", "font-size": "1.2em"})

@@ -26,7 +26,7 @@ from coopsim.dashboard.widgets.common import (
     BigNumber,
     FarmPicker,
     Prose,
-    VillageImage,
+    VillageChart,
     VillagePicker,
     shown_village,
     use_session,
@@ -246,7 +246,7 @@ def Village(state: SessionState, snapshot: Snapshot, tr: Translator):
 
     solara.Text(tr("village.title"), style={"font-weight": "600"})
     VillagePicker(sim, snapshot, tr, state.village)
-    VillageImage(sim, snapshot, tr, v)
+    VillageChart(sim, snapshot, tr, v, on_farm=explain)
     FarmPicker(sim, tr, v, -1, explain)
     solara.Text(tr("village.pick_to_explain"), classes=["coopsim-help"])
 

@@ -124,21 +124,40 @@ def shown_village(sim: Simulation, snapshot: Snapshot, village: int) -> int:
 
 
 @solara.component
-def VillageImage(
+def VillageChart(
     sim: Simulation,
     snapshot: Snapshot,
     tr: Translator,
     v: int,
+    on_farm: Callable[[int], None],
     highlight: int | None = None,
-    size: float = 4.6,
 ):
-    """The village's network coloured by cooperative (its layout kept while the run lasts)."""
+    """The village's network as an interactive chart: hover a farm for its name, click it.
+
+    Args:
+        sim: the simulation.
+        snapshot: the run as of the year shown.
+        tr: the page's language.
+        v: the village.
+        on_farm: called with the farm clicked.
+        highlight: a farm to ring in black.
+    """
     drawing = solara.use_memo(
-        lambda: VillageDrawing(sim.model.network, sim.village, v, size),
-        dependencies=[id(sim), v, size],
+        lambda: VillageDrawing(sim.model.network, sim.village, v),
+        dependencies=[id(sim), v],
     )
     names = sim.names_in(tr.lang)
-    solara.Image(drawing.png(snapshot, tr, names=names or None, highlight=highlight))
+
+    def clicked(event: dict) -> None:
+        if event.get("dataType") == "node":
+            on_farm(int(event["value"]))
+
+    with solara.Div(classes=["coopsim-village-chart"]):
+        solara.FigureEcharts(
+            drawing.option(snapshot, tr, names=names or None, highlight=highlight),
+            on_click=clicked,
+            attributes={"style": "height: 420px; width: 100%;"},
+        )
 
 
 @solara.component
