@@ -81,5 +81,6 @@ def char_width(figure: Figure, texts: list[str]) -> float:
 
 def wrapped(figure: Figure, text: str, size: float, width: float) -> list[str]:
     """``text`` in lines that fit ``width`` (a share of the page's width) at ``size`` pt."""
-    chars = int(width * A4_INCHES[0] * 72 / (char_width(figure, [text]) * size))
+    # a little room to spare: a line of wide letters is wider than the text's mean
+    chars = int(0.95 * width * A4_INCHES[0] * 72 / (char_width(figure, [text]) * size))
     return textwrap.wrap(text, max(chars, 8))
