@@ -329,10 +329,12 @@ def read_arms(path: Path, base: Scenario) -> list[Arm]:
                     f"{where}: {lever}: not a policy lever (docs/levers.md lists them)"
                 )
             edits.append(Edit(lever, value, year))
-        arm = Arm(name, tuple(edits))
-        try:
-            arm.scenario(base)
-        except ScenarioError as exc:
-            raise ScenarioError(f"{where}: {exc}") from None
-        arms.append(arm)
+        for edit in edits:
+            try:
+                Arm(name, (edit,)).scenario(base)
+            except ScenarioError as exc:  # named by the scenario's key: say it once
+                raise ScenarioError(
+                    f"{where}: {str(exc).removeprefix(f'policy.{edit.lever}: ')}"
+                ) from None
+        arms.append(Arm(name, tuple(edits)))
     return arms
