@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coopsim import __version__
-from coopsim.headline import Findings, rate_points
+from coopsim.experiments.baseline import Findings
+from coopsim.headline import rate_points
 from coopsim.i18n import Translator
 from coopsim.levers import Lever, change_rows, levers
 from coopsim.printed import A4_INCHES, a4_page, char_width, save_page, wrapped

@@ -26,8 +26,8 @@ from coopsim.brief import make_brief, write_brief
 from coopsim.columns import TABLES, write_parquet
 from coopsim.dashboard.server import classroom, dashboard
 from coopsim.experiments.arms import read_arms
+from coopsim.experiments.baseline import NO_PROGRAMME, HeadlineError, run_headlines
 from coopsim.experiments.commands import analyze, calibrate, discover, levers, robustness, sweep
-from coopsim.headline import NO_PROGRAMME, HeadlineError, run_headlines
 from coopsim.i18n import LANGUAGES
 from coopsim.model import CoopModel, sized
 from coopsim.narration import farm_history

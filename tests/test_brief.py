@@ -12,7 +12,7 @@ import pytest
 from coopsim import load_scenario, sized
 from coopsim.brief import brief_bytes, brief_html, lever_changes, make_brief, write_brief
 from coopsim.experiments.arms import Arm, Edit
-from coopsim.headline import run_headlines
+from coopsim.experiments.baseline import run_headlines
 from coopsim.i18n import Translator
 from coopsim.printed import A4_INCHES
 
