@@ -86,6 +86,35 @@ class Brief:
     sources: str
     footer: str = field(default="")
 
+    def blocks(self) -> list[tuple[str, str]]:
+        """The page from top to bottom as (kind, text) pairs.
+
+        Kinds: ``title``, ``subtitle``, ``heading``, ``text``, ``item``, ``sentence``,
+        ``warning``, ``table`` (its text empty: the table is :attr:`header` and
+        :attr:`rows`), ``note``, ``small_item``, ``sources``. The PDF and the HTML file
+        both draw these, so they hold the same in the same order.
+        """
+        h = self.headings
+        return [
+            ("title", self.title),
+            ("subtitle", self.subtitle),
+            ("heading", h["scenario"]),
+            ("text", self.description),
+            ("heading", h["levers"]),
+            *(("item", line) for line in self.levers),
+            ("heading", h["in_words"]),
+            *(("sentence", s) for s in self.sentences),
+            *(("warning", w) for w in self.warnings),
+            ("heading", h["results"]),
+            ("table", ""),
+            ("heading", h["costs"]),
+            ("note", self.costs),
+            ("heading", h["caveats"]),
+            *(("small_item", line) for line in self.caveats),
+            ("heading", h["sources"]),
+            ("sources", self.sources),
+        ]
+
 
 def _plain(text: str) -> str:
     """A text of a scenario file on one line (its line breaks are the file's, not sentences)."""
@@ -289,6 +318,24 @@ def _draw(figure: Figure, brief: Brief) -> None:
         size -= 0.05
 
 
+PDF_STYLE: dict[str, tuple[float, dict[str, Any]]] = {
+    "title": (16, {"weight": "bold"}),
+    "subtitle": (8, {"color": "0.35"}),
+    "heading": (10.5, {"weight": "bold", "color": "0.15"}),
+    "text": (7.5, {}),
+    "item": (7.5, {}),
+    "sentence": (9.5, {"weight": "bold", "color": "0.1"}),
+    "warning": (8, {"color": "#a33a00"}),
+    "note": (7, {}),
+    "small_item": (7, {}),
+    "sources": (6.5, {"color": "0.25"}),
+}
+"""Each kind of block's type size (pt, at full size) and style on the PDF page."""
+
+BULLETS = {"item": "• ", "small_item": "• ", "warning": "⚠ "}
+"""What starts a block of each kind, on the page and in the HTML file."""
+
+
 def _lay_out(figure: Figure, brief: Brief, k: float) -> float:
     """Draw everything with type ``k`` times its full size; returns where the text ended."""
     height = A4_INCHES[1] * 72  # points
@@ -299,37 +346,18 @@ def _lay_out(figure: Figure, brief: Brief, k: float) -> float:
         figure.text(x, y, line, size=size * k, va="top", **style)
         y -= size * k * 1.4 / height
 
-    def paragraph(content: str, size: float, **style: Any) -> None:
+    def paragraph(content: str, size: float, style: dict[str, Any]) -> None:
         width = WIDTH * (0.9 if style.get("weight") == "bold" else 1.0)  # bold is wider
         for line in wrapped(figure, content, size * k, width):
             text(line, size, **style)
 
-    def heading(title: str) -> None:
-        nonlocal y
-        y -= 4 * k / height
-        text(title, 10.5, weight="bold", color="0.15")
-
-    paragraph(brief.title, 16, weight="bold")
-    paragraph(brief.subtitle, 8, color="0.35")
-    heading(brief.headings["scenario"])
-    paragraph(brief.description, 7.5)
-    heading(brief.headings["levers"])
-    for line in brief.levers:
-        paragraph("• " + line, 7.5)
-    heading(brief.headings["in_words"])
-    for sentence in brief.sentences:
-        paragraph(sentence, 9.5, weight="bold", color="0.1")
-    for warning in brief.warnings:
-        paragraph("⚠ " + warning, 8, color="#a33a00")
-    heading(brief.headings["results"])
-    y = _table(figure, brief, y, k)
-    heading(brief.headings["costs"])
-    paragraph(brief.costs, 7)
-    heading(brief.headings["caveats"])
-    for line in brief.caveats:
-        paragraph("• " + line, 7)
-    heading(brief.headings["sources"])
-    paragraph(brief.sources, 6.5, color="0.25")
+    for kind, content in brief.blocks():
+        if kind == "heading":
+            y -= 4 * k / height  # room above a heading
+        if kind == "table":
+            y = _table(figure, brief, y, k)
+        else:
+            paragraph(BULLETS.get(kind, "") + content, *PDF_STYLE[kind])
     footer_y = y - 6 * k / height
     figure.text(0.5, 0.012, brief.footer, ha="center", size=7, color="0.4")
     return footer_y - 0.02
@@ -400,37 +428,47 @@ footer { color: #777; font-size: 8pt; margin-top: 1.5em; text-align: center; }
 """
 
 
+HTML_TAGS = {
+    "title": ("h1", ""),
+    "subtitle": ("p", "subtitle"),
+    "heading": ("h2", ""),
+    "text": ("p", ""),
+    "item": ("li", ""),
+    "sentence": ("p", "sentence"),
+    "warning": ("p", "warning"),
+    "note": ("p", "small"),
+    "small_item": ("li", "small"),
+    "sources": ("p", "sources"),
+}
+"""Each kind of block's HTML element and class."""
+
+
 def brief_html(brief: Brief) -> str:
     """The brief as one self-contained HTML page (inline CSS; no scripts, fonts or images)."""
     e = html.escape
-
-    def items(lines: list[str], cls: str = "") -> str:
-        attr = f' class="{cls}"' if cls else ""
-        return "<ul{}>{}</ul>".format(attr, "".join(f"<li>{e(line)}</li>" for line in lines))
-
-    head = "".join(f"<th>{e(h)}</th>" for h in brief.header)
-    body = "".join(
-        "<tr>{}</tr>".format("".join(f"<td>{e(c)}</td>" for c in row)) for row in brief.rows
-    )
-    h = {k: e(v) for k, v in brief.headings.items()}
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{e(brief.lang)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(brief.title)}</title><style>{CSS}</style></head><body>",
-        f"<h1>{e(brief.title)}</h1>",
-        f'<p class="subtitle">{e(brief.subtitle)}</p>',
-        f"<h2>{h['scenario']}</h2><p>{e(brief.description)}</p>",
-        f"<h2>{h['levers']}</h2>{items(brief.levers)}",
-        f"<h2>{h['in_words']}</h2>",
-        *(f'<p class="sentence">{e(s)}</p>' for s in brief.sentences),
-        *(f'<p class="warning">⚠ {e(w)}</p>' for w in brief.warnings),
-        f"<h2>{h['results']}</h2>",
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
-        f'<h2>{h["costs"]}</h2><p class="small">{e(brief.costs)}</p>',
-        f"<h2>{h['caveats']}</h2>{items(brief.caveats, 'small')}",
-        f'<h2>{h["sources"]}</h2><p class="sources">{e(brief.sources)}</p>',
-        f"<footer>{e(brief.footer)}</footer>",
-        "</body></html>",
     ]
+    listing = False
+    for kind, content in brief.blocks():
+        tag, cls = HTML_TAGS.get(kind, ("", ""))
+        if (tag == "li") != listing:  # a list starts or ends
+            parts.append("<ul>" if tag == "li" else "</ul>")
+            listing = tag == "li"
+        if kind == "table":
+            head = "".join(f"<th>{e(h)}</th>" for h in brief.header)
+            body = "".join(
+                "<tr>{}</tr>".format("".join(f"<td>{e(c)}</td>" for c in row)) for row in brief.rows
+            )
+            parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+            continue
+        attr = f' class="{cls}"' if cls else ""
+        text = e(BULLETS.get(kind, "") if kind == "warning" else "") + e(content)
+        parts.append(f"<{tag}{attr}>{text}</{tag}>")
+    if listing:
+        parts.append("</ul>")
+    parts += [f"<footer>{e(brief.footer)}</footer>", "</body></html>"]
     return "\n".join(parts) + "\n"

@@ -46,6 +46,10 @@ def test_the_brief_lists_each_arms_levers_and_a_column_per_arm(compared, origina
     assert all(len(row) == 3 for row in brief.rows)
     assert brief.sentences[1].startswith("Grant 300k: By 2019: ")
     assert any("median of 2 runs" in line for line in brief.caveats)
+    # 500 simulated farms for 500,000: a handful of simulated coops carries each number
+    assert len(brief.warnings) == 2
+    assert brief.warnings[0].startswith("As set: Caution: these numbers rest on about")
+    assert "(each stands for 1,000 real ones)" in brief.warnings[0]
 
 
 def test_levers_changed_from_the_file_are_named(original):
