@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from coopsim.classroom.game import Game
-from coopsim.classroom.handout import A4_INCHES, PNG_DPI, handout
+from coopsim.classroom.handout import handout
 from coopsim.classroom.room import Choice, Room
 from coopsim.i18n import Translator
+from coopsim.printed import A4_INCHES, PNG_DPI
 
 words = pytest.mark.skipif(
     not Translator("en").has("handout.footer"),
