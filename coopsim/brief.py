@@ -238,15 +238,15 @@ def make_brief(
         first.granularity(tr),
         tr("report.limits"),
     ]
-    description = _plain(scenario.description)
-    if description and tr("report.file_text"):
-        description += " " + tr("report.file_text")
+    description = _plain(scenario.description_in(lang))
+    if description and description == _plain(scenario.description) and tr("report.file_text"):
+        description += " " + tr("report.file_text")  # not translated in the file
     sources = _plain(scenario.sources)
     if sources and tr("report.file_text"):
         sources += " " + tr("report.file_text")
     return Brief(
         lang=lang,
-        title=tr("report.title", scenario=scenario.name),
+        title=tr("report.title", scenario=scenario.name_in(lang)),
         subtitle=tr(
             "report.subtitle",
             date=when,
