@@ -15,7 +15,7 @@ import json
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,9 @@ from coopsim.i18n import Translator
 from coopsim.inputs import parse_toml
 from coopsim.population import named_order
 from coopsim.scenario import validate_scenario
+
+if TYPE_CHECKING:
+    from coopsim.experiments.baseline import Findings
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 """The scenario files offered in the picker (the repository's ``scenarios/``)."""
@@ -230,6 +233,8 @@ class Simulation:
         self.auto_village: int | None = None
         """The village shown when the user has chosen none (see ``widgets.common``)."""
         self._explained: tuple[int, pd.DataFrame] | None = None
+        self.findings: Findings | None = None
+        """Its scenario over several seeds and against no programme (``dashboard.bands``)."""
 
     def names_in(self, lang: str) -> list[str]:
         """The named farms' names in a language, in the model's order (empty: none named)."""
@@ -433,8 +438,10 @@ class SessionState:
         self.snapshot.set(self.simulation.snapshot())
 
     def reset(self) -> None:
-        """Start the current scenario again from its first year."""
-        self.simulation = Simulation(self.simulation.scenario, seed=self.simulation.seed)
+        """Start the current scenario again from its first year (its bands stay: same runs)."""
+        old = self.simulation
+        self.simulation = Simulation(old.scenario, seed=old.seed)
+        self.simulation.findings = old.findings
         self._show_new_simulation()
 
     def step(self) -> None:

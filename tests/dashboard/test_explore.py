@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from pagetools import choose, click, images, page_text, render, type_into, wait_until
+from pypdf import PdfReader
 
 from coopsim import levers
+from coopsim.brief import brief_bytes, make_brief
 from coopsim.dashboard import budget
 from coopsim.dashboard.pages import explore
 from coopsim.dashboard.session import LIMITS, SCENARIO_DIR, SessionState, Settings, farms_allowed
+from coopsim.experiments.baseline import run_headlines
 from coopsim.scenario import validate_scenario
 
 
@@ -227,3 +232,21 @@ def test_scenarios_are_offered_by_their_title_in_the_pages_language(state):
     )
     twins = explore.scenario_titles({"a.toml": kazakhstan, "b.toml": kazakhstan}, "kk")
     assert twins == {"a.toml": "Kazakhstan 2016 (a.toml)", "b.toml": "Kazakhstan 2016 (b.toml)"}
+
+
+def test_the_result_is_said_in_words_with_its_bands_and_a_brief_to_print(state):
+    """The bands come from the experiments' engine: the same numbers as `coopsim report`."""
+    assert state.apply(Settings(farms=1_000))
+    rc = render(explore.Page(state))
+    wait_until(lambda: "By 2030:" in page_text(rc), 300)
+    text = page_text(rc)
+    assert "operating coops (" in text and "over 8 runs" in text
+    assert "per extra member a year" in text
+    click(rc, "coopsim-step")
+    assert "one run of a sample (seed" in page_text(rc)  # the stepped run says what it is
+    found = state.simulation.findings
+    again = run_headlines(state.simulation.scenario, runs=8, seed=state.simulation.seed)
+    assert found.headlines[found.arms[0].name] == again.headlines[again.arms[0].name]
+    pdf = brief_bytes(make_brief(found, "kk", original=state.base), "pdf")
+    assert pdf.startswith(b"%PDF") and len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    rc.close()

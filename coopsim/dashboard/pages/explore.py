@@ -12,7 +12,8 @@ from dataclasses import replace
 import solara
 
 from coopsim import Scenario
-from coopsim.dashboard import budget
+from coopsim.brief import brief_bytes, make_brief
+from coopsim.dashboard import bands, budget
 from coopsim.dashboard.session import (
     LIMITS,
     UPLOADED,
@@ -34,6 +35,7 @@ from coopsim.dashboard.widgets.common import (
 from coopsim.dashboard.widgets.file_chooser import FileChooser
 from coopsim.dashboard.widgets.region_map import RegionMap
 from coopsim.dashboard.widgets.settings_panel import ChangesEditor, LeverGroups
+from coopsim.experiments.baseline import Findings
 from coopsim.i18n import Translator
 
 
@@ -183,6 +185,50 @@ def Controls(state: SessionState, tr: Translator):
 
 
 @solara.component
+def ResultSentence(state: SessionState, tr: Translator):
+    """The run's result in words with its bands and costs, worked out in the background.
+
+    Until the runs behind the bands are done, the page says how far they are; the brief
+    (PDF) of the result can be downloaded once they are.
+    """
+    sim = state.simulation
+    progress = solara.use_reactive(0.0)
+
+    def work(cancel: threading.Event) -> Findings:
+        progress.set(0.0)
+        return bands.findings_of(sim, progress.set, cancel)
+
+    result = solara.use_thread(work, dependencies=[id(sim)])
+    if result.state == solara.ResultState.ERROR:
+        solara.Warning(tr("explore.bands_failed", message=str(result.error)))
+        return
+    if result.state != solara.ResultState.FINISHED or result.value is None:
+        solara.Text(
+            tr("explore.bands_running", runs=bands.BAND_RUNS, done=tr.percent(progress.value, 0)),
+            classes=["coopsim-help", "coopsim-bands-running"],
+        )
+        solara.ProgressLinear(value=100 * progress.value)
+        return
+    found = result.value
+    top = found.headlines[found.arms[0].name]
+    Prose(f"**{top.sentence(tr)}**", classes=["coopsim-result"])
+    warning = top.warning(tr)
+    if warning:
+        solara.Warning(warning, classes=["coopsim-few-coops"])
+    solara.Text(f"{top.band_note(tr)} {top.granularity(tr)}", classes=["coopsim-help"])
+
+    def brief() -> bytes:
+        return brief_bytes(make_brief(found, tr.lang, original=state.base), "pdf")
+
+    solara.FileDownload(
+        brief,
+        f"{downloads.file_stem(sim.scenario.name)}_brief_{tr.lang}.pdf",
+        label=tr("explore.brief"),
+        mime_type="application/pdf",
+    )
+
+
+@solara.component
 def KeyNumbers(state: SessionState, snapshot: Snapshot, tr: Translator):
     """The latest year's key numbers, large."""
     scenario = state.simulation.scenario
@@ -193,6 +239,10 @@ def KeyNumbers(state: SessionState, snapshot: Snapshot, tr: Translator):
     currency = scenario.currency
     title = "explore.at_horizon" if state.simulation.done else "explore.in_year"
     solara.Text(tr(title, year=int(row["year"]), end=scenario.end_year), classes=["coopsim-year"])
+    solara.Text(
+        tr("explore.one_run", seed=state.simulation.seed, runs=bands.BAND_RUNS),
+        classes=["coopsim-help"],
+    )
     with solara.Row(style={"flex-wrap": "wrap"}):
         BigNumber(
             tr("series.coops_active"),
@@ -347,5 +397,6 @@ def Page(state: SessionState | None = None):
             ChangesEditor(state, tr)
             LeverGroups(state, tr)
         with solara.Column():
+            ResultSentence(state, tr)
             SimulationPanel(state, tr)
             Downloads(state, tr)
