@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 pytestmark = [
     # pytest-base-url (a dependency of pytest-playwright) defines its session fixture in a
@@ -314,3 +315,89 @@ def test_pages_in_kazakh_and_russian_have_no_english_words(dashboard, solara_ser
         if words:
             found[path] = sorted(words)
     assert not found, "; ".join(f"{path}: {' '.join(words)}" for path, words in found.items())
+
+
+KAZAKH_LETTERS = set("әғқңөұүһі")
+
+POLICYMAKER = {
+    "kk": {
+        "farms": "Модельденетін шаруашылықтар",
+        "grant": "Мүшеге грант",
+        "group": "Топ",
+        "investment": "Инвестиция және несие",
+        "subsidy": "Инвестициялық субсидия",
+        "by": "2030 жылға қарай:",
+        "replicates": "Қайталаулар",
+        "brief": "Министрге арналған анықтама (PDF, бір бет)",
+    },
+    "ru": {
+        "farms": "Моделируемых хозяйств",
+        "grant": "Грант за члена",
+        "group": "Группа",
+        "investment": "Инвестиции и кредит",
+        "subsidy": "Инвестиционная субсидия",
+        "by": "К 2030 году:",
+        "replicates": "Повторов",
+        "brief": "Справка для министра (PDF, одна страница)",
+    },
+}
+
+
+def _enter(page, label: str, text: str) -> None:
+    field = page.get_by_label(label).first
+    field.fill(text)
+    field.press("Enter")
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_policymakers_path_in_kazakh_and_russian(
+    dashboard, browser, solara_server, tmp_path, lang
+):
+    """Grant in tenge and subsidy in percent for every year, the sentence with its band,
+    two arms compared, the link opened elsewhere with the same numbers, the brief printed."""
+    words = POLICYMAKER[lang]
+    page = dashboard
+    page.goto(f"{solara_server.base_url}/?lang={lang}")
+    page.locator(".coopsim-step").wait_for(timeout=WAIT_MS)
+    _enter(page, words["farms"], "1000")
+    page.wait_for_url("**farms=1000**", timeout=WAIT_MS)
+    _enter(page, words["grant"], "300 000")
+    page.wait_for_url("**policy.member_grant=300000.0**", timeout=WAIT_MS)
+    label = page.locator("label", has_text=re.compile(f"^{words['group']}$"))
+    page.locator(".v-select").filter(has=label).locator(".v-input__slot").first.click()
+    page.get_by_role("option", name=words["investment"]).click()
+    _enter(page, words["subsidy"], "40")  # percent
+    page.wait_for_url("**policy.investment_subsidy=0.4**", timeout=WAIT_MS)
+    sentence = page.locator(".coopsim-result")
+    sentence.wait_for(timeout=4 * WAIT_MS)
+    said = sentence.inner_text()
+    assert said.startswith(words["by"]) and "–" in said  # a median with its band
+    address = page.url
+
+    with page.expect_download(timeout=WAIT_MS) as download:
+        page.get_by_text(words["brief"]).click()
+    pdf = tmp_path / "brief.pdf"
+    download.value.save_as(pdf)
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    if lang == "kk":
+        assert KAZAKH_LETTERS & set(text)
+    assert said.split(":")[1].split("(")[0].strip() in text  # the same headline number
+
+    page.locator(".coopsim-tab-compare").click()
+    _enter(page, words["replicates"], "2")
+    _enter(page, words["farms"], "500")
+    page.locator(".coopsim-compare-run").click()
+    page.locator(".coopsim-table").wait_for(timeout=WAIT_MS)
+    assert "lang=" + lang in page.url and "member_grant" in page.url  # the settings follow
+
+    fresh = browser.new_context()
+    try:
+        other = fresh.new_page()
+        other.goto(address)
+        again = other.locator(".coopsim-result")
+        again.wait_for(timeout=4 * WAIT_MS)
+        assert again.inner_text() == said  # the same numbers in another browser
+    finally:
+        fresh.close()
