@@ -45,7 +45,7 @@ def range_text(lever: Lever, tr: Translator) -> str:
     if lever.kind == "switch":
         return ""
     low = "" if lever.low is None else shown(lever.low, lever.percent, tr)
-    # an amount of money is bounded only by a plausible maximum (10^12 or more): not shown
+    # an amount of money is bounded only by a plausible maximum (10^9 or more): not shown
     unbounded = lever.high is None or lever.high >= PLAUSIBLE_MAXIMUM
     high = "" if unbounded else shown(lever.high, lever.percent, tr)
     if low and high:
