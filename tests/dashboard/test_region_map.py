@@ -8,11 +8,12 @@ import ipyvuetify as v
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
-from pagetools import click, page_text, render, widgets
+from pagetools import page_text, render
 from solara.components.echarts import EchartsWidget
 
 from coopsim.dashboard.pages import explain, explore
 from coopsim.dashboard.widgets.region_map import region_figures, tile_colour
+from coopsim.dashboard.widgets.tap_buttons import TapButtons
 from coopsim.entities import ACTIVE, DISSOLVED, NOMINAL, PRIMARY, REGIONAL_UNION
 
 
@@ -68,26 +69,27 @@ def test_a_larger_figure_is_a_deeper_green_and_stays_readable(low, high, top):
     assert abs(luminance(background) - luminance(ink)) > 60  # text contrasts with its tile
 
 
+def tap_buttons(rc, css_class: str) -> TapButtons:
+    return rc.find(v.Html, class_=css_class).find(TapButtons).widget
+
+
 def test_clicking_a_region_lists_its_villages_and_a_village_shows_it(state):
     for _ in range(3):
         state.step()
     rc = render(explore.Page(state))
-    text = page_text(rc)
-    assert "Region 14 ·" in text and "Region 15" not in text  # Kazakhstan: 14 regions
-    click(rc, "coopsim-region-2")
+    tiles = tap_buttons(rc, "coopsim-regions")
+    labels = [b["label"] for b in tiles.buttons]
+    assert len(labels) == 14 and labels[13].startswith("Region 14 · ")  # Kazakhstan: 14
+    assert all(b["style"].startswith("background: #") for b in tiles.buttons)
+    tiles.vue_tap_button(2)  # as the browser calls it
     text = page_text(rc)
     assert "Region 3: " in text and "operating coops" in text
     # the villages of region 3 (index 2) are those numbered so that village % 14 == 2
-    listed = {
-        int(c.removeprefix("coopsim-village-"))
-        for w in widgets(rc)
-        if isinstance(w, v.Btn)
-        for c in str(w.class_ or "").split()
-        if c.startswith("coopsim-village-")
-    }
-    assert listed == set(np.unique(state.simulation.village[state.simulation.region == 2]))
-    assert 16 in listed and all(n % 14 == 2 for n in listed)
-    click(rc, "coopsim-village-16")
+    chips = tap_buttons(rc, "coopsim-region-villages")
+    listed = [int(b["label"]) for b in chips.buttons]
+    assert listed == np.unique(state.simulation.village[state.simulation.region == 2]).tolist()
+    assert all(n % 14 == 2 for n in listed)
+    chips.vue_tap_button(listed.index(16))
     assert state.village.value == 16
     rc.close()
 

@@ -22,10 +22,10 @@ from coopsim.dashboard.widgets.game_views import (
     GAME_CSS,
     FarmCard,
     IncomesChart,
-    TapButtons,
     reveal_html,
     use_room,
 )
+from coopsim.dashboard.widgets.tap_buttons import TapButtons
 from coopsim.i18n import LANGUAGES, Translator
 from coopsim.processes.players import Action
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 import html
 import threading
 
-import ipyvue
 import numpy as np
 import solara
-import traitlets
 from solara.server import kernel_context
 
 from coopsim.classroom import words
@@ -43,50 +41,6 @@ ICONS = {
     "barn": "mdi-barn",
 }
 """The icon each machine or building is drawn with."""
-
-
-class TapButtons(ipyvue.VueTemplate):
-    """Buttons of which one may be picked, drawn in the browser as one widget.
-
-    A student's page redraws whenever the room changes; a widget a button would cost
-    the server a message a button each time, this costs one. Traits:
-
-    * ``buttons``: each ``{"label": …, "cls": CSS classes, "html": shown under it}``;
-    * ``head``, ``foot``: HTML shown above and below the buttons;
-    * ``picked``: the button shown as chosen (-1 for none);
-    * ``row``: small buttons in a row (numbers), else large ones one under another;
-    * ``tap``: ``{"index": i, "n": taps so far}``, set on every tap: pass ``on_tap``.
-    """
-
-    template = traitlets.Unicode(
-        """
-<template>
-  <div>
-    <div v-if="head" v-html="head"></div>
-    <div :style="row ? 'display: flex; flex-wrap: wrap; gap: 4px' : ''">
-      <div v-for="(b, i) in buttons" :key="i"
-           :class="row ? '' : ['coopsim-offer', picked === i ? 'coopsim-offer-chosen' : '']">
-        <v-btn :class="b.cls" :color="picked === i ? 'primary' : undefined"
-               :outlined="picked !== i" :large="!row" :style="row ? 'min-width: 48px' : ''"
-               @click="tap_button(i)">{{ b.label }}</v-btn>
-        <div v-if="b.html" v-html="b.html"></div>
-      </div>
-    </div>
-    <div v-if="foot" v-html="foot"></div>
-  </div>
-</template>
-"""
-    ).tag(sync=True)
-    buttons = traitlets.List(traitlets.Dict()).tag(sync=True)
-    head = traitlets.Unicode("").tag(sync=True)
-    foot = traitlets.Unicode("").tag(sync=True)
-    picked = traitlets.Int(-1).tag(sync=True)
-    row = traitlets.Bool(False).tag(sync=True)
-    tap = traitlets.Dict().tag(sync=True)
-
-    def vue_tap_button(self, index: int) -> None:
-        """The browser's call on a tap of button ``index``."""
-        self.tap = {"index": int(index), "n": self.tap.get("n", 0) + 1}
 
 
 def use_room(room: Room | None, farm: int | None = None) -> int:

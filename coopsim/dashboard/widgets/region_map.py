@@ -19,6 +19,7 @@ import pandas as pd
 import solara
 
 from coopsim.dashboard.session import Snapshot
+from coopsim.dashboard.widgets.tap_buttons import TapButtons
 from coopsim.entities import ACTIVE, DISSOLVED, NO_COOP, PRIMARY
 from coopsim.i18n import Translator
 
@@ -156,30 +157,23 @@ def RegionMap(
     values = table[measure.value]
     top = scale_top(measure.value, values)
     columns = math.ceil(math.sqrt(regions))
-    with solara.Div(
-        style={
-            "display": "grid",
-            "grid-template-columns": f"repeat({columns}, minmax(86px, 1fr))",
-            "gap": "4px",
-            "max-width": f"{columns * 120}px",
-        },
-        classes=["coopsim-regions"],
-    ):
-        for r in range(regions):
-            value = float(values.iloc[r])
-            background, ink = tile_colour(value, top)
-            solara.Button(
-                f"{tr('regions.region', n=r + 1)} · {measure_text(measure.value, value, tr)}",
-                on_click=lambda r=r: chosen.set(r),
-                style={
-                    "background": background,
-                    "color": ink,
-                    "text-transform": "none",
-                    "height": "44px",
-                    "outline": "3px solid #1e5631" if r == chosen.value else "none",
-                },
-                classes=[f"coopsim-region-{r}"],
-            )
+    tiles = []
+    for r in range(regions):
+        value = float(values.iloc[r])
+        background, ink = tile_colour(value, top)
+        ring = "outline: 3px solid #1e5631;" if r == chosen.value else ""
+        tiles.append(
+            {
+                "label": f"{tr('regions.region', n=r + 1)} · "
+                f"{measure_text(measure.value, value, tr)}",
+                "cls": f"coopsim-region-{r}",
+                "style": f"background: {background}; color: {ink}; text-transform: none; "
+                f"width: 128px; height: 44px; {ring}",
+            }
+        )
+    # one widget for all the tiles: the page redraws them every simulated year
+    with solara.Div(style={"max-width": f"{columns * 134}px"}, classes=["coopsim-regions"]):
+        TapButtons.element(buttons=tiles, row=True, on_tap=lambda tap: chosen.set(tap["index"]))
     solara.Text(
         tr(
             "regions.note",
@@ -219,15 +213,18 @@ def RegionVillages(
     count = int(village.max()) + 1
     farming = np.bincount(village[snapshot.farming], minlength=count)
     members = np.bincount(village[member], minlength=count)
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "3px"}, classes=["coopsim-region-villages"]):
-        for v in here.tolist():
-            rate = members[v] / farming[v] if farming[v] else float("nan")
-            background, ink = tile_colour(rate, 1.0)
-            solara.Button(
-                str(v),
-                on_click=lambda v=v: on_village(v),
-                small=True,
-                style={"background": background, "color": ink, "min-width": "44px"},
-                classes=[f"coopsim-village-{v}"],
-            )
+    chips = []
+    for v in here.tolist():
+        background, ink = tile_colour(members[v] / farming[v] if farming[v] else math.nan, 1.0)
+        chips.append(
+            {
+                "label": str(v),
+                "cls": f"coopsim-village-{v}",
+                "style": f"background: {background}; color: {ink}; min-width: 48px;",
+            }
+        )
+    with solara.Div(classes=["coopsim-region-villages"]):
+        TapButtons.element(
+            buttons=chips, row=True, on_tap=lambda tap: on_village(int(here[tap["index"]]))
+        )
     solara.Text(tr("regions.villages_note"), classes=["coopsim-help"])
