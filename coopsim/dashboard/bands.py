@@ -4,7 +4,7 @@ The run the page steps through is one run of a sample. What a policymaker may qu
 the spread over runs: :func:`findings_of` runs the session's scenario, as set, over
 :data:`BAND_RUNS` seeds together with its no-programme baseline (the experiments'
 engine, :func:`coopsim.experiments.baseline.run_headlines`), in a worker process of its
-own, so the page's own steps are not slowed by it, and keeps the result with the
+own that yields the processor to the page's own steps, and keeps the result with the
 simulation it belongs to. One such computation runs at a time on the server; a session
 asking while another computes waits for its turn.
 """
@@ -20,6 +20,9 @@ from coopsim.experiments.executor import ProcessPool
 
 BAND_RUNS = 8
 """Seeds of the scenario (and as many of its no-programme baseline) behind each band."""
+
+BACKGROUND_NICENESS = 10
+"""The worker yields the processor to the page's steps (``os.nice``)."""
 
 _ONE_AT_A_TIME = threading.Lock()
 
@@ -45,7 +48,7 @@ def findings_of(
                 sim.scenario,
                 runs=BAND_RUNS,
                 seed=sim.seed,
-                executor=ProcessPool(1),
+                executor=ProcessPool(1, niceness=BACKGROUND_NICENESS),
                 progress=progress,
                 cancel=cancel,
             )

@@ -64,12 +64,15 @@ class Sequential:
             yield run_one(task)
 
 
-def _exit_with_parent(parent: int) -> None:
+def _exit_with_parent(parent: int, niceness: int = 0) -> None:
     """In a pool worker: end the worker when the sweep that started it is gone.
 
     Pool workers wait for tasks on a queue that they hold open themselves, so a sweep
-    killed with SIGKILL would leave them waiting forever.
+    killed with SIGKILL would leave them waiting forever. With ``niceness`` the worker
+    also yields the processor to others (``os.nice``).
     """
+    if niceness:
+        os.nice(niceness)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -87,10 +90,13 @@ class ProcessPool:
 
     Args:
         workers: number of processes.
+        niceness: how much the workers yield the processor to other processes (0: not
+            at all; the dashboard's background runs yield to the page's own steps).
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, niceness: int = 0) -> None:
         self.workers = workers
+        self.niceness = niceness
         self.description = f"process pool, {workers} workers"
         self._pool: ProcessPoolExecutor | None = None
 
@@ -100,7 +106,7 @@ class ProcessPool:
             max_workers=self.workers,
             mp_context=context,
             initializer=_exit_with_parent,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), self.niceness),
         )
         return self
 

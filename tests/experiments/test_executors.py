@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from distributed import LocalCluster
 
 from coopsim.experiments import load_experiment, run_sweep
+from coopsim.experiments.executor import ProcessPool
 from coopsim.experiments.store import RunStore
 
 KAZAKHSTAN = Path(__file__).resolve().parents[2] / "scenarios" / "kazakhstan_2016.toml"
@@ -78,3 +80,12 @@ def test_dask_runs_were_carried_out_by_the_cluster_workers(sweeps: dict[str, Pat
     assert manifest["executor"].startswith("Dask cluster at tcp://127.0.0.1:")
     local = RunStore(sweeps["sequential"]).read_manifest()
     assert {r["pid"] for r in manifest["runs"]}.isdisjoint({r["pid"] for r in local["runs"]})
+
+
+def test_a_pool_with_niceness_yields_the_processor_to_others() -> None:
+    """The dashboard's background runs: the worker is nicer than the process that made it."""
+    with ProcessPool(1, niceness=5) as pool:
+        worker = pool._pool.submit(os.nice, 0).result()  # os.nice(0) reads the niceness
+    assert worker == min(os.nice(0) + 5, 19)
+    with ProcessPool(1) as pool:
+        assert pool._pool.submit(os.nice, 0).result() == os.nice(0)
