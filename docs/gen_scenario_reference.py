@@ -93,7 +93,14 @@ def section(
     for name, info in cls.model_fields.items():
         value = getattr(default, name) if default is not None else info.default
         sub = model_in(info.annotation)
-        if sub is not None and typing.get_origin(info.annotation) is not list:
+        origin = typing.get_origin(info.annotation)
+        if sub is not None and origin is dict:  # tables by language: [translations.kk]
+            table = f"{key}.{name}".strip(".")
+            text = f"{info.description} Tables `[{table}.kk]` and `[{table}.ru]`, see below."
+            lines.append(f"| `{name}` | empty | | | {text} |")
+            inner += section(sub, None, f"{table}.<language>")
+            continue
+        if sub is not None and origin is not list:
             inner += section(sub, value, f"{key}.{name}".strip("."))
             continue
         unit = (info.json_schema_extra or {}).get("unit", "")
