@@ -14,7 +14,8 @@ import solara
 from coopsim.dashboard import budget
 from coopsim.dashboard.session import LIMITS, SessionState, Snapshot, farms_allowed
 from coopsim.dashboard.widgets import downloads
-from coopsim.dashboard.widgets.charts import PANELS, LiveChart, charts_png
+from coopsim.dashboard.widgets.chart_export import FORMATS, charts_image
+from coopsim.dashboard.widgets.charts import explore_charts, fixed_lines
 from coopsim.dashboard.widgets.common import (
     BigNumber,
     FarmPicker,
@@ -24,6 +25,7 @@ from coopsim.dashboard.widgets.common import (
     shown_village,
     use_session,
 )
+from coopsim.dashboard.widgets.echart import EChartView
 from coopsim.dashboard.widgets.settings_panel import ChangesEditor, LeverGroups
 from coopsim.i18n import Translator
 
@@ -197,16 +199,26 @@ def KeyNumbers(state: SessionState, snapshot: Snapshot, tr: Translator):
 
 @solara.component
 def Charts(state: SessionState, snapshot: Snapshot, tr: Translator):
-    """The live charts of the model table."""
+    """The charts of the model table, drawn by the browser; they are one run of a sample."""
     sim = state.simulation
-    years = (sim.scenario.start_year, sim.scenario.end_year)
-    charts = solara.use_memo(
-        lambda: [LiveChart(p, tr, years, sim.scenario.currency) for p in PANELS],
-        dependencies=[id(sim), tr.lang],
+    source = state.settings.value.source
+    fixed = solara.use_memo(
+        lambda: fixed_lines(sim.scenario, tr, source), dependencies=[id(sim), tr.lang, source]
+    )
+    stem = downloads.file_stem(sim.scenario.name)
+    population = sim.scenario.population
+    solara.Text(
+        tr(
+            "echart.one_run",
+            seed=sim.seed,
+            farms=tr.number(len(sim.model.farms)),
+            scale=tr.number(population.scale, 1),
+        ),
+        classes=["coopsim-help"],
     )
     with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}, classes=["coopsim-chart"]):
-        for chart in charts:
-            solara.Image(chart.png(snapshot.table))
+        for chart in explore_charts(snapshot.table, sim.scenario, tr, fixed):
+            EChartView(chart, tr, f"{stem}_{chart.key}")
 
 
 @solara.component
@@ -247,12 +259,12 @@ def Downloads(state: SessionState, tr: Translator):
             }
             return downloads.csv_bytes(tables[name]())
 
-    def charts() -> bytes:
+    def charts(fmt: str) -> bytes:
         sim = state.simulation
         with sim.lock:
             data = sim.model.table()
-        years = (sim.scenario.start_year, sim.scenario.end_year)
-        return charts_png(data, tr, years, sim.scenario.currency)
+        fixed = fixed_lines(sim.scenario, tr, state.settings.value.source)
+        return charts_image(explore_charts(data, sim.scenario, tr, fixed), tr, fmt)
 
     def scenario() -> bytes:
         sim = state.simulation
@@ -268,9 +280,13 @@ def Downloads(state: SessionState, tr: Translator):
                 label=tr(f"explore.csv_{name}"),
                 mime_type="text/csv",
             )
-        solara.FileDownload(
-            charts, f"{stem}_charts.png", label=tr("explore.png"), mime_type="image/png"
-        )
+        for fmt, label in (("png", "explore.png"), ("svg", "echart.svg")):
+            solara.FileDownload(
+                lambda fmt=fmt: charts(fmt),
+                f"{stem}_charts.{fmt}",
+                label=tr(label),
+                mime_type=FORMATS[fmt],
+            )
         solara.FileDownload(
             scenario,
             f"{stem}_seed{state.simulation.seed}.toml",

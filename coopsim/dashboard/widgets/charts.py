@@ -1,35 +1,424 @@
-"""Charts of the model table, drawn with matplotlib into PNG images (no browser library).
+"""The dashboard's charts of the model table, described once and drawn twice.
 
-The Explore page redraws its charts after every simulated year. Drawing a chart from
-scratch takes tens of milliseconds (ticks and text), so a :class:`LiveChart` keeps its
-figure, fixes the x axis to the run's years, and only redraws its lines over a saved
-background ("blitting"), unless the data outgrow the y axis. The same panel
-definitions draw the exported PNG of all charts and the Compare page's overlaid arms.
+A chart is a :class:`Chart`: a title, the unit of its one y axis, the run's years (the
+x axis, fixed, so that a chart does not jump as years are added) and its lines, each
+with the text its tooltip shows for every year, written the page's language's way.
+The browser draws charts with ECharts (:mod:`coopsim.dashboard.widgets.echart`); the
+downloads draw the same descriptions with matplotlib
+(:mod:`coopsim.dashboard.widgets.chart_export`), so that an export looks like the screen.
+
+Besides what was simulated, a chart shows two kinds of line, told apart on sight:
+
+* the programme's aims, where the scenario sets them: dashed, and never drawn as data
+  (the KPI of registered coops per region times the regions, in the years it is pushed;
+  a national merger plan's coops per region; the yearly budget cap);
+* figures reported for the scenario's own country: markers, with their source, from the
+  observed targets of ``experiments/calibration.toml`` (observations, not plans).
 """
 
 from __future__ import annotations
 
+import functools
 import io
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PIL import Image
 
+from coopsim.experiments.calibration import CalibrationSpec, Target
 from coopsim.i18n import Translator, sign
+from coopsim.inputs import read_toml
+from coopsim.scenario import Scenario
 
-DPI = 80
-SIZE = (4.6, 2.5)
-RECT = (0.15, 0.12, 0.70, 0.64)
-COLOURS = mpl.colormaps["tab10"].colors
+CALIBRATION = Path(__file__).resolve().parents[3] / "experiments" / "calibration.toml"
+"""The calibration file whose observed targets are drawn as reported history."""
+
+COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+"""The simulated lines' colours, in order (matplotlib's first six, on screen and in exports)."""
+
+AIM_COLOUR = "#6b6b6b"
+REPORTED_COLOUR = "#111111"
+
+KINDS = ("count", "share", "money", "size", "ratio")
+"""How a column's values are written: a whole number, a share (0–1, drawn in %), an
+amount of money, a number with one decimal, a ratio with two."""
+
+
+@dataclass(frozen=True)
+class Series:
+    """One simulated line: a model-table column and how its values are written."""
+
+    column: str
+    kind: str = "count"
+
+    @property
+    def factor(self) -> float:
+        """What the column is multiplied by on the y axis (shares are drawn in %)."""
+        return 100.0 if self.kind == "share" else 1.0
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One chart of the Explore page: its id, the locale keys of its title and unit, its lines."""
+
+    key: str
+    title: str
+    unit: str
+    series: tuple[Series, ...]
+
+
+PANELS: tuple[Panel, ...] = (
+    Panel(
+        "coops",
+        "chart.coops",
+        "axis.coops.left",
+        (Series("coops_registered"), Series("coops_active"), Series("coops_nominal")),
+    ),
+    Panel("farms", "chart.members", "axis.members.left", (Series("farms"), Series("members"))),
+    Panel(
+        "membership_rate",
+        "series.membership_rate",
+        "axis.members.right",
+        (Series("membership_rate", "share"),),
+    ),
+    Panel(
+        "size",
+        "chart.size",
+        "axis.size.left",
+        (Series("mean_coop_size", "size"), Series("median_coop_size", "size")),
+    ),
+    Panel(
+        "market_share",
+        "chart.market_share",
+        "axis.market_share.left",
+        (Series("coop_market_share", "share"),),
+    ),
+    Panel(
+        "income",
+        "series.farm_income_mean",
+        "axis.income.left",
+        (Series("farm_income_mean", "money"),),
+    ),
+    Panel(
+        "gini",
+        "series.farm_income_gini",
+        "axis.income.right",
+        (Series("farm_income_gini", "ratio"),),
+    ),
+    Panel("subsidy", "chart.subsidy", "axis.subsidy.left", (Series("subsidy_paid", "money"),)),
+    Panel(
+        "subsidy_member",
+        "series.subsidy_per_active_member",
+        "axis.subsidy.right",
+        (Series("subsidy_per_active_member", "money"),),
+    ),
+    Panel(
+        "events",
+        "chart.events",
+        "axis.events.left",
+        (Series("foundings"), Series("mergers"), Series("dissolutions")),
+    ),
+    Panel(
+        "prices",
+        "chart.prices",
+        "axis.prices.left",
+        (Series("price_member", "money"), Series("price_nonmember", "money")),
+    ),
+)
+"""The Explore page's charts, in the order shown: one y axis each."""
+
+SERIES: dict[str, tuple[Panel, Series]] = {s.column: (p, s) for p in PANELS for s in p.series}
+"""Each charted column, with its panel (for its unit) and how it is written."""
+
+
+@dataclass(frozen=True)
+class Aim:
+    """A programme's aim drawn on a column's chart, in the years it is in force.
+
+    Attributes:
+        column: the model-table column the aim is a level of.
+        lever: the policy lever holding the aim.
+        pressure: a lever that must be above 0 for the aim to be pursued (or none).
+        per_region: the lever is per region; the chart shows it times the regions.
+        label: the locale key of the line's name.
+    """
+
+    column: str
+    lever: str
+    pressure: str | None
+    per_region: bool
+    label: str
+
+
+AIMS: tuple[Aim, ...] = (
+    Aim("coops_registered", "kpi_coops_per_region", "kpi_pressure", True, "echart.aim_kpi"),
+    Aim(
+        "coops_registered",
+        "merger_plan_coops_per_region",
+        "merger_plan_pressure",
+        True,
+        "echart.aim_merger_plan",
+    ),
+    Aim("subsidy_paid", "budget", None, False, "echart.budget_cap"),
+)
+"""The aims the scenario's policy levers can set (registered coops: active and nominal)."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a chart, as drawn.
+
+    Attributes:
+        name: its name in the legend (lines of one name are shown and hidden together).
+        values: one value per year of the x axis, in the y axis's unit (None: none).
+        texts: the tooltip's text for each value (None where there is no value).
+        kind: ``data`` (simulated), ``band`` (a mean over runs, with ``low``–``high``),
+            ``aim`` (dashed) or ``reported`` (markers).
+        colour: its colour.
+        low, high: the band's lowest and highest value each year (``band`` only).
+    """
+
+    name: str
+    values: tuple[float | None, ...]
+    texts: tuple[str | None, ...]
+    kind: str = "data"
+    colour: str = COLOURS[0]
+    low: tuple[float | None, ...] | None = None
+    high: tuple[float | None, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: its id, title, the unit of its y axis, the years of its x axis, its lines."""
+
+    key: str
+    title: str
+    unit: str
+    years: tuple[int, ...]
+    lines: tuple[Line, ...]
+
+    @property
+    def legend(self) -> list[str]:
+        """The names in the legend, each once, in the order of the lines."""
+        return list(dict.fromkeys(line.name for line in self.lines))
+
+    @property
+    def drawn(self) -> list[float]:
+        """Every value drawn (lines and the lower edges of bands)."""
+        return [
+            v for line in self.lines for v in (*line.values, *(line.low or ())) if v is not None
+        ]
+
+    @property
+    def from_zero(self) -> bool:
+        """Whether the y axis starts at 0: nothing drawn is below it."""
+        return min(self.drawn, default=0.0) >= 0
+
+
+def series_name(tr: Translator, column: str) -> str:
+    """A column's name in the legend."""
+    key = f"series.{column}"
+    return tr(key) if tr.has(key) else tr(f"echart.series.{column}")
+
+
+def writer(tr: Translator, kind: str, currency: str) -> Callable[[float], str]:
+    """How a value of this kind is written in a tooltip (the value as in the model table)."""
+    if kind == "share":
+        return tr.percent
+    if kind == "money":
+        return lambda v: tr.money(v, currency)
+    digits = {"count": 0, "size": 1, "ratio": 2}[kind]
+    return lambda v: tr.number(v, digits)
+
+
+def _cells(values: np.ndarray, write: Callable[[float], str], factor: float):
+    """Values on the y axis (None where NaN) and their tooltip texts."""
+    shown = tuple(None if v != v else round(float(v) * factor, 6) for v in values)
+    texts = tuple(None if v != v else write(float(v)) for v in values)
+    return shown, texts
+
+
+def _by_year(table: pd.DataFrame, column: str, years: tuple[int, ...]) -> np.ndarray:
+    """A column's values on the x axis's years (NaN for years not in the table)."""
+    out = np.full(len(years), np.nan)
+    if len(table):
+        where = table["year"].to_numpy(dtype=int) - years[0]
+        keep = (where >= 0) & (where < len(years))
+        out[where[keep]] = table[column].to_numpy(dtype=float)[keep]
+    return out
+
+
+def run_years(scenario: Scenario) -> tuple[int, ...]:
+    """The years of a run (the x axis of its charts)."""
+    return tuple(range(scenario.start_year, scenario.end_year + 1))
+
+
+@functools.cache
+def reported_targets(path: Path = CALIBRATION) -> dict[str, tuple[Target, ...]]:
+    """The observed figures of the calibration file, by scenario file name (without .toml).
+
+    An installation without the repository's ``experiments/`` has none.
+    """
+    if not path.exists():
+        return {}
+    spec = CalibrationSpec.model_validate(read_toml(path, "calibration"))
+    return {Path(c.scenario).stem: tuple(c.targets) for c in spec.countries}
+
+
+def aim_lines(scenario: Scenario, tr: Translator, column: str) -> list[Line]:
+    """The programme's aims for a column, each year they are in force (dashed lines)."""
+    years = run_years(scenario)
+    kind = SERIES[column][1].kind
+    write = writer(tr, kind, scenario.currency)
+    lines = []
+    for aim in (a for a in AIMS if a.column == column):
+        values = np.full(len(years), np.nan)
+        for i, year in enumerate(years):
+            policy = scenario.policy_in(year)
+            level = getattr(policy, aim.lever)
+            pushed = aim.pressure is None or getattr(policy, aim.pressure) > 0
+            if level is not None and level > 0 and pushed:
+                values[i] = level * (scenario.population.regions if aim.per_region else 1)
+        if np.isfinite(values).any():
+            shown, texts = _cells(values, write, 1.0)
+            lines.append(Line(tr(aim.label), shown, texts, "aim", AIM_COLOUR))
+    return lines
+
+
+def reported_lines(scenario: Scenario, tr: Translator, column: str, source: str) -> list[Line]:
+    """Figures reported for the scenario's country in a column (markers with their sources).
+
+    Args:
+        scenario: the scenario run.
+        tr: the page's language.
+        column: the model-table column charted.
+        source: the scenario's file name without ``.toml`` (how the calibration names
+            its country); an uploaded scenario has none.
+    """
+    years = run_years(scenario)
+    series = SERIES[column][1]
+    write = writer(tr, series.kind, scenario.currency)
+    values = np.full(len(years), np.nan)
+    texts: list[str | None] = [None] * len(years)
+    for target in reported_targets().get(source, ()):
+        if target.column != column or target.per or target.year not in years:
+            continue
+        i = target.year - years[0]
+        values[i] = target.value * series.factor
+        when = (
+            tr("echart.mean_of", first=target.first_year, last=target.year)
+            if target.first_year
+            else str(target.year)
+        )
+        texts[i] = tr(
+            "echart.reported_text",
+            column=series_name(tr, column),
+            value=write(target.value),
+            when=when,
+            source=target.source,
+        )
+    if not np.isfinite(values).any():
+        return []
+    shown = tuple(None if v != v else round(float(v), 6) for v in values)
+    return [Line(tr("echart.reported"), shown, tuple(texts), "reported", REPORTED_COLOUR)]
+
+
+def fixed_lines(scenario: Scenario, tr: Translator, source: str) -> dict[str, list[Line]]:
+    """Every charted column's aims and reported figures (they do not change as a run goes on)."""
+    return {
+        column: aim_lines(scenario, tr, column) + reported_lines(scenario, tr, column, source)
+        for column in SERIES
+    }
+
+
+def explore_charts(
+    table: pd.DataFrame,
+    scenario: Scenario,
+    tr: Translator,
+    fixed: dict[str, list[Line]] | None = None,
+) -> list[Chart]:
+    """The Explore page's charts of one run.
+
+    Args:
+        table: the run's model table so far.
+        scenario: the scenario run (its years, currency).
+        tr: the page's language.
+        fixed: :func:`fixed_lines` of the scenario (none drawn if not given).
+    """
+    years = run_years(scenario)
+    fixed = fixed or {}
+    charts = []
+    for panel in PANELS:
+        lines = []
+        for i, s in enumerate(panel.series):
+            write = writer(tr, s.kind, scenario.currency)
+            values, texts = _cells(_by_year(table, s.column, years), write, s.factor)
+            lines.append(Line(series_name(tr, s.column), values, texts, "data", COLOURS[i]))
+        for s in panel.series:
+            lines += fixed.get(s.column, [])
+        charts.append(
+            Chart(panel.key, tr(panel.title), unit(tr, panel, scenario), years, tuple(lines))
+        )
+    return charts
+
+
+def unit(tr: Translator, panel: Panel, scenario: Scenario) -> str:
+    """A panel's y-axis unit in words, with the scenario's currency sign."""
+    return tr(panel.unit, currency=sign(scenario.currency))
+
+
+def compare_charts(
+    results: pd.DataFrame,
+    scenario: Scenario,
+    tr: Translator,
+    columns: Iterable[str],
+    fixed: dict[str, list[Line]] | None = None,
+) -> list[Chart]:
+    """One chart per column with every arm's mean over its runs and its lowest–highest band.
+
+    Args:
+        results: the comparison's rows (columns ``arm``, ``replicate``, ``year`` and the
+            model table's), arms in order.
+        scenario: the base scenario (years, currency).
+        tr: the page's language.
+        columns: the model-table columns charted.
+        fixed: lines drawn on every arm's chart, by column (e.g. reported figures).
+    """
+    years = run_years(scenario)
+    fixed = fixed or {}
+    charts = []
+    for column in columns:
+        panel, series = SERIES[column]
+        write = writer(tr, series.kind, scenario.currency)
+        lines = []
+        for i, (arm, rows) in enumerate(results.groupby("arm", sort=False)):
+            runs = rows.pivot_table(index="year", columns="replicate", values=column)
+            by_year = runs.reindex(years)
+            mean, low, high = (by_year.mean(axis=1), by_year.min(axis=1), by_year.max(axis=1))
+            texts = tuple(
+                None
+                if m != m
+                else tr("echart.band", mean=write(m), low=write(lo), high=write(hi), runs=n)
+                for m, lo, hi, n in zip(mean, low, high, by_year.count(axis=1), strict=True)
+            )
+            values, _ = _cells(mean.to_numpy(), write, series.factor)
+            lows, _ = _cells(low.to_numpy(), write, series.factor)
+            highs, _ = _cells(high.to_numpy(), write, series.factor)
+            colour = COLOURS[i % len(COLOURS)]
+            lines.append(Line(str(arm), values, texts, "band", colour, lows, highs))
+        lines += fixed.get(column, [])
+        charts.append(
+            Chart(column, series_name(tr, column), unit(tr, panel, scenario), years, tuple(lines))
+        )
+    return charts
+
+
+# --- pixels, for the village view ---------------------------------------------------------------
 
 
 def literal(text: str) -> str:
@@ -39,41 +428,6 @@ def literal(text: str) -> str:
     as such fails the whole drawing; a currency, an arm or a farm name comes from users.
     """
     return text.replace("$", r"\$")
-
-
-@dataclass(frozen=True)
-class Series:
-    """One line of a chart: a model-table column, scaled, on the left or right axis."""
-
-    column: str
-    factor: float = 1.0
-    right: bool = False
-
-
-@dataclass(frozen=True)
-class Panel:
-    """One chart: its key (for its title and axis labels) and its lines."""
-
-    key: str
-    series: tuple[Series, ...]
-
-    @property
-    def twin(self) -> bool:
-        """Whether the chart has a right axis."""
-        return any(s.right for s in self.series)
-
-
-PANELS: tuple[Panel, ...] = (
-    Panel("coops", (Series("coops_active"), Series("coops_nominal"))),
-    Panel("members", (Series("members"), Series("membership_rate", 100.0, right=True))),
-    Panel("size", (Series("mean_coop_size"), Series("median_coop_size"))),
-    Panel("market_share", (Series("coop_market_share", 100.0),)),
-    Panel("income", (Series("farm_income_mean"), Series("farm_income_gini", right=True))),
-    Panel("subsidy", (Series("subsidy_paid"), Series("subsidy_per_active_member", right=True))),
-    Panel("events", (Series("foundings"), Series("mergers"), Series("dissolutions"))),
-    Panel("prices", (Series("price_member"), Series("price_nonmember"))),
-)
-"""The Explore page's charts, in the order shown."""
 
 
 def png(fig: Figure) -> bytes:
@@ -89,200 +443,3 @@ def canvas_png(canvas: FigureCanvasAgg) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
-
-
-def _short(tr: Translator, value: float) -> str:
-    """A tick label: 1.5k, 2M, 3bn in the language's abbreviations."""
-    size = abs(value)
-    for limit, key in ((1e9, "number.billion"), (1e6, "number.million"), (1e3, "number.thousand")):
-        if size >= limit:
-            scaled = value / limit
-            return f"{tr.number(scaled, 0 if scaled == int(scaled) else 1)}{tr(key)}"
-    return tr.number(value, 0 if value == int(value) else 1)
-
-
-def _nice_top(value: float) -> float:
-    """A round upper limit above ``value`` (1, 2, 2.5, 5 × a power of ten)."""
-    if not math.isfinite(value) or value <= 0:
-        return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if step * power >= value:
-            return step * power
-    return 10 * power
-
-
-def _limits(values: list[np.ndarray]) -> tuple[float, float]:
-    finite = [v[np.isfinite(v)] for v in values]
-    finite = [v for v in finite if len(v)]
-    if not finite:
-        return 0.0, 1.0
-    low = min(float(v.min()) for v in finite)
-    high = max(float(v.max()) for v in finite)
-    bottom = 0.0 if low >= 0 else -_nice_top(-low * 1.05)
-    return bottom, _nice_top(high * 1.05)
-
-
-def setup_panel(
-    fig: Figure,
-    rect: Sequence[float],
-    panel: Panel,
-    tr: Translator,
-    years: tuple[int, int],
-    currency: str,
-    animated: bool = False,
-) -> tuple[list[Axes], list[Line2D]]:
-    """Draw a panel's frame (title, axes, legend) and return its axes and (empty) lines.
-
-    Returns:
-        The axes (left, then right when the panel has one) and one line per series.
-    """
-    left = fig.add_axes(rect)
-    axes = [left, left.twinx()] if panel.twin else [left]
-    lines = []
-    for i, s in enumerate(panel.series):
-        ax = axes[1] if s.right else left
-        style = "--" if s.right else "-"
-        (line,) = ax.plot(
-            [], [], style, color=COLOURS[i], lw=2, marker="o", ms=3, animated=animated
-        )
-        line.set_label(tr(f"series.{s.column}"))
-        lines.append(line)
-    left.set_title(tr(f"chart.{panel.key}"), fontsize=10, loc="left")
-    formatter = FuncFormatter(lambda v, _pos: _short(tr, v))
-    for side, ax in zip(("left", "right"), axes, strict=False):
-        label = tr(f"axis.{panel.key}.{side}", currency=sign(currency))
-        ax.set_ylabel(literal(label), fontsize=8)
-        ax.yaxis.set_major_formatter(formatter)
-        ax.yaxis.set_major_locator(MaxNLocator(5))
-        ax.tick_params(labelsize=7)
-        ax.set_ylim(0, 1)
-    left.set_xlim(years[0] - 0.5, years[1] + 0.5)
-    left.xaxis.set_major_locator(MaxNLocator(6, integer=True))
-    left.grid(alpha=0.3)
-    left.spines["top"].set_visible(False)
-    fig.legend(
-        lines,
-        [ln.get_label() for ln in lines],
-        loc="upper left",
-        bbox_to_anchor=(rect[0], 0.99),
-        ncols=min(3, len(lines)),
-        fontsize=7,
-        frameon=False,
-        bbox_transform=fig.transFigure,
-    )
-    return axes, lines
-
-
-def fill_panel(
-    panel: Panel, axes: list[Axes], lines: list[Line2D], table: pd.DataFrame
-) -> list[tuple[float, float]]:
-    """Put the table's columns into the panel's lines; return the y limits they need."""
-    years = table["year"].to_numpy() if len(table) else np.zeros(0)
-    per_axis: list[list[np.ndarray]] = [[] for _ in axes]
-    for s, line in zip(panel.series, lines, strict=True):
-        values = table[s.column].to_numpy(dtype=float) * s.factor if len(table) else np.zeros(0)
-        line.set_data(years, values)
-        per_axis[1 if s.right else 0].append(values)
-    return [_limits(v) for v in per_axis]
-
-
-class LiveChart:
-    """A chart redrawn cheaply after each simulated year.
-
-    Args:
-        panel: which chart.
-        tr: the page's language.
-        years: the run's first and last year (the x axis).
-        currency: the scenario's currency, for the axis labels.
-    """
-
-    def __init__(self, panel: Panel, tr: Translator, years: tuple[int, int], currency: str):
-        self.panel = panel
-        self.fig = Figure(figsize=SIZE, dpi=DPI)
-        self.canvas = FigureCanvasAgg(self.fig)
-        self.axes, self.lines = setup_panel(
-            self.fig, RECT, panel, tr, years, currency, animated=True
-        )
-        self._background = None
-
-    def png(self, table: pd.DataFrame) -> bytes:
-        """The chart with the table's rows, as PNG bytes."""
-        needed = fill_panel(self.panel, self.axes, self.lines, table)
-        redraw = self._background is None
-        for ax, (low, high) in zip(self.axes, needed, strict=True):
-            bottom, top = ax.get_ylim()
-            if high > top or low < bottom:
-                # room to grow: each redraw of the axes costs tens of milliseconds
-                ax.set_ylim(min(low, bottom), max(_nice_top(1.6 * high), top))
-                redraw = True
-        if redraw:
-            self.canvas.draw()  # everything but the lines, which are animated
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for line in self.lines:
-            line.axes.draw_artist(line)
-        return canvas_png(self.canvas)
-
-
-def charts_png(table: pd.DataFrame, tr: Translator, years: tuple[int, int], currency: str) -> bytes:
-    """All the Explore page's charts in one PNG (for export)."""
-    columns = 2
-    rows = math.ceil(len(PANELS) / columns)
-    width, height = SIZE
-    fig = Figure(figsize=(width * columns, height * rows), dpi=110)
-    FigureCanvasAgg(fig)
-    for i, panel in enumerate(PANELS):
-        r, c = divmod(i, columns)
-        x0, y0, w, h = RECT
-        rect = ((c + x0) / columns, (rows - 1 - r + y0) / rows, w / columns, h / rows)
-        axes, lines = setup_panel(fig, rect, panel, tr, years, currency)
-        for ax, limits in zip(axes, fill_panel(panel, axes, lines, table), strict=True):
-            ax.set_ylim(*limits)
-    return png(fig)
-
-
-def compare_png(
-    results: pd.DataFrame,
-    column: str,
-    factor: float,
-    tr: Translator,
-    years: tuple[int, int],
-    unit: str,
-) -> bytes:
-    """One metric of a comparison: each arm's mean over replicates and its min–max band.
-
-    Args:
-        results: the comparison's rows (columns ``arm``, ``replicate``, ``year`` and the
-            model table's).
-        column: the model-table column.
-        factor: multiplies the values (100 for percentages).
-        tr: the page's language.
-        years: the x axis.
-        unit: the y axis label.
-    """
-    fig = Figure(figsize=(4.6, 2.7), dpi=DPI)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.15, 0.14, 0.80, 0.66))
-    for i, (arm, rows) in enumerate(results.groupby("arm", sort=False)):
-        by_year = rows.pivot_table(index="year", columns="replicate", values=column) * factor
-        colour = COLOURS[i]
-        ax.fill_between(
-            by_year.index,
-            by_year.min(axis=1),
-            by_year.max(axis=1),
-            color=colour,
-            alpha=0.2,
-            lw=0,
-        )
-        ax.plot(by_year.index, by_year.mean(axis=1), color=colour, lw=2, label=literal(str(arm)))
-    ax.set_title(tr(f"series.{column}"), fontsize=10, loc="left", pad=22)
-    ax.set_ylabel(literal(unit), fontsize=8)
-    ax.set_xlim(years[0] - 0.5, years[1] + 0.5)
-    ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _short(tr, v)))
-    ax.tick_params(labelsize=7)
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, fontsize=7, frameon=False)
-    return png(fig)
