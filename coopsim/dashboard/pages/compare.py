@@ -198,8 +198,7 @@ def _table_html(comparison: Comparison, tr: Translator) -> str:
 def Results(comparison: Comparison, tr: Translator, source: str = ""):
     """Overlaid charts with replicate bands, the table of differences and the downloads.
 
-    ``source`` is the scenario's file name without ``.toml`` (for its country's reported
-    figures).
+    ``source`` is the scenario's file name in the list (for its country's reported figures).
     """
     spec = comparison.scenario
     solara.Text(

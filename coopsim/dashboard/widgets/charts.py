@@ -297,15 +297,15 @@ def reported_lines(scenario: Scenario, tr: Translator, column: str, source: str)
         scenario: the scenario run.
         tr: the page's language.
         column: the model-table column charted.
-        source: the scenario's file name without ``.toml`` (how the calibration names
-            its country); an uploaded scenario has none.
+        source: the scenario's file name in the dashboard's list, as the calibration
+            names its country (an uploaded scenario's name starts with ``⇧``: none).
     """
     years = run_years(scenario)
     series = SERIES[column][1]
     write = writer(tr, series.kind, scenario.currency)
     values = np.full(len(years), np.nan)
     texts: list[str | None] = [None] * len(years)
-    for target in reported_targets().get(source, ()):
+    for target in reported_targets().get(Path(source).stem, ()):
         if target.column != column or target.per or target.year not in years:
             continue
         i = target.year - years[0]

@@ -157,7 +157,7 @@ def option(chart: Chart, tr: Translator, file_name: str = "chart") -> dict:
         },
         "dataZoom": [
             {"type": "inside", "xAxisIndex": 0},
-            {"type": "slider", "xAxisIndex": 0, "height": 16, "bottom": 6, "textStyle": small},
+            {"type": "slider", "xAxisIndex": 0, "height": 16, "bottom": 6, "showDetail": False},
         ],
         "toolbox": {
             "right": 6,
@@ -225,7 +225,7 @@ module.exports = {
     draw() {
       if (!this.chart) return;
       const option = JSON.parse(JSON.stringify(this.option));
-      option.tooltip = Object.assign({ formatter: this.tooltip }, option.tooltip);
+      option.tooltip = Object.assign({ formatter: this.tip }, option.tooltip);
       option.yAxis.axisLabel = Object.assign({ formatter: this.tick }, option.yAxis.axisLabel);
       this.chart.setOption(option, { replaceMerge: ["series"] });
     },
@@ -234,7 +234,7 @@ module.exports = {
       div.textContent = String(text);
       return div.innerHTML;
     },
-    tooltip(points) {
+    tip(points) {
       const rows = (Array.isArray(points) ? points : [points])
         .filter((p) => p.data && p.data.text)
         .map((p) => p.marker + this.escape(p.seriesName) + ": <b>"
