@@ -31,6 +31,13 @@ el => {
     const text = item.style && item.style.text;
     if (typeof text !== "string" || !text.trim() || item.invisible) continue;
     const box = item.getBoundingRect().clone();
+    // zrender measures a line's height on a CJK character; without CJK fonts that is
+    // too small: take the font's size instead
+    const size = parseFloat((String(item.style.font).match(/([0-9.]+)px/) || [0, 0])[1]);
+    if (box.height < size) {
+      box.y -= (size - box.height) / 2;
+      box.height = size;
+    }
     const transform = item.getComputedTransform();
     if (transform) box.applyTransform(transform);
     const corners = [[box.x, box.y], [box.x + box.width, box.y],
@@ -122,6 +129,7 @@ def test_legends_and_titles_fit_their_chart(dashboard, lang, switch, word):  # n
         legend = [t for t in texts if t["text"] in chart["legend"] and t["y"] > 30]
         assert len(legend) >= len(chart["legend"]), (lang, chart["title"], legend)
         heads = [t for t in texts if t["y"] < 40]  # the title and the unit
+        assert len(heads) == 2 and not overlap(*heads), (lang, heads)
         for i, a in enumerate(legend):
             assert not a["in_plot"], (lang, chart["title"], a)
             assert not any(overlap(a, b) for b in legend[i + 1 :] + heads), (lang, a)

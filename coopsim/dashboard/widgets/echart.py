@@ -27,7 +27,7 @@ FONT = 12
 """The smallest type of a chart, in CSS pixels (ticks, legend, unit)."""
 
 TITLE_FONT = 15
-LEGEND_TOP = 46
+LEGEND_TOP = 56
 LEGEND_ROW = 22
 """Where the legend starts under the title and unit, and the height of one of its rows (px)."""
 
@@ -122,7 +122,9 @@ def option(chart: Chart, tr: Translator, file_name: str = "chart") -> dict:
     """
     legend = chart.legend
     top = LEGEND_TOP + LEGEND_ROW * legend_rows(legend) + 14
-    small = {"fontSize": FONT}
+    # line heights are given, not measured: ECharts measures a line's height on a CJK
+    # character, which a browser without CJK fonts reports a third too small
+    small = {"fontSize": FONT, "lineHeight": FONT + 4}
     return {
         "animation": False,
         "textStyle": small,
@@ -131,8 +133,8 @@ def option(chart: Chart, tr: Translator, file_name: str = "chart") -> dict:
             "subtext": chart.unit,
             "left": 8,
             "top": 4,
-            "itemGap": 4,
-            "textStyle": {"fontSize": TITLE_FONT},
+            "itemGap": 6,
+            "textStyle": {"fontSize": TITLE_FONT, "lineHeight": TITLE_FONT + 4},
             "subtextStyle": {**small, "color": "#444"},
         },
         "legend": {"data": legend, "top": LEGEND_TOP, "left": 8, "right": 8, "textStyle": small},
