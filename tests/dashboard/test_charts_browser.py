@@ -150,3 +150,17 @@ def test_the_charts_download_as_png_and_svg(dashboard):  # noqa: F811
     root = ET.fromstring(Path(download.value.path()).read_bytes())
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert root.attrib["width"].startswith("864")  # 1200 px at 100 dpi, in points
+
+
+def test_a_chart_saves_itself_as_png_from_its_toolbox(dashboard):  # noqa: F811
+    page = dashboard
+    step(page)
+    drawn(page)
+    chart = page.locator(CHARTS).first
+    box = chart.bounding_box()
+    with page.expect_download(timeout=WAIT_MS) as download:
+        chart.click(position={"x": box["width"] - 14, "y": 12})  # the toolbox's button
+    assert download.value.suggested_filename == "kazakhstan_2016_coops.png"
+    image = Image.open(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert image.format == "PNG"
+    assert image.size == (2 * round(box["width"]), 2 * round(box["height"]))  # pixelRatio 2

@@ -206,13 +206,12 @@ def Charts(state: SessionState, snapshot: Snapshot, tr: Translator):
         lambda: fixed_lines(sim.scenario, tr, source), dependencies=[id(sim), tr.lang, source]
     )
     stem = downloads.file_stem(sim.scenario.name)
-    population = sim.scenario.population
     solara.Text(
         tr(
             "echart.one_run",
             seed=sim.seed,
             farms=tr.number(len(sim.model.farms)),
-            scale=tr.number(population.scale, 1),
+            scale=tr.number(sim.scenario.population.scale, 1),
         ),
         classes=["coopsim-help"],
     )

@@ -105,22 +105,13 @@ def charts_figure(charts: list[Chart], tr: Translator) -> Figure:
     for i, chart in enumerate(charts):
         row, column = divmod(i, COLUMNS)
         x0, top = column * width, total - row * height
-        fig.text(
-            (x0 + 12) / fig.bbox.width,
-            (top - 10) / total,
-            literal(chart.title),
-            fontsize=13,
-            weight="bold",
-            va="top",
+        heads = (
+            (10, chart.title, {"fontsize": 13, "weight": "bold"}),
+            (32, chart.unit, {"fontsize": 10, "color": "#444444"}),
         )
-        fig.text(
-            (x0 + 12) / fig.bbox.width,
-            (top - 32) / total,
-            literal(chart.unit),
-            fontsize=10,
-            color="#444444",
-            va="top",
-        )
+        for below_top, text, style in heads:  # title and unit, as on the screen
+            x, y = (x0 + 12) / fig.bbox.width, (top - below_top) / total
+            fig.text(x, y, literal(text), va="top", **style)
         # the axes first (for the legend's handles), placed once the legend is measured
         ax = fig.add_axes((0, 0, 1, 1))
         _draw_lines(ax, chart)
