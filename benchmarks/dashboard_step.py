@@ -31,7 +31,8 @@ import solara
 
 from coopsim.dashboard.pages import explore
 from coopsim.dashboard.session import DEFAULT_FARMS, SessionState, Settings, Simulation
-from coopsim.dashboard.widgets.charts import explore_charts, fixed_lines
+from coopsim.dashboard.widgets.chart_references import fixed_lines
+from coopsim.dashboard.widgets.charts import explore_charts
 from coopsim.dashboard.widgets.echart import number_format, option
 from coopsim.i18n import Translator
 

@@ -15,13 +15,8 @@ from PIL import Image
 
 from coopsim.dashboard.session import SCENARIO_DIR
 from coopsim.dashboard.widgets import chart_export
-from coopsim.dashboard.widgets.charts import (
-    PANELS,
-    compare_charts,
-    explore_charts,
-    fixed_lines,
-    reported_targets,
-)
+from coopsim.dashboard.widgets.chart_references import fixed_lines, reported_targets
+from coopsim.dashboard.widgets.charts import PANELS, compare_charts, explore_charts
 from coopsim.dashboard.widgets.echart import legend_rows, number_format, option
 from coopsim.i18n import Translator
 from coopsim.records import MODEL_COLUMNS

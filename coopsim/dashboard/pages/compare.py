@@ -20,7 +20,8 @@ from coopsim import Scenario, ScenarioError, levers, sized
 from coopsim.dashboard import budget
 from coopsim.dashboard.session import LIMITS, SessionState, clamp
 from coopsim.dashboard.widgets import downloads
-from coopsim.dashboard.widgets.charts import compare_charts, reported_lines
+from coopsim.dashboard.widgets.chart_references import reported_lines
+from coopsim.dashboard.widgets.charts import compare_charts
 from coopsim.dashboard.widgets.common import Prose, use_session
 from coopsim.dashboard.widgets.echart import EChartView
 from coopsim.dashboard.widgets.settings_panel import shown

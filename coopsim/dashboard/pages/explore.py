@@ -15,7 +15,8 @@ from coopsim.dashboard import budget
 from coopsim.dashboard.session import LIMITS, SessionState, Snapshot, farms_allowed
 from coopsim.dashboard.widgets import downloads
 from coopsim.dashboard.widgets.chart_export import FORMATS, charts_image
-from coopsim.dashboard.widgets.charts import explore_charts, fixed_lines
+from coopsim.dashboard.widgets.chart_references import fixed_lines
+from coopsim.dashboard.widgets.charts import explore_charts
 from coopsim.dashboard.widgets.common import (
     BigNumber,
     FarmPicker,

@@ -7,42 +7,27 @@ The browser draws charts with ECharts (:mod:`coopsim.dashboard.widgets.echart`);
 downloads draw the same descriptions with matplotlib
 (:mod:`coopsim.dashboard.widgets.chart_export`), so that an export looks like the screen.
 
-Besides what was simulated, a chart shows two kinds of line, told apart on sight:
-
-* the programme's aims, where the scenario sets them: dashed, and never drawn as data
-  (the KPI of registered coops per region times the regions, in the years it is pushed;
-  a national merger plan's coops per region; the yearly budget cap);
-* figures reported for the scenario's own country: markers, with their source, from the
-  observed targets of ``experiments/calibration.toml`` (observations, not plans).
+Besides what was simulated, a chart may show the programme's aims (dashed) and the
+figures reported for the scenario's country (markers):
+:mod:`coopsim.dashboard.widgets.chart_references` makes those lines.
 """
 
 from __future__ import annotations
 
-import functools
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image
 
-from coopsim.experiments.calibration import CalibrationSpec, Target
 from coopsim.i18n import Translator, sign
-from coopsim.inputs import read_toml
 from coopsim.scenario import Scenario
-
-CALIBRATION = Path(__file__).resolve().parents[3] / "experiments" / "calibration.toml"
-"""The calibration file whose observed targets are drawn as reported history."""
 
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 """The simulated lines' colours, in order (matplotlib's first six, on screen and in exports)."""
-
-AIM_COLOUR = "#6b6b6b"
-REPORTED_COLOUR = "#111111"
 
 KINDS = ("count", "share", "money", "size", "ratio")
 """How a column's values are written: a whole number, a share (0–1, drawn in %), an
@@ -137,39 +122,6 @@ SERIES: dict[str, tuple[Panel, Series]] = {s.column: (p, s) for p in PANELS for 
 
 
 @dataclass(frozen=True)
-class Aim:
-    """A programme's aim drawn on a column's chart, in the years it is in force.
-
-    Attributes:
-        column: the model-table column the aim is a level of.
-        lever: the policy lever holding the aim.
-        pressure: a lever that must be above 0 for the aim to be pursued (or none).
-        per_region: the lever is per region; the chart shows it times the regions.
-        label: the locale key of the line's name.
-    """
-
-    column: str
-    lever: str
-    pressure: str | None
-    per_region: bool
-    label: str
-
-
-AIMS: tuple[Aim, ...] = (
-    Aim("coops_registered", "kpi_coops_per_region", "kpi_pressure", True, "echart.aim_kpi"),
-    Aim(
-        "coops_registered",
-        "merger_plan_coops_per_region",
-        "merger_plan_pressure",
-        True,
-        "echart.aim_merger_plan",
-    ),
-    Aim("subsidy_paid", "budget", None, False, "echart.budget_cap"),
-)
-"""The aims the scenario's policy levers can set (registered coops: active and nominal)."""
-
-
-@dataclass(frozen=True)
 class Line:
     """One line of a chart, as drawn.
 
@@ -236,8 +188,10 @@ def writer(tr: Translator, kind: str, currency: str) -> Callable[[float], str]:
     return lambda v: tr.number(v, digits)
 
 
-def _cells(values: np.ndarray, write: Callable[[float], str], factor: float):
-    """Values on the y axis (None where NaN) and their tooltip texts."""
+def cells(
+    values: np.ndarray, write: Callable[[float], str], factor: float
+) -> tuple[tuple[float | None, ...], tuple[str | None, ...]]:
+    """Values on the y axis (times ``factor``; None where NaN) and their tooltip texts."""
     shown = tuple(None if v != v else round(float(v) * factor, 6) for v in values)
     texts = tuple(None if v != v else write(float(v)) for v in values)
     return shown, texts
@@ -258,84 +212,6 @@ def run_years(scenario: Scenario) -> tuple[int, ...]:
     return tuple(range(scenario.start_year, scenario.end_year + 1))
 
 
-@functools.cache
-def reported_targets(path: Path = CALIBRATION) -> dict[str, tuple[Target, ...]]:
-    """The observed figures of the calibration file, by scenario file name (without .toml).
-
-    An installation without the repository's ``experiments/`` has none.
-    """
-    if not path.exists():
-        return {}
-    spec = CalibrationSpec.model_validate(read_toml(path, "calibration"))
-    return {Path(c.scenario).stem: tuple(c.targets) for c in spec.countries}
-
-
-def aim_lines(scenario: Scenario, tr: Translator, column: str) -> list[Line]:
-    """The programme's aims for a column, each year they are in force (dashed lines)."""
-    years = run_years(scenario)
-    kind = SERIES[column][1].kind
-    write = writer(tr, kind, scenario.currency)
-    lines = []
-    for aim in (a for a in AIMS if a.column == column):
-        values = np.full(len(years), np.nan)
-        for i, year in enumerate(years):
-            policy = scenario.policy_in(year)
-            level = getattr(policy, aim.lever)
-            pushed = aim.pressure is None or getattr(policy, aim.pressure) > 0
-            if level is not None and level > 0 and pushed:
-                values[i] = level * (scenario.population.regions if aim.per_region else 1)
-        if np.isfinite(values).any():
-            shown, texts = _cells(values, write, 1.0)
-            lines.append(Line(tr(aim.label), shown, texts, "aim", AIM_COLOUR))
-    return lines
-
-
-def reported_lines(scenario: Scenario, tr: Translator, column: str, source: str) -> list[Line]:
-    """Figures reported for the scenario's country in a column (markers with their sources).
-
-    Args:
-        scenario: the scenario run.
-        tr: the page's language.
-        column: the model-table column charted.
-        source: the scenario's file name in the dashboard's list, as the calibration
-            names its country (an uploaded scenario's name starts with ``⇧``: none).
-    """
-    years = run_years(scenario)
-    series = SERIES[column][1]
-    write = writer(tr, series.kind, scenario.currency)
-    values = np.full(len(years), np.nan)
-    texts: list[str | None] = [None] * len(years)
-    for target in reported_targets().get(Path(source).stem, ()):
-        if target.column != column or target.per or target.year not in years:
-            continue
-        i = target.year - years[0]
-        values[i] = target.value * series.factor
-        when = (
-            tr("echart.mean_of", first=target.first_year, last=target.year)
-            if target.first_year
-            else str(target.year)
-        )
-        texts[i] = tr(
-            "echart.reported_text",
-            column=series_name(tr, column),
-            value=write(target.value),
-            when=when,
-            source=target.source,
-        )
-    if not np.isfinite(values).any():
-        return []
-    shown = tuple(None if v != v else round(float(v), 6) for v in values)
-    return [Line(tr("echart.reported"), shown, tuple(texts), "reported", REPORTED_COLOUR)]
-
-
-def fixed_lines(scenario: Scenario, tr: Translator, source: str) -> dict[str, list[Line]]:
-    """Every charted column's aims and reported figures (they do not change as a run goes on)."""
-    return {
-        column: aim_lines(scenario, tr, column) + reported_lines(scenario, tr, column, source)
-        for column in SERIES
-    }
-
-
 def explore_charts(
     table: pd.DataFrame,
     scenario: Scenario,
@@ -348,7 +224,8 @@ def explore_charts(
         table: the run's model table so far.
         scenario: the scenario run (its years, currency).
         tr: the page's language.
-        fixed: :func:`fixed_lines` of the scenario (none drawn if not given).
+        fixed: the aims and reported figures by column
+            (:func:`~coopsim.dashboard.widgets.chart_references.fixed_lines`).
     """
     years = run_years(scenario)
     fixed = fixed or {}
@@ -357,7 +234,7 @@ def explore_charts(
         lines = []
         for i, s in enumerate(panel.series):
             write = writer(tr, s.kind, scenario.currency)
-            values, texts = _cells(_by_year(table, s.column, years), write, s.factor)
+            values, texts = cells(_by_year(table, s.column, years), write, s.factor)
             lines.append(Line(series_name(tr, s.column), values, texts, "data", COLOURS[i]))
         for s in panel.series:
             lines += fixed.get(s.column, [])
@@ -406,9 +283,9 @@ def compare_charts(
                 else tr("echart.band", mean=write(m), low=write(lo), high=write(hi), runs=n)
                 for m, lo, hi, n in zip(mean, low, high, by_year.count(axis=1), strict=True)
             )
-            values, _ = _cells(mean.to_numpy(), write, series.factor)
-            lows, _ = _cells(low.to_numpy(), write, series.factor)
-            highs, _ = _cells(high.to_numpy(), write, series.factor)
+            values, _ = cells(mean.to_numpy(), write, series.factor)
+            lows, _ = cells(low.to_numpy(), write, series.factor)
+            highs, _ = cells(high.to_numpy(), write, series.factor)
             colour = COLOURS[i % len(COLOURS)]
             lines.append(Line(str(arm), values, texts, "band", colour, lows, highs))
         lines += fixed.get(column, [])
@@ -428,13 +305,6 @@ def literal(text: str) -> str:
     as such fails the whole drawing; a currency, an arm or a farm name comes from users.
     """
     return text.replace("$", r"\$")
-
-
-def png(fig: Figure) -> bytes:
-    """A figure as PNG bytes."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
 
 
 def canvas_png(canvas: FigureCanvasAgg) -> bytes:
