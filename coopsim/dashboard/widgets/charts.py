@@ -197,13 +197,13 @@ def cells(
     return shown, texts
 
 
-def _by_year(table: pd.DataFrame, column: str, years: tuple[int, ...]) -> np.ndarray:
-    """A column's values on the x axis's years (NaN for years not in the table)."""
-    out = np.full(len(years), np.nan)
+def by_year(table: pd.DataFrame, columns: list[str], years: tuple[int, ...]) -> np.ndarray:
+    """Columns' values on the x axis's years, one row a column (NaN for years not in the table)."""
+    out = np.full((len(columns), len(years)), np.nan)
     if len(table):
         where = table["year"].to_numpy(dtype=int) - years[0]
         keep = (where >= 0) & (where < len(years))
-        out[where[keep]] = table[column].to_numpy(dtype=float)[keep]
+        out[:, where[keep]] = table[columns].to_numpy(dtype=float).T[:, keep]
     return out
 
 
@@ -230,11 +230,13 @@ def explore_charts(
     years = run_years(scenario)
     fixed = fixed or {}
     charts = []
+    every_column = by_year(table, list(SERIES), years)  # one selection: pandas's is slow
+    row = {column: i for i, column in enumerate(SERIES)}
     for panel in PANELS:
         lines = []
         for i, s in enumerate(panel.series):
             write = writer(tr, s.kind, scenario.currency)
-            values, texts = cells(_by_year(table, s.column, years), write, s.factor)
+            values, texts = cells(every_column[row[s.column]], write, s.factor)
             lines.append(Line(series_name(tr, s.column), values, texts, "data", COLOURS[i]))
         for s in panel.series:
             lines += fixed.get(s.column, [])
