@@ -173,9 +173,10 @@ def test_compare_draws_each_arm_s_mean_and_its_band():
     assert b.values[1:] == (None,) * 14
     assert b.texts[0] == "60 (mean; 40 to 90 over 3 runs)"
     spec = option(chart, tr)
-    b_series = [s for s in spec["series"] if s["name"] == "B"]  # lower edge, band, mean
-    assert [s["data"][0] for s in b_series[:2]] == [40.0, 50.0]  # the band stacks 90 − 40
-    assert "areaStyle" in b_series[1] and b_series[2]["data"][0]["value"] == 60.0
+    b_series = [s for s in spec["series"] if s["name"] == "B"]  # mean, lower edge, band
+    assert b_series[0]["data"][0]["value"] == 60.0
+    assert [s["data"][0] for s in b_series[1:]] == [40.0, 50.0]  # the band stacks 90 − 40
+    assert "areaStyle" in b_series[2] and b_series[1]["stack"] == b_series[2]["stack"]
     assert spec["legend"]["data"] == ["A", "B"]
 
 

@@ -29,14 +29,14 @@ from coopsim.scenario import Scenario
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 """The simulated lines' colours, in order (matplotlib's first six, on screen and in exports)."""
 
-KINDS = ("count", "share", "money", "size", "ratio")
-"""How a column's values are written: a whole number, a share (0–1, drawn in %), an
-amount of money, a number with one decimal, a ratio with two."""
-
 
 @dataclass(frozen=True)
 class Series:
-    """One simulated line: a model-table column and how its values are written."""
+    """One simulated line: a model-table column and how its values are written.
+
+    ``kind`` is ``count`` (a whole number), ``share`` (0–1, drawn in %), ``money``,
+    ``size`` (one decimal) or ``ratio`` (two decimals).
+    """
 
     column: str
     kind: str = "count"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipyvue
 import solara
+import solara.settings
 import traitlets
 
 from coopsim.dashboard.widgets.charts import Chart, Line
@@ -73,7 +74,7 @@ def _data(values, texts) -> list:
 
 
 def _series(line: Line) -> list[dict]:
-    """The ECharts series of one line (a band is two more, stacked under its mean)."""
+    """The ECharts series of one line (a band adds two, stacked: its lower edge, its width)."""
     common = {"name": line.name, "color": line.colour, "z": 3}
     if line.kind == "reported":
         return [
@@ -104,10 +105,11 @@ def _series(line: Line) -> list[dict]:
             for lo, hi in zip(line.low, line.high, strict=True)
         ]
         band = {**common, "type": "line", "symbol": "none", "stack": f"band:{line.name}", "z": 1}
+        # the mean first: the legend draws a name's icon from its first series
         series = [
+            *series,
             {**band, "data": list(line.low), "lineStyle": {"opacity": 0}},
             {**band, "data": spread, "lineStyle": {"opacity": 0}, "areaStyle": {"opacity": 0.2}},
-            *series,
         ]
     return series
 
@@ -281,8 +283,6 @@ module.exports = {
     @traitlets.default("cdn")
     def _cdn(self) -> str | None:
         # as Solara's own ECharts figure: the page's server unless assets are proxied
-        import solara.settings
-
         return None if solara.settings.assets.proxy else solara.settings.assets.cdn
 
 
