@@ -87,7 +87,10 @@ def test_stepping_changes_the_charts_and_the_year(dashboard):
     page.get_by_text("In 2016").first.wait_for(timeout=WAIT_MS)
     page.locator(".coopsim-step").click()
     page.get_by_text("In 2017").first.wait_for(timeout=WAIT_MS)
-    page.wait_for_timeout(500)  # the browser's redraw follows the page's text
+    page.wait_for_function(  # the charts' redraw follows the page's text
+        f"document.querySelector('{CHARTS}').echart.getOption().series[0].data[1] != null",
+        timeout=WAIT_MS,
+    )
     after = chart_options(page)
     assert len(after) == len(before)
     assert sum(a != b for a, b in zip(before, after, strict=True)) >= 8

@@ -180,6 +180,38 @@ def test_compare_draws_each_arm_s_mean_and_its_band():
     assert spec["legend"]["data"] == ["A", "B"]
 
 
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.floats(0, 1e9) | st.none(), min_size=15, max_size=15), min_size=1, max_size=5
+    )
+)
+def test_a_band_holds_its_mean_and_is_empty_only_where_no_run_is(runs):
+    rows = [
+        {"arm": "A", "replicate": r, "year": 2016 + i, "subsidy_paid": v}
+        for r, values in enumerate(runs)
+        for i, v in enumerate(values)
+        if v is not None
+    ]
+    results = pd.DataFrame(rows, columns=["arm", "replicate", "year", "subsidy_paid"])
+    results["arm"] = "A"
+    (chart,) = compare_charts(results, KAZAKHSTAN, Translator("kk"), ["subsidy_paid"])
+    if not rows:
+        assert chart.lines == ()
+        return
+    (band,) = chart.lines
+    for i, (mean, low, high, text) in enumerate(
+        zip(band.values, band.low, band.high, band.texts, strict=True)
+    ):
+        year = [v[i] for v in runs if v[i] is not None]
+        assert (mean is None) == (text is None) == (not year)
+        if year:
+            # drawn to 6 decimals
+            assert low <= mean * (1 + 1e-9) + 1e-6 and mean <= high * (1 + 1e-9) + 1e-6
+            assert low == pytest.approx(min(year), abs=1e-6)
+            assert high == pytest.approx(max(year), abs=1e-6)
+
+
 def test_legend_rows_grow_with_longer_names():
     assert legend_rows(["Members"]) == 1
     # each name: 30 px of icon, 7.6 px a character; 12 px between items; 444 px a row
