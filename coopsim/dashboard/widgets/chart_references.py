@@ -22,7 +22,15 @@ from pathlib import Path
 
 import numpy as np
 
-from coopsim.dashboard.widgets.charts import SERIES, Line, cells, run_years, series_name, writer
+from coopsim.dashboard.widgets.charts import (
+    SERIES,
+    Line,
+    cells,
+    on_axis,
+    run_years,
+    series_name,
+    writer,
+)
 from coopsim.experiments.calibration import CalibrationSpec, Target
 from coopsim.i18n import Translator
 from coopsim.inputs import read_toml
@@ -134,7 +142,7 @@ def reported_lines(scenario: Scenario, tr: Translator, column: str, source: str)
         )
     if not np.isfinite(values).any():
         return []
-    shown = tuple(None if v != v else round(float(v), 6) for v in values)
+    shown = on_axis(values)
     return [Line(tr("echart.reported"), shown, tuple(texts), "reported", REPORTED_COLOUR)]
 
 

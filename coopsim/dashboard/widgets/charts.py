@@ -188,13 +188,16 @@ def writer(tr: Translator, kind: str, currency: str) -> Callable[[float], str]:
     return lambda v: tr.number(v, digits)
 
 
+def on_axis(values: Iterable[float], factor: float = 1.0) -> tuple[float | None, ...]:
+    """Values on the y axis: times ``factor``, to 6 decimals, None where NaN."""
+    return tuple(None if v != v else round(float(v) * factor, 6) for v in values)
+
+
 def cells(
     values: np.ndarray, write: Callable[[float], str], factor: float
 ) -> tuple[tuple[float | None, ...], tuple[str | None, ...]]:
-    """Values on the y axis (times ``factor``; None where NaN) and their tooltip texts."""
-    shown = tuple(None if v != v else round(float(v) * factor, 6) for v in values)
-    texts = tuple(None if v != v else write(float(v)) for v in values)
-    return shown, texts
+    """Values on the y axis (see :func:`on_axis`) and their tooltip texts."""
+    return on_axis(values, factor), tuple(None if v != v else write(float(v)) for v in values)
 
 
 def by_year(table: pd.DataFrame, columns: list[str], years: tuple[int, ...]) -> np.ndarray:
@@ -277,19 +280,27 @@ def compare_charts(
         lines = []
         for i, (arm, rows) in enumerate(results.groupby("arm", sort=False)):
             runs = rows.pivot_table(index="year", columns="replicate", values=column)
-            by_year = runs.reindex(years)
-            mean, low, high = (by_year.mean(axis=1), by_year.min(axis=1), by_year.max(axis=1))
+            runs = runs.reindex(years)
+            mean, low, high = runs.mean(axis=1), runs.min(axis=1), runs.max(axis=1)
             texts = tuple(
                 None
                 if m != m
                 else tr("echart.band", mean=write(m), low=write(lo), high=write(hi), runs=n)
-                for m, lo, hi, n in zip(mean, low, high, by_year.count(axis=1), strict=True)
+                for m, lo, hi, n in zip(mean, low, high, runs.count(axis=1), strict=True)
             )
-            values, _ = cells(mean.to_numpy(), write, series.factor)
-            lows, _ = cells(low.to_numpy(), write, series.factor)
-            highs, _ = cells(high.to_numpy(), write, series.factor)
+            factor = series.factor
             colour = COLOURS[i % len(COLOURS)]
-            lines.append(Line(str(arm), values, texts, "band", colour, lows, highs))
+            lines.append(
+                Line(
+                    str(arm),
+                    on_axis(mean, factor),
+                    texts,
+                    "band",
+                    colour,
+                    on_axis(low, factor),
+                    on_axis(high, factor),
+                )
+            )
         lines += fixed.get(column, [])
         charts.append(
             Chart(column, series_name(tr, column), unit(tr, panel, scenario), years, tuple(lines))
