@@ -22,8 +22,11 @@ from rich.table import Table
 from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
 from coopsim import __version__
+from coopsim.brief import make_brief, write_brief
 from coopsim.columns import TABLES, write_parquet
 from coopsim.dashboard.server import classroom, dashboard
+from coopsim.experiments.arms import read_arms
+from coopsim.experiments.baseline import NO_PROGRAMME, HeadlineError, run_headlines
 from coopsim.experiments.commands import analyze, calibrate, discover, levers, robustness, sweep
 from coopsim.i18n import LANGUAGES
 from coopsim.model import CoopModel, sized
@@ -335,6 +338,116 @@ def explain(
         console.print(plain(log.loc[log["farm"] == number, "name"].iloc[0], "bold"))
     for sentence in lines:
         console.print(plain(sentence), highlight=False, soft_wrap=True)
+
+
+REPORT_FILES = ("report.pdf", "report.html")
+"""The files a report writes (``docs/report.md``), besides ``run.json``."""
+
+REPORT_ARMS = 4
+"""Most arms a brief's page holds side by side."""
+
+
+@app.command()
+def report(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    out: Annotated[Path, typer.Option(help="Folder for report.pdf and report.html.")],
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            help="Arms file: [[arm]] tables, each a name and the policy levers it holds "
+            "at other values (see docs/report.md); one column per arm.",
+            metavar="ARMS.toml",
+        ),
+    ] = None,
+    lang: Annotated[
+        str, typer.Option(help=f"Language of the brief: {', '.join(LANGUAGES)}.")
+    ] = "en",
+    runs: Annotated[int, typer.Option(help="Runs (replicates) per arm.", min=1, max=100)] = 8,
+    farms: Annotated[
+        int,
+        typer.Option(help="Farms simulated in a run (fewer if the scenario has fewer).", min=2),
+    ] = 5000,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Master seed of the runs (default: the scenario's).", min=0, max=SEED_MAX
+        ),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Change a scenario field, as for coopsim run: KEY=VALUE. Repeat for several.",
+            metavar="KEY=VALUE",
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or sentence.")] = False,
+) -> None:
+    """Write a one-page brief of a scenario's headline results, with bands and costs.
+
+    Runs the scenario (or each arm of ``--compare``) ``--runs`` times and a
+    no-programme baseline on the same seeds (:mod:`coopsim.headline`), and writes
+    ``report.pdf`` and ``report.html`` in the chosen language into ``--out``, which is
+    written whole or not at all: an earlier report stays as it was if anything fails.
+    """
+    if lang not in LANGUAGES:
+        fail(f"--lang {lang!r}: not a language of coopsim; choose one of {', '.join(LANGUAGES)}")
+    original = _load(scenario)
+    spec = _with_settings(scenario, original, set_ or [])
+    if not spec.population.named_farms:
+        spec = _sized(scenario, spec, min(farms, spec.population.farms), None)
+    arms = None
+    if compare is not None:
+        try:
+            arms = read_arms(compare, spec)
+        except ScenarioError as exc:
+            fail(str(exc))
+        if len(arms) > REPORT_ARMS:
+            fail(f"{compare}: {len(arms)} arms; a brief's page holds at most {REPORT_ARMS}")
+        if NO_PROGRAMME in (arm.name for arm in arms):
+            fail(f"{compare}: {NO_PROGRAMME!r} is the baseline's name; give the arm another")
+    try:
+        with ResultFolder(out, REPORT_FILES, what="a report") as folder:
+            with Progress(
+                TextColumn("runs", style="bold"),
+                BarColumn(),
+                TimeRemainingColumn(),
+                console=console,
+                disable=quiet or not console.is_terminal,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("runs", total=1.0)
+                findings = run_headlines(
+                    spec,
+                    arms,
+                    runs=runs,
+                    seed=seed,
+                    progress=lambda done: bar.update(task, completed=done),
+                )
+            brief = make_brief(findings, lang, original=original)
+            for name in REPORT_FILES:
+                folder.write(name, lambda p: write_brief(brief, p))
+            written = folder.commit(
+                {
+                    "coopsim_version": __version__,
+                    "scenario_file": str(scenario),
+                    "arms_file": None if compare is None else str(compare),
+                    "settings": set_ or [],
+                    "language": lang,
+                    "seed": findings.comparison.seed,
+                    "seeds": findings.comparison.seeds,
+                    "runs": runs,
+                    "scale": spec.population.scale,
+                    "sentences": brief.sentences,
+                    "scenario": spec.model_dump(mode="json"),
+                }
+            )
+    except (ResultError, HeadlineError) as exc:
+        fail(str(exc))
+    if not quiet:
+        for sentence in brief.sentences:
+            console.print(plain(sentence), highlight=False, soft_wrap=True)
+        say("wrote " + ", ".join(str(p) for p in written))
 
 
 app.command()(sweep)

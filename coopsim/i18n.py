@@ -113,6 +113,31 @@ class Translator:
         """An amount of money with the currency sign, e.g. ``1,250,000 ₸``."""
         return f"{self.number(value)} {sign(currency)}"
 
+    def problem(self, error: Exception) -> str:
+        """What is wrong with an input, in this language.
+
+        A :class:`~coopsim.inputs.ScenarioError` of the schema's validation is said with
+        the ``[problem]`` texts (the key and the value as given stay as they are); any
+        other error, or a reason this language has no words for, keeps its English text.
+        """
+        kind = getattr(error, "kind", None)
+        if self.lang == "en" or kind is None or f"problem.{kind}" not in self._texts:
+            return str(error)
+        bounds = {
+            k: self.number(v, 0 if float(v).is_integer() else 6).rstrip("0").rstrip(",")
+            if isinstance(v, int | float) and not isinstance(v, bool)
+            else v
+            for k, v in error.bounds.items()  # type: ignore[attr-defined]
+        }
+        what = self(f"problem.{kind}", **bounds)
+        got = error.got  # type: ignore[attr-defined]
+        if got is not None:
+            what += " " + self("problem.got", value=repr(got)[:60])
+        more = error.more  # type: ignore[attr-defined]
+        if more:
+            what += " " + self("problem.more", n=more)
+        return ": ".join(p for p in (error.source, error.key, what) if p)  # type: ignore[attr-defined]
+
     def percent(self, share: float, digits: int = 1) -> str:
         """A share (0–1) as a percentage."""
         return f"{self.number(100 * share, digits)} %"

@@ -46,7 +46,35 @@ MAX_TEXT = 20_000
 
 
 class ScenarioError(ValueError):
-    """A scenario (or experiment) file that cannot be used, with a one-line reason."""
+    """A scenario (or experiment) file that cannot be used, with a one-line reason.
+
+    Raised from the schema's validation, it also keeps the reason's parts, so that a page
+    can say it in its own language (:meth:`coopsim.i18n.Translator.problem`).
+
+    Attributes:
+        source: the file (or what else was read), None when not known.
+        key: the dotted key at fault.
+        kind: pydantic's error type (``less_than_equal``, ``missing``, …), None when the
+            reason is in words of its own.
+        bounds: the error's context (``{"le": 1.0}``).
+        got: the value given, when it is shown.
+        more: how many more errors the input has.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        key: str = "",
+        kind: str | None = None,
+        bounds: dict[str, Any] | None = None,
+        got: Any = None,
+        more: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.source, self.key, self.kind = source, key, kind
+        self.bounds, self.got, self.more = dict(bounds or {}), got, more
 
 
 class Strict(BaseModel):
@@ -263,7 +291,16 @@ def one_line_error(
         first = {**first, "loc": first["loc"][:-1]}
         errors = [first, *(e for e in errors if e not in alike)]
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return ScenarioError(f"{source}: {describe(first, words)}{more}")
+    got = first.get("input")
+    return ScenarioError(
+        f"{source}: {describe(first, words)}{more}",
+        source=source,
+        key=key_of(first["loc"]),
+        kind=None if words else first["type"],
+        bounds=first.get("ctx"),
+        got=None if isinstance(got, dict | list) else got,
+        more=len(errors) - 1,
+    )
 
 
 UNION_MEMBERS = frozenset({"bool", "int", "float", "str"})

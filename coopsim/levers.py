@@ -105,6 +105,21 @@ class Lever:
         """The lever's value at the scenario's start."""
         return getattr(getattr(scenario, self.section), self.name)
 
+    @property
+    def percent(self) -> bool:
+        """A share or rate from 0 to 1: people enter and read it in percent (25 for 0.25)."""
+        return self.kind in ("number", "shares") and (self.low, self.high) == (0.0, 1.0)
+
+    @property
+    def slider(self) -> bool:
+        """Bounded on both sides within a range a slider can cover (at most 0–100)."""
+        return (
+            self.kind in ("number", "integer")
+            and self.low is not None
+            and self.high is not None
+            and self.high <= 100
+        )
+
 
 def _lever(section: str, name: str, info: Any) -> Lever:
     annotation, optional = info.annotation, False
@@ -169,15 +184,21 @@ def grouped(section: Literal["policy", "market"]) -> dict[str, list[Lever]]:
     return out
 
 
-def parse(lever: Lever, text: str) -> Any:
+def parse(lever: Lever, text: str, in_percent: bool = False) -> Any:
     """A value typed by the user, in the lever's type (the range is checked by the scenario).
 
     Numbers may carry thousands separators (``500,000`` or ``500 000``); a list of shares
-    is separated by semicolons or spaces (``0.10; 0.08; 0.06``).
+    is separated by semicolons or spaces (``0.10; 0.08; 0.06``). With ``in_percent``, a
+    share or rate (:attr:`Lever.percent`) is typed in percent: ``25`` or ``25 %`` is 0.25.
 
     Raises:
         ValueError: the text is not a value of the lever's kind.
     """
+    if in_percent and lever.percent:
+        value = parse(lever, text.replace("%", ""))
+        if isinstance(value, list):
+            return [v / 100 for v in value]
+        return None if value is None else value / 100
     if lever.kind == "shares":
         return [float(x) for x in text.replace(";", " ").split()]
     if lever.kind == "switch":
@@ -185,7 +206,9 @@ def parse(lever: Lever, text: str) -> Any:
         if word in SWITCH_WORDS:
             return SWITCH_WORDS[word]
         raise ValueError("not on or off")
-    text = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", "")
+    for space in ("\u00a0", "\u202f", " "):  # thousands, grouped as the language groups them
+        text = text.replace(space, "")
+    text = text.strip().replace(",", "")
     if text == "":
         if lever.optional:
             return None
@@ -203,10 +226,10 @@ def parse(lever: Lever, text: str) -> Any:
 # --- the schedule of policy changes -----------------------------------------------------------
 
 
-def change_rows(scenario: Scenario) -> list[tuple[int, str, Any]]:
-    """The scenario's policy changes as (year, lever, value) rows, by year then lever."""
+def change_rows(scenario: Scenario, section: str = "policy") -> list[tuple[int, str, Any]]:
+    """A section's scheduled changes as (year, lever, value) rows, by year then lever."""
     rows = []
-    for change in scenario.policy.changes:
+    for change in getattr(scenario, section).changes:
         for name, value in change.model_dump(exclude_none=True).items():
             if name != "year":
                 rows.append((change.year, name, value))
@@ -235,29 +258,73 @@ def changes_with(
     return sorted((c for c in changes if len(c) > 1), key=lambda c: c["year"])
 
 
-def with_lever_from(scenario: Scenario, lever: str, value: Any, year: int) -> Scenario:
-    """The scenario with a policy lever held at ``value`` from ``year`` to the horizon.
+def path(scenario: Scenario, lever: str, section: str = "policy") -> list[tuple[int, Any]]:
+    """A lever's values over the years: (start year, start value), then each scheduled change."""
+    start = [(scenario.start_year, getattr(getattr(scenario, section), lever))]
+    return start + [(y, v) for y, name, v in change_rows(scenario, section) if name == lever]
 
-    Later scheduled changes of that lever are dropped, so the value holds; earlier years
-    keep the scenario's schedule. From the start year, the lever's start value is set.
+
+def value_at(scenario: Scenario, lever: str, year: int, section: str = "policy") -> Any:
+    """A lever's value in force in ``year`` (its start value before the start)."""
+    in_force = [v for y, v in path(scenario, lever, section) if y <= year]
+    return in_force[-1] if in_force else getattr(getattr(scenario, section), lever)
+
+
+def held_values(
+    scenario: Scenario, lever: str, value: Any, year: int | None, section: str = "policy"
+) -> dict[str, Any]:
+    """The settings that hold a lever at ``value`` from ``year`` (None: every year).
+
+    Returns the dotted keys to set on top of the scenario (``<section>.<lever>`` and
+    ``<section>.changes``), as :func:`with_lever_from` leaves them: every scheduled
+    change of the lever from that year on is dropped, so the value holds to the horizon.
+
+    Raises:
+        ScenarioError: the value is out of the lever's range.
+    """
+    first = scenario.start_year if year is None else year
+    held = getattr(with_lever_from(scenario, lever, value, first, section), section)
+    changes = [c.model_dump(exclude_none=True) for c in held.changes]
+    return {f"{section}.{lever}": getattr(held, lever), f"{section}.changes": changes}
+
+
+def overridden(
+    scenario: Scenario, lever: str, year: int, section: str = "policy"
+) -> list[tuple[int, Any]]:
+    """What holding a lever from ``year`` replaces: the lever's path from that year.
+
+    The start value when ``year`` is the start year or before, and every scheduled change
+    of the lever from ``year`` on, as (year, value).
+    """
+    return [(y, v) for y, v in path(scenario, lever, section) if y >= year]
+
+
+def with_lever_from(
+    scenario: Scenario, lever: str, value: Any, year: int, section: str = "policy"
+) -> Scenario:
+    """The scenario with a policy (or market) lever held at ``value`` from ``year`` on.
+
+    Later scheduled changes of that lever are dropped, so the value holds to the horizon;
+    earlier years keep the scenario's schedule. From the start year, the lever's start
+    value is set.
 
     Raises:
         ScenarioError: the value is out of the lever's range.
     """
     data = scenario.model_dump(mode="python")
     changes = []
-    for change in data["policy"]["changes"]:
+    for change in data[section]["changes"]:
         if change["year"] >= year:
             change[lever] = None
         if any(v is not None for k, v in change.items() if k != "year"):
             changes.append(change)
     if year <= scenario.start_year:
-        data["policy"][lever] = value
+        data[section][lever] = value
     else:
         entry = next((c for c in changes if c["year"] == year), None)
         if entry is None:
             entry = {"year": year}
             changes.append(entry)
         entry[lever] = value
-    data["policy"]["changes"] = sorted(changes, key=lambda c: c["year"])
-    return validate_scenario(data, source=f"policy.{lever}")
+    data[section]["changes"] = sorted(changes, key=lambda c: c["year"])
+    return validate_scenario(data, source=f"{section}.{lever}")

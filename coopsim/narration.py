@@ -35,6 +35,9 @@ KINDS = {
     "founded": "founded",
     "stayed alone": "stayed",
 }
+STOPPED = ("quit farming", "went out of business")
+"""The decision-log actions of a farm that stopped farming (in production, step 2 of its
+last year, it still farmed)."""
 """The template of each logged action (``decision.<kind>``); any other is ``other``.
 
 A kind may have a second template, ``decision.<kind>_no_coop``, for a row without a
@@ -93,8 +96,11 @@ def decision_text(row: Mapping[str, Any], lang: str = "en", currency: str = "KZT
         "premium": tr.money(row.get("autonomy_premium", float("nan")), currency),
     }
     if kind == "quit":
+        # the exit rule (rules.quits_farming): outside > expected + premium, said with its sum
+        premium = row.get("autonomy_premium", float("nan"))
         fields["outside"] = tr.money(row["outside_income"], currency)
         fields["expected"] = tr.money(row["expected_income"], currency)
+        fields["threshold"] = tr.money(row["expected_income"] + premium, currency)
     elif kind in ("joined", "founded", "stayed"):
         fields["reasons"] = _reasons(row, tr, currency)
         fields["trust"] = tr.number(100 * row["trust"])
@@ -108,6 +114,29 @@ def decision_text(row: Mapping[str, Any], lang: str = "en", currency: str = "KZT
     if coop < 0 and tr.has(f"{key}_no_coop"):
         key += "_no_coop"
     return tr(key, **fields)
+
+
+def after_farming(
+    decisions: pd.DataFrame, farm: int, lang: str = "en", currency: str = "KZT"
+) -> str | None:
+    """For a farm that stopped farming: its last farming year and what it lives on now.
+
+    What it earns now is what its work off the farm and the rent of its land were worth
+    when it quit (currency/year, from the decision log); a farm that went out of
+    business is said to have done so. None when the farm has not stopped farming.
+    """
+    rows = decisions[(decisions["farm"] == farm) & decisions["action"].isin(STOPPED)]
+    if rows.empty:
+        return None
+    row = rows.sort_values("year", kind="stable").iloc[-1]
+    tr = Translator(lang)
+    if KINDS[row["action"]] == "insolvent":
+        return tr("decision.after_insolvent", year=int(row["year"]))
+    return tr(
+        "decision.after_quit",
+        year=int(row["year"]),
+        outside=tr.money(row["outside_income"], currency),
+    )
 
 
 def farm_history(

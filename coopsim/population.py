@@ -85,9 +85,9 @@ def _set_named(farms: Farms, pop: Population) -> None:
             farms.trust[i] = f.trust
 
 
-def named_order(pop: Population) -> list[str]:
-    """Names of the named farms in the order the model holds them (by village)."""
-    return [f.name for f in sorted(pop.named_farms, key=lambda f: f.village)]
+def named_order(pop: Population, lang: str = "en") -> list[str]:
+    """Names of the named farms in the order the model holds them (by village), in ``lang``."""
+    return [f.name_in(lang) for f in sorted(pop.named_farms, key=lambda f: f.village)]
 
 
 def _draw_farms(pop: Population, behaviour: Behaviour, rng: np.random.Generator) -> Farms:

@@ -119,10 +119,29 @@ class FarmType(_Section):
     cash: float = _field(0.0, "currency", "Cash at the start.", ge=0)
 
 
+Translated = Literal["kk", "ru"]
+"""The languages a scenario's own words may be given in besides English."""
+
+
+class ScenarioText(_Section):
+    """A scenario's title and description in one more language."""
+
+    name: str = _field("", "", "Short title.")
+    description: str = _field("", "", "What the scenario tells.")
+
+
 class NamedFarm(_Section):
     """One farm given by hand, for small cases a class can follow farm by farm."""
 
     name: str = _field("", "", "How the farm is called in the narration.")
+    names: dict[Translated, str] = _field(
+        {}, "", "The farm's name in Kazakh (kk) and Russian (ru); empty: as in ``name``."
+    )
+
+    def name_in(self, lang: str) -> str:
+        """The farm's name in a language (``en``, ``kk``, ``ru``), English when not given."""
+        return self.names.get(lang) or self.name  # type: ignore[call-overload]
+
     kind: Literal["household_plot", "peasant_farm", "commercial_farm"] = _field(
         "peasant_farm", "", "Farm type."
     )
@@ -736,6 +755,9 @@ class Scenario(_Section):
     name: str = _field("unnamed", "", "Short title.")
     description: str = _field("", "", "What the scenario tells, for a teacher or a policymaker.")
     sources: str = _field("", "", "Where the values come from; which are measured, which assumed.")
+    translations: dict[Translated, ScenarioText] = _field(
+        {}, "", "The title and description in Kazakh (kk) and Russian (ru)."
+    )
     currency: str = _field("KZT", "", "Currency of every money value.")
     start_year: int = _field(2016, "year", "First simulated year.", ge=1800, le=2200)
     years: int = _field(15, "years", "Number of simulated years.", ge=1, le=200)
@@ -794,6 +816,16 @@ class Scenario(_Section):
             return 1.0
         ratio = self.market_in(year).off_farm_wage / start
         return 1.0 + self.costs.overhead_wage_share * (ratio - 1.0)
+
+    def name_in(self, lang: str) -> str:
+        """The title in a language (``en``, ``kk``, ``ru``), English when not translated."""
+        text = self.translations.get(lang)  # type: ignore[call-overload]
+        return text.name if text is not None and text.name else self.name
+
+    def description_in(self, lang: str) -> str:
+        """The description in a language, English when not translated."""
+        text = self.translations.get(lang)  # type: ignore[call-overload]
+        return text.description if text is not None and text.description else self.description
 
     def with_values(self, values: dict[str, Any]) -> Scenario:
         """A copy with fields replaced by dotted keys, e.g. ``{"policy.member_grant": 1e5}``.

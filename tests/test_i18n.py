@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 import pytest
 
-from coopsim import i18n, levers
+from coopsim import ScenarioError, i18n, levers, load_scenario
 from coopsim.i18n import LANGUAGES, Translator, catalogue
 
 
@@ -70,3 +71,29 @@ def test_a_missing_key_fails_loudly_and_a_missing_language_too():
 def test_the_switch_offers_the_three_languages_by_their_own_names():
     assert list(LANGUAGES.values()) == ["English", "Қазақша", "Русский"]
     assert i18n.sign("KZT") == "₸"
+
+
+def test_a_scenario_error_is_said_in_the_pages_language():
+    kazakhstan = load_scenario(Path(__file__).parents[1] / "scenarios" / "kazakhstan_2016.toml")
+    with pytest.raises(ScenarioError) as caught:
+        kazakhstan.with_values({"policy.investment_subsidy": 2.5})
+    error = caught.value
+    assert (error.key, error.kind, error.bounds, error.got) == (
+        "policy.investment_subsidy",
+        "less_than_equal",
+        {"le": 1.0},
+        2.5,
+    )
+    assert Translator("en").problem(error) == str(error)
+    assert Translator("ru").problem(error) == (
+        "scenario values: policy.investment_subsidy: должно быть не больше 1 (дано: 2.5)"
+    )
+    assert Translator("kk").problem(error) == (
+        "scenario values: policy.investment_subsidy: 1 мәнінен аспауы керек (берілгені: 2.5)"
+    )
+
+
+def test_an_error_without_its_parts_keeps_its_words():
+    plain = ScenarioError("germany.toml: the file holds no settings")
+    assert Translator("kk").problem(plain) == "germany.toml: the file holds no settings"
+    assert Translator("ru").problem(ValueError("x")) == "x"

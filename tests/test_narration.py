@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from coopsim.i18n import catalogue
-from coopsim.narration import KINDS, decision_text, farm_history
+from coopsim.narration import KINDS, after_farming, decision_text, farm_history
 
 THIN = "\u202f"  # the thousands separator of Kazakh and Russian
 
@@ -53,8 +53,8 @@ def test_english_sentences_of_each_kind():
     assert decision_text(row("quit farming")) == (
         "2018: quit farming when it took stock (a succession, or a main machine due for "
         "replacement) — its farm work done off the farm and the rent "
-        "of its land (1,212,000 ₸ a year) beat the 900,000 ₸ it expected from farming plus "
-        "the 60,000 ₸ that being its own boss is worth to it."
+        "of its land (1,212,000 ₸ a year) beat what farming was worth to it, 960,000 ₸ a "
+        "year: the 900,000 ₸ it expected from farming plus 60,000 ₸ for being its own boss."
     )
     assert decision_text(row("went out of business")) == (
         "2018: went out of business — its losses had used up its savings and its credit."
@@ -155,3 +155,22 @@ def test_a_farms_history_is_told_oldest_first_in_the_language_asked():
     assert [line[:4] for line in history] == ["2017", "2019"]
     assert history[1] == decision_text(row("joined", year=2019), "ru", "KZT")
     assert farm_history(log, 5) == []
+
+
+def test_a_farm_that_stopped_farming_is_told_its_last_year_and_what_it_earns_now():
+    log = pd.DataFrame(
+        [
+            row("joined", year=2017),
+            row("quit farming", year=2019),
+            row("quit farming", year=2020, farm=4, outside_income=50_000.0),
+            row("went out of business", year=2021, farm=5),
+        ]
+    )
+    assert after_farming(log, 3) == (
+        "Its last farming year was 2019. Since then its work off the farm and the rent of "
+        "its land bring 1,212,000 ₸ a year (as reckoned when it quit)."
+    )
+    assert "50\u202f000 ₸ в год" in after_farming(log, 4, "ru", "KZT")
+    assert after_farming(log, 5) == "Its last farming year was 2021: it went out of business."
+    assert after_farming(log, 6) is None  # never stopped
+    assert after_farming(log[log["year"] < 2019], 3) is None  # still farming then

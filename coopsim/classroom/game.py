@@ -214,7 +214,11 @@ class Game:
     @property
     def names(self) -> list[str]:
         """Each farm's short name as the story gives it ("Aidar")."""
-        return [f.name.split(",")[0] for f in self.scenario.population.named_farms]
+        return self.names_in("en")
+
+    def names_in(self, lang: str) -> list[str]:
+        """Each farm's short name in a language ("Айдар" in Kazakh), English when not given."""
+        return [f.name_in(lang).split(",")[0] for f in self.scenario.population.named_farms]
 
     def machines(self, farm: int) -> list[str]:
         """The machines and buildings a farm owns (asset names)."""

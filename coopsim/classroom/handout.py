@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import tempfile
 import textwrap
-import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,18 +23,11 @@ import numpy as np
 from coopsim.classroom.game import Game, Reveal
 from coopsim.classroom.room import Room
 from coopsim.i18n import Translator, sign
+from coopsim.printed import A4_INCHES, a4_page, char_width, page_format, save_page
 
 if TYPE_CHECKING:  # matplotlib is imported only when a handout is drawn
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-A4_INCHES = (8.27, 11.69)
-"""An A4 page, portrait (width, height in inches)."""
-PNG_DPI = 150
-FONT = "DejaVu Sans"
-
-_DRAWING = threading.Lock()
-"""Matplotlib's settings are global: a server drawing two handouts at once draws them in turn."""
 
 
 @dataclass(frozen=True)
@@ -64,9 +56,7 @@ def handout(room_or_game: Room | Game, lang: str, path: Path) -> Path:
     Raises:
         ValueError: ``path`` ends neither in ``.pdf`` nor in ``.png``.
     """
-    fmt = Path(path).suffix.lower().lstrip(".")
-    if fmt not in ("pdf", "png"):
-        raise ValueError(f"a handout is a .pdf or a .png file, not {path}")
+    page_format(path, "handout")
     tr = Translator(lang)
     if isinstance(room_or_game, Room):
         with room_or_game.lock:
@@ -80,18 +70,9 @@ def handout(room_or_game: Room | Game, lang: str, path: Path) -> Path:
     else:
         seen = _Snapshot(room_or_game, list(room_or_game.history), None, set(), [])
 
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    settings = {"font.family": FONT, "pdf.fonttype": 42, "axes.unicode_minus": False}
-    with _DRAWING, matplotlib.rc_context(settings):
-        figure = Figure(figsize=A4_INCHES)
-        FigureCanvasAgg(figure)
+    with a4_page() as figure:
         _draw(figure, seen, tr)
-        title = tr(f"handout.story.{seen.game.story}")
-        metadata = {"Title": title, "Creator": "coopsim"} if fmt == "pdf" else {"Title": title}
-        figure.savefig(path, format=fmt, dpi=PNG_DPI, metadata=metadata)
+        save_page(figure, path, tr(f"handout.story.{seen.game.story}"))
     return Path(path)
 
 
@@ -127,7 +108,7 @@ def _chart(ax: Axes, seen: _Snapshot, tr: Translator) -> None:
     from matplotlib.ticker import FuncFormatter
 
     game, history = seen.game, seen.history
-    names = game.names
+    names = game.names_in(tr.lang)
     rounds = np.arange(1, len(history) + 1)
     income = np.array([r.income for r in history]).reshape(len(history), len(names))
     in_coop = np.array([r.coop_after for r in history]).reshape(len(history), len(names)) >= 0
@@ -218,7 +199,7 @@ def _table(figure: Figure, seen: _Snapshot, tr: Translator) -> None:
         tr("handout.total", currency=currency),
     ]
     rows = []
-    for f, name in enumerate(game.names):
+    for f, name in enumerate(game.names_in(tr.lang)):
         gone = False
         cells = []
         for reveal in history:
@@ -238,7 +219,7 @@ def _table(figure: Figure, seen: _Snapshot, tr: Translator) -> None:
     columns = list(zip(*rows, strict=True)) if rows else [[""]] * len(header)
     sizes = []
     for c, (pt, texts) in enumerate(zip(points, columns, strict=True)):
-        per_point = _char_width(figure, texts)  # a character's width per point of type
+        per_point = char_width(figure, texts)  # a character's width per point of type
         for size in (6.5, 6.0, 5.5, 5.0, 4.5, 4.0):
             wrapped = [textwrap.wrap(t, max(int(pt / (per_point * size)), 2)) for t in texts]
             if all(len(lines) <= 2 for lines in wrapped):
@@ -246,7 +227,7 @@ def _table(figure: Figure, seen: _Snapshot, tr: Translator) -> None:
         sizes.append(size)
         for row, lines in zip(rows, wrapped, strict=False):
             row[c] = "\n".join(lines)
-        chars = max(int(pt / (_char_width(figure, [header[c]]) * 6)), 4)
+        chars = max(int(pt / (char_width(figure, [header[c]]) * 6)), 4)
         header[c] = "\n".join(textwrap.wrap(header[c], chars))
     table = ax.table(cellText=rows, colLabels=header, colWidths=widths, bbox=(0, 0, 1, 1))
     table.auto_set_font_size(False)
@@ -264,30 +245,16 @@ def _table(figure: Figure, seen: _Snapshot, tr: Translator) -> None:
         notes.append(tr("handout.played_mark"))
     note = "  ".join(notes)
     note = "\n".join(
-        textwrap.wrap(note, int(0.94 * A4_INCHES[0] * 72 / (_char_width(figure, [note]) * 6.5)))
+        textwrap.wrap(note, int(0.94 * A4_INCHES[0] * 72 / (char_width(figure, [note]) * 6.5)))
     )
     figure.text(0.03, 0.278, note, size=6.5, color="0.3", va="top", linespacing=1.3)
-
-
-def _char_width(figure: Figure, texts: list[str]) -> float:
-    """The mean width of a character of ``texts`` in the handout's font, per point of type.
-
-    Measured, not guessed: Kazakh and Russian letters are wider than Latin ones.
-    """
-    from matplotlib.font_manager import FontProperties
-
-    sample = "".join(texts).replace("\n", "") or "x"
-    renderer = figure.canvas.get_renderer()
-    width, _, _ = renderer.get_text_width_height_descent(
-        sample, FontProperties(family=FONT, size=10), ismath=False
-    )
-    return width * 72 / figure.dpi / len(sample) / 10
 
 
 def _story(figure: Figure, seen: _Snapshot, tr: Translator) -> None:
     """A few sentences: coops after each round, events, predictions against the truth."""
     game, history = seen.game, seen.history
-    names, farms = game.names, len(game.names)
+    names = game.names_in(tr.lang)
+    farms = len(names)
     start = np.array(history[0].coop_before if history else game.farms.coop)
     in_coop = start[start >= 0]
     lines = [
@@ -320,7 +287,7 @@ def _story(figure: Figure, seen: _Snapshot, tr: Translator) -> None:
         lines.append(tr("handout.no_rounds"))
     figure.text(0.03, 0.245, tr("handout.story_heading"), size=11)
     # the lines share what is left of the page: smaller type when there are many
-    size, per_point = 7.5, _char_width(figure, lines)
+    size, per_point = 7.5, char_width(figure, lines)
     while True:
         width = int(0.94 * A4_INCHES[0] * 72 / (per_point * size))  # characters a line holds
         wrapped = [part for line in lines for part in textwrap.wrap(line, width)]

@@ -11,10 +11,11 @@ unpickled.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,12 +30,17 @@ from coopsim.inputs import parse_toml
 from coopsim.population import named_order
 from coopsim.scenario import validate_scenario
 
+if TYPE_CHECKING:
+    from coopsim.experiments.baseline import Findings
+
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 """The scenario files offered in the picker (the repository's ``scenarios/``)."""
 
 DEFAULT_SCENARIO = "kazakhstan_2016.toml"
 DEFAULT_FARMS = 10_000
 """Simulated farms of the default run: one step and its redraw take well under 150 ms."""
+UPLOADED = "⇧ "
+"""How an uploaded scenario's name starts in the catalogue."""
 SEED_MAX = 2**63 - 1
 """The largest seed (a scenario's seed is a 64-bit integer)."""
 
@@ -74,7 +80,7 @@ class Settings:
     Attributes:
         source: the scenario in the catalogue (a file name, or ``⇧`` and an uploaded one's).
         values: levers set by the user, by dotted scenario key (``policy.member_grant``;
-            ``policy.changes`` holds the whole edited schedule of policy changes).
+            ``policy.changes`` and ``market.changes`` hold whole edited schedules).
         farms: simulated farms (ignored for scenarios of named farms).
         years: simulated years; None keeps the scenario's.
         seed: seed of the run; None keeps the scenario's.
@@ -85,6 +91,66 @@ class Settings:
     farms: int = DEFAULT_FARMS
     years: int | None = None
     seed: int | None = None
+
+
+LEVER_SECTIONS = ("policy.", "market.")
+"""A query key starting so is a lever setting (``policy.member_grant=300000``)."""
+
+
+def is_settings_key(key: str) -> bool:
+    """Whether a key of a page address's query is one of the run's settings."""
+    return key in ("scenario", "farms", "years", "seed") or key.startswith(LEVER_SECTIONS)
+
+
+def settings_query(settings: Settings) -> dict[str, str]:
+    """The settings as a page address's query: what differs from the scenario file's run.
+
+    The scenario (a file of the catalogue; an uploaded one stays in its session), the
+    farms, years and seed when set, and every lever set, its value in JSON
+    (``policy.member_grant=300000``, ``policy.changes=[{"year":2020,...}]``). Opened in
+    another browser, :func:`settings_from_query` gives the same settings back, so the
+    same run.
+    """
+    query: dict[str, str] = {}
+    if settings.source != DEFAULT_SCENARIO and not settings.source.startswith(UPLOADED):
+        query["scenario"] = settings.source
+    if settings.farms != DEFAULT_FARMS:
+        query["farms"] = str(settings.farms)
+    for name in ("years", "seed"):
+        if getattr(settings, name) is not None:
+            query[name] = str(getattr(settings, name))
+    for key, value in sorted(settings.values.items()):
+        query[key] = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return query
+
+
+def settings_from_query(query: dict[str, str]) -> Settings | None:
+    """The settings an address's query names (None when it names none).
+
+    Raises:
+        ScenarioError: a value is not what its key takes (one line naming the key).
+    """
+    keys = [k for k in query if is_settings_key(k)]
+    if not keys:
+        return None
+    values: dict[str, Any] = {}
+    whole: dict[str, int | None] = {"farms": DEFAULT_FARMS, "years": None, "seed": None}
+    for key in keys:
+        text = query[key]
+        try:
+            if key in whole:
+                whole[key] = int(text)
+            elif key.startswith(LEVER_SECTIONS):
+                values[key] = json.loads(text)
+        except ValueError:
+            raise ScenarioError(f"the address's {key}: “{text}” is not a value it takes") from None
+    return Settings(
+        source=query.get("scenario", DEFAULT_SCENARIO),
+        values=values,
+        farms=int(whole["farms"]),  # type: ignore[arg-type]
+        years=whole["years"],
+        seed=whole["seed"],
+    )
 
 
 def build_scenario(base: Scenario, settings: Settings) -> Scenario:
@@ -131,6 +197,7 @@ class Snapshot:
         coop: each farm's coop (−1 for none).
         farming: whether each farm still farms.
         coop_status: each coop's status (see ``coopsim.entities``).
+        coop_tier, coop_region: each coop's tier and region.
         income, payoff_alone, machinery_alone, machinery_share: the last year's figures
             per farm (currency/year), empty before the first step.
     """
@@ -140,6 +207,8 @@ class Snapshot:
     coop: np.ndarray
     farming: np.ndarray
     coop_status: np.ndarray
+    coop_tier: np.ndarray
+    coop_region: np.ndarray
     income: np.ndarray
     payoff_alone: np.ndarray
     machinery_alone: np.ndarray
@@ -161,10 +230,15 @@ class Simulation:
         self.log_decisions = log_decisions
         self.lock = threading.RLock()
         self.model = CoopModel(spec=scenario, rng=self.seed, log_decisions=log_decisions)
-        self.names = named_order(scenario.population)
         self.auto_village: int | None = None
         """The village shown when the user has chosen none (see ``widgets.common``)."""
         self._explained: tuple[int, pd.DataFrame] | None = None
+        self.findings: Findings | None = None
+        """Its scenario over several seeds and against no programme (``dashboard.bands``)."""
+
+    def names_in(self, lang: str) -> list[str]:
+        """The named farms' names in a language, in the model's order (empty: none named)."""
+        return named_order(self.scenario.population, lang)
 
     @property
     def done(self) -> bool:
@@ -175,6 +249,11 @@ class Simulation:
     def village(self) -> np.ndarray:
         """Each farm's village."""
         return self.model.farms.village
+
+    @property
+    def region(self) -> np.ndarray:
+        """Each farm's region."""
+        return self.model.farms.region
 
     def step(self) -> Snapshot:
         """Simulate one more year (nothing at the horizon) and return the new snapshot."""
@@ -194,6 +273,8 @@ class Simulation:
                 coop=model.farms.coop.copy(),
                 farming=model.farms.farming.copy(),
                 coop_status=model.coops.status.copy(),
+                coop_tier=model.coops.tier.copy(),
+                coop_region=model.coops.region.copy(),
                 income=model.income.copy() if economy is not None else empty,
                 payoff_alone=economy.payoff_alone.copy() if economy is not None else empty,
                 machinery_alone=economy.machinery_alone.copy() if economy is not None else empty,
@@ -264,6 +345,10 @@ class SessionState:
 
     # --- the scenario -----------------------------------------------------------------------
 
+    def problem(self, error: Exception) -> str:
+        """What is wrong with an input, in the session's language, for the page to show."""
+        return Translator(self.lang.value).problem(error).removeprefix("scenario values: ")
+
     @property
     def base(self) -> Scenario:
         """The chosen scenario as read from its file, before the user's settings."""
@@ -286,7 +371,7 @@ class SessionState:
         try:
             scenario = build_scenario(base, settings)
         except ScenarioError as exc:
-            self.error.set(str(exc).removeprefix("scenario values: "))
+            self.error.set(self.problem(exc))
             return False
         # the new simulation first: setting a reactive value re-renders what reads it at once
         self.simulation = Simulation(scenario, seed=settings.seed)
@@ -301,22 +386,23 @@ class SessionState:
         return self.apply(Settings(source=source, farms=old.farms))
 
     def set_value(self, key: str, value: Any) -> bool:
-        """Set one lever by dotted key (None removes the user's setting)."""
-        values = dict(self.settings.value.values)
-        if value is None:
-            values.pop(key, None)
-        else:
-            values[key] = value
-        return self.apply(replace(self.settings.value, values=values))
+        """Set one lever by dotted key (None is "none", for a lever that may be empty)."""
+        return self.set_values({key: value})
 
-    def set_changes(self, changes: list[dict[str, Any]]) -> bool:
-        """Replace the schedule of policy changes."""
-        if sum(len(c) - 1 for c in changes) > LIMITS.changes:
+    def set_values(self, changed: dict[str, Any]) -> bool:
+        """Set levers by dotted key at once, in one restart."""
+        schedules = [changed.get(f"{section}.changes") or [] for section in ("policy", "market")]
+        if any(sum(len(c) - 1 for c in changes) > LIMITS.changes for changes in schedules):
             self.error.set(
                 Translator(self.lang.value)("explore.too_many_changes", n=LIMITS.changes)
             )
             return False
-        return self.set_value("policy.changes", changes)
+        values = self.settings.value.values | changed
+        return self.apply(replace(self.settings.value, values=values))
+
+    def set_changes(self, changes: list[dict[str, Any]]) -> bool:
+        """Replace the schedule of policy changes."""
+        return self.set_values({"policy.changes": changes})
 
     def upload(self, name: str, data: bytes) -> bool:
         """Add an uploaded scenario file to the catalogue and switch to it.
@@ -330,13 +416,13 @@ class SessionState:
             # refused now if too costly for a session, before it joins the list
             build_scenario(scenario, Settings(source=name, farms=self.settings.value.farms))
         except ScenarioError as exc:
-            self.upload_error.set(str(exc))
+            self.upload_error.set(self.problem(exc))
             return False
         catalogue = dict(self.catalogue.value)
-        uploads = [k for k in catalogue if k.startswith("⇧ ")]
+        uploads = [k for k in catalogue if k.startswith(UPLOADED)]
         if len(uploads) >= LIMITS.uploads:
             catalogue.pop(uploads[0])
-        key = f"⇧ {name}"
+        key = f"{UPLOADED}{name}"
         catalogue[key] = scenario
         self.upload_error.set("")
         self.catalogue.set(catalogue)
@@ -352,8 +438,10 @@ class SessionState:
         self.snapshot.set(self.simulation.snapshot())
 
     def reset(self) -> None:
-        """Start the current scenario again from its first year."""
-        self.simulation = Simulation(self.simulation.scenario, seed=self.simulation.seed)
+        """Start the current scenario again from its first year (its bands stay: same runs)."""
+        old = self.simulation
+        self.simulation = Simulation(old.scenario, seed=old.seed)
+        self.simulation.findings = old.findings
         self._show_new_simulation()
 
     def step(self) -> None:

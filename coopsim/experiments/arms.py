@@ -25,6 +25,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -33,9 +34,10 @@ from coopsim.experiments.executor import Executor, Sequential
 from coopsim.experiments.plan import run_id, scenario_digest
 from coopsim.experiments.runner import RunResult, RunTask
 from coopsim.experiments.seeds import replicate_seeds
+from coopsim.inputs import read_toml
 from coopsim.levers import with_lever_from
 from coopsim.posterior import draw_parameters
-from coopsim.scenario import Scenario
+from coopsim.scenario import PolicyLevers, Scenario, ScenarioError
 
 KEY_COLUMNS = (
     "coops_active",
@@ -272,3 +274,67 @@ def horizon_differences(results: pd.DataFrame) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+ARM_KEYS = ("name", "from")
+"""The keys of an arm in an arms file besides its levers."""
+
+
+def read_arms(path: Path, base: Scenario) -> list[Arm]:
+    """The arms of an arms file, each checked against ``base``.
+
+    An arms file lists ``[[arm]]`` tables, each with a ``name``, an optional year
+    ``from`` (default: the scenario's first year) and policy levers by name, held at
+    the given values from that year to the horizon::
+
+        [[arm]]
+        name = "As set"
+
+        [[arm]]
+        name = "Higher member grant"
+        from = 2017
+        member_grant = 300_000
+
+    Raises:
+        ScenarioError: one line naming the file, the arm and what is wrong: no arms,
+            a name missing or used twice, an unknown lever, a value out of range.
+    """
+    data = read_toml(Path(path), "arms")
+    unknown = sorted(set(data) - {"arm"})
+    if unknown:
+        raise ScenarioError(f"{path}: {unknown[0]}: unknown key; an arms file lists [[arm]] tables")
+    tables = data.get("arm")
+    if not isinstance(tables, list) or not tables or not all(isinstance(t, dict) for t in tables):
+        raise ScenarioError(f'{path}: no arms; list each as [[arm]] with name = "…"')
+    policy = set(PolicyLevers.model_fields)
+    arms: list[Arm] = []
+    for i, table in enumerate(tables, start=1):
+        where = f"{path}: arm {i}"
+        name = table.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ScenarioError(f'{where}: name: give the arm a name (name = "…")')
+        if name in (a.name for a in arms):
+            raise ScenarioError(f"{where}: name: {name!r} is already the name of another arm")
+        year = table.get("from", base.start_year)
+        if type(year) is not int or not base.start_year <= year <= base.end_year:
+            raise ScenarioError(
+                f"{where}: from: expected a year from {base.start_year} to {base.end_year}"
+            )
+        edits = []
+        for lever, value in table.items():
+            if lever in ARM_KEYS:
+                continue
+            if lever not in policy:
+                raise ScenarioError(
+                    f"{where}: {lever}: not a policy lever (docs/levers.md lists them)"
+                )
+            edits.append(Edit(lever, value, year))
+        for edit in edits:
+            try:
+                Arm(name, (edit,)).scenario(base)
+            except ScenarioError as exc:  # named by the scenario's key: say it once
+                raise ScenarioError(
+                    f"{where}: {str(exc).removeprefix(f'policy.{edit.lever}: ')}"
+                ) from None
+        arms.append(Arm(name, tuple(edits)))
+    return arms

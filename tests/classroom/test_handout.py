@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from coopsim.classroom.game import Game
-from coopsim.classroom.handout import A4_INCHES, PNG_DPI, handout
+from coopsim.classroom.handout import handout
 from coopsim.classroom.room import Choice, Room
 from coopsim.i18n import Translator
+from coopsim.printed import A4_INCHES, PNG_DPI
 
 words = pytest.mark.skipif(
     not Translator("en").has("handout.footer"),
@@ -74,7 +75,7 @@ def test_a_games_handout_before_its_first_round_is_one_page_too(tmp_path: Path) 
 def test_the_handout_names_every_farm(room: Room, tmp_path: Path) -> None:
     pypdf = pytest.importorskip("pypdf")
     text = pypdf.PdfReader(handout(room, "ru", tmp_path / "class.pdf")).pages[0].extract_text()
-    assert all(name in text for name in room.game.names)
+    assert all(name in text for name in room.game.names_in("ru"))  # "Айдар", not "Aidar"
 
 
 def test_a_handout_is_a_pdf_or_a_png(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 pytestmark = [
     # pytest-base-url (a dependency of pytest-playwright) defines its session fixture in a
@@ -220,3 +221,196 @@ def test_the_language_lives_in_the_address_and_survives_a_reload(dashboard):
     page.reload()
     page.locator(".coopsim-tab-compare", has_text="Сравнить").wait_for(timeout=WAIT_MS)
     assert page.get_by_text("Replicates").count() == 0
+
+
+def test_the_address_carries_the_run_to_a_fresh_browser(dashboard, browser, solara_server):
+    """Set a grant and a seed, then open the address in a new browser context: same run."""
+    page = dashboard
+    page.get_by_label("Member grant").first.fill("300,000")
+    page.get_by_label("Member grant").first.press("Enter")
+    page.wait_for_url("**policy.member_grant=300000.0**", timeout=WAIT_MS)
+    page.get_by_label("Seed").first.fill("7")
+    page.get_by_label("Seed").first.press("Enter")
+    page.wait_for_url("**seed=7**", timeout=WAIT_MS)
+    address = page.url
+    fresh = browser.new_context()
+    try:
+        other = fresh.new_page()
+        other.goto(address)
+        other.locator(".coopsim-step").wait_for(timeout=WAIT_MS)
+        grant = other.get_by_label("Member grant").first
+        grant.wait_for(timeout=WAIT_MS)
+        assert grant.input_value() == "300,000"
+        assert other.get_by_label("Seed").first.input_value() == "7"
+        assert "member_grant" in other.url  # the address was not rewritten to the defaults
+    finally:
+        fresh.close()
+
+
+def test_a_scenario_file_chosen_by_click_is_uploaded(dashboard, tmp_path):
+    page = dashboard
+    village = tmp_path / "chosen_village.toml"
+    village.write_text(
+        (Path(__file__).parents[2] / "scenarios" / "village_machinery.toml").read_text("utf-8"),
+        encoding="utf-8",
+    )
+    with page.expect_file_chooser() as chooser:  # a click opens the system's file dialog
+        field = page.locator(".v-file-input", has_text="Or choose a scenario file (TOML)")
+        field.locator(".v-input__slot").first.click()
+    chooser.value.set_files(str(village))
+    page.get_by_text("⇧ chosen_village.toml").first.wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("This file cannot be used").count() == 0
+
+
+PROPER_NAMES = {
+    # names of things, file formats and units that stay in Latin letters in any language
+    "coopsim",
+    "Solara",
+    "Mesa",
+    "networkx",
+    "numpy",
+    "Gini",
+    "TOML",
+    "CSV",
+    "PNG",
+    "PDF",
+    "SVG",
+    "QR",
+    "KPI",
+    "EMA",
+    "ABC",
+    "Shapley",
+    "Nash",
+    "Raiffeisen",
+    "AgriPoliS",
+    "NetLogo",
+    "ha",
+    "kg",
+    "docs",
+    "validation",
+    "md",
+    "toml",
+    "true",
+    "false",
+    "JA",
+    "English",
+    "API",
+    "ODD",
+}
+"""Words in Latin letters a Kazakh or Russian page may show."""
+
+
+def english_words(text: str) -> set[str]:
+    """The words of a text in Latin letters that are not proper names (nor file names)."""
+    text = re.sub(r"\S+\.(toml|md|csv|png|pdf|svg)\b", "", text)  # file names
+    words = set(re.findall(r"[A-Za-z]{2,}", text))
+    names = {n.lower() for n in PROPER_NAMES}
+    return {w for w in words if w.lower() not in names}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_pages_in_kazakh_and_russian_have_no_english_words(dashboard, solara_server, lang):
+    page = dashboard
+    found = {}
+    for path in ("/", "/compare", "/explain", "/classroom", "/about", "/room", "/play"):
+        page.goto(f"{solara_server.base_url}{path}?lang={lang}")
+        page.locator(".coopsim-tab-about, .coopsim-code-input").first.wait_for(timeout=WAIT_MS)
+        page.wait_for_timeout(500)
+        # code (a key, a command) and cited references stay as written
+        shown = page.evaluate(
+            "() => { const quoted = [...document.querySelectorAll('code, .coopsim-references')];"
+            " quoted.forEach(e => { e.dataset.was = e.style.display; e.style.display = 'none'; });"
+            " const text = document.body.innerText;"
+            " quoted.forEach(e => { e.style.display = e.dataset.was; });"
+            " return text; }"
+        )
+        words = english_words(shown)
+        if words:
+            found[path] = sorted(words)
+    assert not found, "; ".join(f"{path}: {' '.join(words)}" for path, words in found.items())
+
+
+KAZAKH_LETTERS = set("әғқңөұүһі")
+
+POLICYMAKER = {
+    "kk": {
+        "farms": "Модельденетін шаруашылықтар",
+        "grant": "Мүшеге грант",
+        "group": "Топ",
+        "investment": "Инвестиция және несие",
+        "subsidy": "Инвестициялық субсидия",
+        "by": "2030 жылға қарай:",
+        "replicates": "Қайталаулар",
+        "brief": "Министрге арналған анықтама (PDF, бір бет)",
+    },
+    "ru": {
+        "farms": "Моделируемых хозяйств",
+        "grant": "Грант за члена",
+        "group": "Группа",
+        "investment": "Инвестиции и кредит",
+        "subsidy": "Инвестиционная субсидия",
+        "by": "К 2030 году:",
+        "replicates": "Повторов",
+        "brief": "Справка для министра (PDF, одна страница)",
+    },
+}
+
+
+def _enter(page, label: str, text: str) -> None:
+    field = page.get_by_label(label).first
+    field.fill(text)
+    field.press("Enter")
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_policymakers_path_in_kazakh_and_russian(
+    dashboard, browser, solara_server, tmp_path, lang
+):
+    """Grant in tenge and subsidy in percent for every year, the sentence with its band,
+    two arms compared, the link opened elsewhere with the same numbers, the brief printed."""
+    words = POLICYMAKER[lang]
+    page = dashboard
+    page.goto(f"{solara_server.base_url}/?lang={lang}")
+    page.locator(".coopsim-step").wait_for(timeout=WAIT_MS)
+    _enter(page, words["farms"], "1000")
+    page.wait_for_url("**farms=1000**", timeout=WAIT_MS)
+    _enter(page, words["grant"], "300 000")
+    page.wait_for_url("**policy.member_grant=300000.0**", timeout=WAIT_MS)
+    label = page.locator("label", has_text=re.compile(f"^{words['group']}$"))
+    page.locator(".v-select").filter(has=label).locator(".v-input__slot").first.click()
+    page.get_by_role("option", name=words["investment"]).click()
+    _enter(page, words["subsidy"], "40")  # percent
+    page.wait_for_url("**policy.investment_subsidy=0.4**", timeout=WAIT_MS)
+    sentence = page.locator(".coopsim-result")
+    sentence.wait_for(timeout=4 * WAIT_MS)
+    said = sentence.inner_text()
+    assert said.startswith(words["by"]) and "–" in said  # a median with its band
+    address = page.url
+
+    with page.expect_download(timeout=WAIT_MS) as download:
+        page.get_by_text(words["brief"]).click()
+    pdf = tmp_path / "brief.pdf"
+    download.value.save_as(pdf)
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    if lang == "kk":
+        assert KAZAKH_LETTERS & set(text)
+    assert said.split(":")[1].split("(")[0].strip() in text  # the same headline number
+
+    page.locator(".coopsim-tab-compare").click()
+    _enter(page, words["replicates"], "2")
+    _enter(page, words["farms"], "500")
+    page.locator(".coopsim-compare-run").click()
+    page.locator(".coopsim-table").wait_for(timeout=WAIT_MS)
+    assert "lang=" + lang in page.url and "member_grant" in page.url  # the settings follow
+
+    fresh = browser.new_context()
+    try:
+        other = fresh.new_page()
+        other.goto(address)
+        again = other.locator(".coopsim-result")
+        again.wait_for(timeout=4 * WAIT_MS)
+        assert again.inner_text() == said  # the same numbers in another browser
+    finally:
+        fresh.close()

@@ -11,6 +11,7 @@ import pytest
 from pagetools import click, echarts, page_text, render, type_into, wait_until
 
 from coopsim.dashboard.pages import compare
+from coopsim.experiments.arms import Edit
 from coopsim.experiments.runner import RunResult, RunTask
 from coopsim.experiments.seeds import replicate_seeds
 from coopsim.i18n import Translator
@@ -123,3 +124,19 @@ def test_numbers_never_read_minus_zero_in_any_language():
     for lang in ("en", "kk", "ru"):
         assert Translator(lang).number(-0.0004, 2) in ("0.00", "0,00")
         assert Translator(lang).number(-0.4) == "0"
+
+
+def test_each_edit_of_an_arm_says_what_it_overrides(state):
+    scenario = state.simulation.scenario  # Kazakhstan: a member grant from 2017 to 2021
+    grant = Edit("member_grant", 300_000.0, 2017)
+    assert compare.replaced_text(scenario, grant, Translator("en")) == (
+        "Replaces 2017: 100,000 → 2022: 0 with 2017: 300,000 to the horizon."
+    )
+    later = Edit("member_grant", 50_000.0, 2019)  # no change scheduled in 2019 itself
+    assert compare.replaced_text(scenario, later, Translator("en")) == (
+        "Replaces 2022: 0 with 2019: 50,000 to the horizon."
+    )
+    quiet = Edit("investment_subsidy", 0.4, 2020)  # a share, in percent; never scheduled
+    assert compare.replaced_text(scenario, quiet, Translator("en")) == (
+        "Replaces 2020: 25 with 2020: 40 to the horizon."
+    )

@@ -91,4 +91,6 @@ def test_a_farm_that_quit_is_said_to_have_quit_without_land_or_income(state):
     text = page_text(rc)
     assert "ha of land" not in text and "Income in" not in text
     assert "quit farming when it took stock" in text  # its history says when and why
+    year = int(log[(log.action == "quit farming") & (log.farm == farm)].year.iloc[0])
+    assert f"Its last farming year was {year}. Since then its work off the farm" in text
     rc.close()

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlencode
 
 import ipywidgets
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pagetools import page_text, render, widgets
 
+from coopsim import ScenarioError
 from coopsim.dashboard.pages import explore
-from coopsim.dashboard.session import SCENARIO_DIR, SessionState, Settings
+from coopsim.dashboard.session import (
+    SCENARIO_DIR,
+    SessionState,
+    Settings,
+    settings_from_query,
+    settings_query,
+)
 from coopsim.dashboard.widgets.common import prose_html
 
 VILLAGE = (SCENARIO_DIR / "village_machinery.toml").read_bytes()
@@ -85,3 +95,46 @@ def test_a_seed_a_scenario_file_could_not_hold_is_refused(state: SessionState, s
     assert not state.apply(Settings(seed=seed))
     assert state.error.value == f"seed: a whole number from 0 to {2**63 - 1:,} (got {seed})"
     assert state.simulation is before
+
+
+lever_values = st.dictionaries(
+    st.sampled_from(["policy.member_grant", "policy.investment_subsidy", "market.price_crop"]),
+    st.floats(0, 1e9, allow_nan=False),
+    max_size=3,
+)
+
+
+@given(
+    source=st.sampled_from(["kazakhstan_2016.toml", "germany_1950.toml"]),
+    values=lever_values,
+    farms=st.integers(100, 50_000),
+    years=st.none() | st.integers(1, 80),
+    seed=st.none() | st.integers(0, 2**63 - 1),
+)
+def test_settings_survive_the_trip_through_an_address(source, values, farms, years, seed):
+    settings = Settings(source=source, values=values, farms=farms, years=years, seed=seed)
+    address = urlencode(settings_query(settings) | {"lang": "kk"})
+    asked = {k: v[0] for k, v in parse_qs(address).items()}
+    assert settings_from_query(asked) == settings
+
+
+def test_an_address_holds_only_what_differs_from_the_file():
+    assert settings_query(Settings()) == {}
+    schedule = [{"year": 2020, "member_grant": 250000.0}]
+    settings = Settings(values={"policy.changes": schedule, "policy.kpi_pressure": 0.0}, seed=7)
+    assert settings_query(settings) == {
+        "seed": "7",
+        "policy.changes": '[{"year":2020,"member_grant":250000.0}]',
+        "policy.kpi_pressure": "0.0",
+    }
+    uploaded = Settings(source="⇧ mine.toml", seed=3)  # stays in its session
+    assert settings_query(uploaded) == {"seed": "3"}
+    assert settings_from_query({"lang": "ru", "page": "x"}) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "text"), [("seed", "seven"), ("policy.member_grant", "{oops"), ("farms", "1e3")]
+)
+def test_a_bad_value_in_an_address_names_its_key(key, text):
+    with pytest.raises(ScenarioError, match=f"the address's {re.escape(key)}: “"):
+        settings_from_query({key: text})

@@ -54,5 +54,9 @@ def Page(state: SessionState | None = None):
                 Prose(paragraph)
         Prose(f"## {tr('about.sources')}")
         notes = [n if n.startswith("R") else tr(f"about.note.{n}") for _, n in SOURCES]
-        Prose("\n".join(f"* {c} — {n}" for (c, _), n in zip(SOURCES, notes, strict=True)))
+        # a reference is cited as published, in its own language
+        Prose(
+            "\n".join(f"* {c} — {n}" for (c, _), n in zip(SOURCES, notes, strict=True)),
+            classes=["coopsim-references"],
+        )
         Prose(tr("about.version", version=__version__))

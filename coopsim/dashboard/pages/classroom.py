@@ -31,7 +31,8 @@ def farms_now(state: SessionState, tr: Translator) -> str:
     """Before the first year: each farm's land, herd and machines, one line each."""
     game = state.classroom
     return "\n".join(
-        f"- **{name}**: {words.farm_line(game, f, tr)}" for f, name in enumerate(game.names)
+        f"- **{name}**: {words.farm_line(game, f, tr)}"
+        for f, name in enumerate(game.names_in(tr.lang))
     )
 
 

@@ -59,6 +59,17 @@ def default_arms(state: SessionState, tr: Translator) -> list[Arm]:
     ]
 
 
+def replaced_text(scenario: Scenario, edit: Edit, tr: Translator) -> str:
+    """What an arm's edit overrides: the lever's values from the edit's year on, as scheduled."""
+    lever = levers.levers("policy")[edit.lever]
+    steps = levers.overridden(scenario, edit.lever, edit.year)
+    if not steps:  # from a year after the start, with no scheduled change from then on
+        steps = [(edit.year, levers.value_at(scenario, edit.lever, edit.year))]
+    before = " → ".join(f"{y}: {shown(v, lever.percent, tr) or '–'}" for y, v in steps)
+    after = f"{edit.year}: {shown(edit.value, lever.percent, tr)}"
+    return tr("compare.overrides", before=before, after=after)
+
+
 @solara.component
 def ArmEditor(state: SessionState, tr: Translator, index: int, arm: Arm, on_arm):
     """One arm: its name and the levers it holds at other values, each from a year."""
@@ -77,7 +88,7 @@ def ArmEditor(state: SessionState, tr: Translator, index: int, arm: Arm, on_arm)
 
     def typed(i: int, text: str) -> None:
         try:
-            value = levers.parse(policy[arm.edits[i].lever], text)
+            value = levers.parse(policy[arm.edits[i].lever], text, in_percent=True)
         except ValueError:
             error.set(tr("explore.not_a_number", text=text))
             return
@@ -102,10 +113,11 @@ def ArmEditor(state: SessionState, tr: Translator, index: int, arm: Arm, on_arm)
                     on_value=lambda v, i=i: set_edit(i, lever=by_label[v]),
                     style={"max-width": "220px"},
                 )
-                unit = tr.unit(policy[edit.lever].unit, scenario.currency)
+                lever = policy[edit.lever]
+                unit = "%" if lever.percent else tr.unit(lever.unit, scenario.currency)
                 solara.InputText(
                     f"{tr('explore.change_value')} ({unit})",
-                    value=shown(edit.value),
+                    value=shown(edit.value, lever.percent, tr),
                     on_value=lambda v, i=i: typed(i, v),
                     continuous_update=False,
                     style={"max-width": "150px"},
@@ -124,6 +136,7 @@ def ArmEditor(state: SessionState, tr: Translator, index: int, arm: Arm, on_arm)
                         replace(arm, edits=arm.edits[:i] + arm.edits[i + 1 :])
                     ),
                 )
+            solara.Text(replaced_text(scenario, edit, tr), classes=["coopsim-help"])
         if len(arm.edits) < 4:
             solara.Button(
                 tr("compare.add_edit"),
@@ -284,7 +297,7 @@ def Page(state: SessionState | None = None):
         try:
             budget.check(base, fewest, base.name, runs=runs, seconds=budget.COMPARE_SECONDS)
         except ScenarioError as exc:
-            error.set(str(exc))
+            error.set(state.problem(exc))
             return
         if not named:
             wanted = clamp(farms.value, LIMITS.compare_farms)
@@ -300,7 +313,7 @@ def Page(state: SessionState | None = None):
                 cancel=cancel,
             )
         except ScenarioError as exc:
-            error.set(str(exc))
+            error.set(state.problem(exc))
             return
         if cancel.is_set():
             return
@@ -323,7 +336,7 @@ def Page(state: SessionState | None = None):
         if state.comparison.value is not None:  # the results shown follow the switch
             start()
 
-    Prose(tr("compare.intro", scenario=sim.scenario.name, seed=sim.seed))
+    Prose(tr("compare.intro", scenario=sim.scenario.name_in(tr.lang), seed=sim.seed))
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
         solara.ToggleButtonsSingle(value=count.value, values=[2, 3], on_value=count.set)
         solara.Text(tr("compare.arms"))
@@ -336,7 +349,7 @@ def Page(state: SessionState | None = None):
             low = LIMITS.compare_farms[0]
             high = compare_farms(sim.scenario, count.value * replicates.value)
             solara.InputInt(
-                tr("compare.farms", low=f"{low:,}", high=f"{high:,}"),
+                tr("compare.farms", low=tr.number(low), high=tr.number(high)),
                 value=farms,
                 continuous_update=False,
             )

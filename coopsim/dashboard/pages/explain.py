@@ -14,7 +14,7 @@ from coopsim.dashboard.session import SessionState, Simulation, Snapshot
 from coopsim.dashboard.widgets.common import (
     FarmPicker,
     Prose,
-    VillageImage,
+    VillageChart,
     VillagePicker,
     shown_village,
     use_session,
@@ -22,7 +22,7 @@ from coopsim.dashboard.widgets.common import (
 from coopsim.dashboard.widgets.village_map import farms_of
 from coopsim.entities import NO_COOP, STATUS_NAMES
 from coopsim.i18n import Translator
-from coopsim.narration import farm_history
+from coopsim.narration import after_farming, farm_history
 from coopsim.scenario import ASSETS, FARM_TYPES
 
 
@@ -65,7 +65,8 @@ def FarmFacts(sim: Simulation, snapshot: Snapshot, tr: Translator, farm: int):
                     alone=tr.money(snapshot.payoff_alone[farm], currency),
                 )
             )
-    title = sim.names[farm] if sim.names else tr("explain.farm", farm=farm)
+    names = sim.names_in(tr.lang)
+    title = names[farm] if names else tr("explain.farm", farm=farm)
     with solara.Card(title):
         for line in lines:
             solara.Text(line)
@@ -83,6 +84,9 @@ def History(sim: Simulation, snapshot: Snapshot, tr: Translator, farm: int):
         solara.ProgressLinear(True)
         return
     lines = farm_history(result.value, farm, tr.lang, sim.scenario.currency)
+    stopped = after_farming(result.value, farm, tr.lang, sim.scenario.currency)
+    if stopped is not None:
+        solara.Info(stopped, classes=["coopsim-after-farming"])
     if snapshot.year < sim.scenario.start_year:
         solara.Info(tr("explain.not_started"))
     elif not lines:
@@ -111,7 +115,7 @@ def Page(state: SessionState | None = None):
         state.farm.set(max(0, min(len(sim.model.farms) - 1, f)))
         state.village.set(int(sim.village[state.farm.value]))
 
-    Prose(tr("explain.intro", scenario=sim.scenario.name, year=snapshot.year))
+    Prose(tr("explain.intro", scenario=sim.scenario.name_in(tr.lang), year=snapshot.year))
     with solara.Columns([2, 3]):
         with solara.Column():
             solara.InputInt(
@@ -122,7 +126,7 @@ def Page(state: SessionState | None = None):
             )
             VillagePicker(sim, snapshot, tr, state.village)
             FarmPicker(sim, tr, v, farm, pick)
-            VillageImage(sim, snapshot, tr, v, highlight=farm)
+            VillageChart(sim, snapshot, tr, v, on_farm=pick, highlight=farm)
         with solara.Column():
             FarmFacts(sim, snapshot, tr, farm)
             solara.Text(tr("explain.history"), style={"font-weight": "600", "font-size": "1.2em"})

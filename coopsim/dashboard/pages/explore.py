@@ -11,8 +11,16 @@ from dataclasses import replace
 
 import solara
 
-from coopsim.dashboard import budget
-from coopsim.dashboard.session import LIMITS, SessionState, Snapshot, farms_allowed
+from coopsim import Scenario
+from coopsim.brief import brief_bytes, make_brief
+from coopsim.dashboard import bands, budget
+from coopsim.dashboard.session import (
+    LIMITS,
+    UPLOADED,
+    SessionState,
+    Snapshot,
+    farms_allowed,
+)
 from coopsim.dashboard.widgets import downloads
 from coopsim.dashboard.widgets.chart_export import FORMATS, charts_image
 from coopsim.dashboard.widgets.chart_references import fixed_lines
@@ -21,29 +29,45 @@ from coopsim.dashboard.widgets.common import (
     BigNumber,
     FarmPicker,
     Prose,
-    VillageImage,
+    VillageChart,
     VillagePicker,
     shown_village,
     use_session,
 )
 from coopsim.dashboard.widgets.echart import EChartView
+from coopsim.dashboard.widgets.file_chooser import FileChooser
+from coopsim.dashboard.widgets.region_map import RegionMap
 from coopsim.dashboard.widgets.settings_panel import ChangesEditor, LeverGroups
+from coopsim.experiments.baseline import Findings
 from coopsim.i18n import Translator
+
+
+def scenario_titles(catalogue: dict[str, Scenario], lang: str) -> dict[str, str]:
+    """Each scenario of the catalogue by its title in ``lang``; an upload by its file name.
+
+    Two scenarios of the same title are told apart by their file names.
+    """
+    titles = {k: k if k.startswith(UPLOADED) else s.name_in(lang) for k, s in catalogue.items()}
+    twice = {t for t in titles.values() if list(titles.values()).count(t) > 1}
+    return {k: f"{t} ({k})" if t in twice else t for k, t in titles.items()}
 
 
 @solara.component
 def ScenarioPicker(state: SessionState, tr: Translator):
     """The scenario files, an upload, and what the chosen scenario is about."""
     settings = state.settings.value
-    catalogue = state.catalogue.value
+    titles = scenario_titles(state.catalogue.value, tr.lang)
     solara.Select(
-        tr("explore.scenario"), values=list(catalogue), value=settings.source, on_value=state.choose
+        tr("explore.scenario"),
+        values=list(titles.values()),
+        value=titles[settings.source],
+        on_value=lambda title: state.choose(next(k for k, t in titles.items() if t == title)),
     )
 
     def dropped(info: dict) -> None:
         if info["size"] > LIMITS.upload_bytes:
             state.upload_error.set(
-                tr("explore.too_big", name=info["name"], limit=f"{LIMITS.upload_bytes:,}")
+                tr("explore.too_big", name=info["name"], limit=tr.number(LIMITS.upload_bytes))
             )
             return
         state.upload(info["name"], info["file_obj"].read(LIMITS.upload_bytes + 1))
@@ -51,11 +75,12 @@ def ScenarioPicker(state: SessionState, tr: Translator):
     solara.FileDrop(
         label=tr("explore.upload", limit=LIMITS.upload_bytes // 1000), on_file=dropped, lazy=True
     )
+    FileChooser(tr("explore.choose_file"), on_file=dropped, accept=".toml")
     if state.upload_error.value:
         solara.Error(tr("explore.upload_error", message=state.upload_error.value))
     base = state.base
-    with solara.Details(summary=base.name):
-        Prose(base.description.strip() or "–")
+    with solara.Details(summary=base.name_in(tr.lang)):
+        Prose(base.description_in(tr.lang).strip() or "–")
 
 
 @solara.component
@@ -70,14 +95,14 @@ def RunSettings(state: SessionState, tr: Translator):
     named = bool(scenario.population.named_farms)
     low, high = LIMITS.farms[0], farms_allowed(scenario)
     solara.InputInt(
-        tr("explore.farms", low=f"{low:,}", high=f"{high:,}"),
+        tr("explore.farms", low=tr.number(low), high=tr.number(high)),
         value=len(state.simulation.model.farms),
         on_value=lambda v: set_(farms=max(low, min(high, v))),
         disabled=named,
         continuous_update=False,
     )
     if not named and high < min(LIMITS.farms[1], scenario.population.farms):
-        solara.Text(
+        Prose(
             tr(
                 "explore.farms_budget",
                 costly=budget.estimate(scenario).costly,
@@ -163,6 +188,50 @@ def Controls(state: SessionState, tr: Translator):
 
 
 @solara.component
+def ResultSentence(state: SessionState, tr: Translator):
+    """The run's result in words with its bands and costs, worked out in the background.
+
+    Until the runs behind the bands are done, the page says how far they are; the brief
+    (PDF) of the result can be downloaded once they are.
+    """
+    sim = state.simulation
+    progress = solara.use_reactive(0.0)
+
+    def work(cancel: threading.Event) -> Findings:
+        progress.set(0.0)
+        return bands.findings_of(sim, progress.set, cancel)
+
+    result = solara.use_thread(work, dependencies=[id(sim)])
+    if result.state == solara.ResultState.ERROR:
+        solara.Warning(tr("explore.bands_failed", message=str(result.error)))
+        return
+    if result.state != solara.ResultState.FINISHED or result.value is None:
+        solara.Text(
+            tr("explore.bands_running", runs=bands.BAND_RUNS, done=tr.percent(progress.value, 0)),
+            classes=["coopsim-help", "coopsim-bands-running"],
+        )
+        solara.ProgressLinear(value=100 * progress.value)
+        return
+    found = result.value
+    top = found.headlines[found.arms[0].name]
+    Prose(f"**{top.sentence(tr)}**", classes=["coopsim-result"])
+    warning = top.warning(tr)
+    if warning:
+        solara.Warning(warning, classes=["coopsim-few-coops"])
+    solara.Text(f"{top.band_note(tr)} {top.granularity(tr)}", classes=["coopsim-help"])
+
+    def brief() -> bytes:
+        return brief_bytes(make_brief(found, tr.lang, original=state.base), "pdf")
+
+    solara.FileDownload(
+        brief,
+        f"{downloads.file_stem(sim.scenario.name)}_brief_{tr.lang}.pdf",
+        label=tr("explore.brief"),
+        mime_type="application/pdf",
+    )
+
+
+@solara.component
 def KeyNumbers(state: SessionState, snapshot: Snapshot, tr: Translator):
     """The latest year's key numbers, large."""
     scenario = state.simulation.scenario
@@ -173,6 +242,10 @@ def KeyNumbers(state: SessionState, snapshot: Snapshot, tr: Translator):
     currency = scenario.currency
     title = "explore.at_horizon" if state.simulation.done else "explore.in_year"
     solara.Text(tr(title, year=int(row["year"]), end=scenario.end_year), classes=["coopsim-year"])
+    solara.Text(
+        tr("explore.one_run", seed=state.simulation.seed, runs=bands.BAND_RUNS),
+        classes=["coopsim-help"],
+    )
     with solara.Row(style={"flex-wrap": "wrap"}):
         BigNumber(
             tr("series.coops_active"),
@@ -200,22 +273,14 @@ def KeyNumbers(state: SessionState, snapshot: Snapshot, tr: Translator):
 
 @solara.component
 def Charts(state: SessionState, snapshot: Snapshot, tr: Translator):
-    """The charts of the model table, drawn by the browser; they are one run of a sample."""
+    """The charts of the model table, drawn by the browser (the run stepped: one of a sample)."""
     sim = state.simulation
     source = state.settings.value.source
     fixed = solara.use_memo(
         lambda: fixed_lines(sim.scenario, tr, source), dependencies=[id(sim), tr.lang, source]
     )
     stem = downloads.file_stem(sim.scenario.name)
-    solara.Text(
-        tr(
-            "echart.one_run",
-            seed=sim.seed,
-            farms=tr.number(len(sim.model.farms)),
-            scale=tr.number(sim.scenario.population.scale, 1),
-        ),
-        classes=["coopsim-help"],
-    )
+    solara.Text(tr("echart.how_to_read"), classes=["coopsim-help"])
     with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}, classes=["coopsim-chart"]):
         for chart in explore_charts(snapshot.table, sim.scenario, tr, fixed):
             EChartView(chart, tr, f"{stem}_{chart.key}")
@@ -235,9 +300,26 @@ def Village(state: SessionState, snapshot: Snapshot, tr: Translator):
 
     solara.Text(tr("village.title"), style={"font-weight": "600"})
     VillagePicker(sim, snapshot, tr, state.village)
-    VillageImage(sim, snapshot, tr, v)
+    VillageChart(sim, snapshot, tr, v, on_farm=explain)
     FarmPicker(sim, tr, v, -1, explain)
     solara.Text(tr("village.pick_to_explain"), classes=["coopsim-help"])
+
+
+@solara.component
+def Regions(state: SessionState, snapshot: Snapshot, tr: Translator):
+    """The regions as tiles, following the year; a village clicked is shown below."""
+    sim = state.simulation
+    kpi = sim.scenario.policy_in(max(snapshot.year, sim.scenario.start_year)).kpi_coops_per_region
+    RegionMap(
+        sim.region,
+        sim.village,
+        snapshot,
+        sim.scenario.population.regions,
+        sim.model.scale,
+        kpi,
+        tr,
+        on_village=state.village.set,
+    )
 
 
 @solara.component
@@ -301,7 +383,11 @@ def SimulationPanel(state: SessionState, tr: Translator):
     snapshot = state.snapshot.value
     KeyNumbers(state, snapshot, tr)
     Charts(state, snapshot, tr)
-    Village(state, snapshot, tr)
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "24px", "align-items": "flex-start"}):
+        with solara.Column(style={"min-width": "320px", "flex": "1"}):
+            Regions(state, snapshot, tr)
+        with solara.Column(style={"min-width": "320px", "flex": "1"}):
+            Village(state, snapshot, tr)
 
 
 @solara.component
@@ -319,5 +405,6 @@ def Page(state: SessionState | None = None):
             ChangesEditor(state, tr)
             LeverGroups(state, tr)
         with solara.Column():
+            ResultSentence(state, tr)
             SimulationPanel(state, tr)
             Downloads(state, tr)

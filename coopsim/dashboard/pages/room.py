@@ -109,7 +109,7 @@ def farms_table(room: Room, tr: Translator) -> str:
     """Every farm: who plays it, and (while choosing) what its student chose."""
     played = room.played
     rows = []
-    for f, name in enumerate(room.game.names):
+    for f, name in enumerate(room.game.names_in(tr.lang)):
         who = tr("game.by_student") if f in played else tr("game.by_computer")
         chose = choice_text(room, f, tr) if f in played and room.phase == CHOOSING else ""
         guess = room.predictions.get(f)

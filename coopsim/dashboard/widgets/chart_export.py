@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from coopsim.dashboard.widgets.charts import Chart, literal
+from coopsim.dashboard.widgets.charts import Chart
 from coopsim.i18n import Translator
 
 CELL = (600, 400)
@@ -25,6 +25,15 @@ DPI = 100
 COLUMNS = 2
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 """The formats an export is written in, and their MIME types."""
+
+
+def literal(text: str) -> str:
+    """Text for a matplotlib label, shown as written.
+
+    matplotlib reads text between two ``$`` as mathematics, and text that does not parse
+    as such fails the whole drawing; a currency, an arm or a farm name comes from users.
+    """
+    return text.replace("$", r"\$")
 
 
 def tick_label(tr: Translator, value: float) -> str:

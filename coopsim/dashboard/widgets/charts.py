@@ -14,14 +14,11 @@ figures reported for the scenario's country (markers):
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PIL import Image
 
 from coopsim.i18n import Translator, sign
 from coopsim.scenario import Scenario
@@ -306,23 +303,3 @@ def compare_charts(
             Chart(column, series_name(tr, column), unit(tr, panel, scenario), years, tuple(lines))
         )
     return charts
-
-
-# --- pixels, for the village view ---------------------------------------------------------------
-
-
-def literal(text: str) -> str:
-    """Text for a matplotlib label, shown as written.
-
-    matplotlib reads text between two ``$`` as mathematics, and text that does not parse
-    as such fails the whole drawing; a currency, an arm or a farm name comes from users.
-    """
-    return text.replace("$", r"\$")
-
-
-def canvas_png(canvas: FigureCanvasAgg) -> bytes:
-    """A drawn canvas's pixels as PNG bytes (a fast zlib level: these are redrawn often)."""
-    pixels = np.asarray(canvas.buffer_rgba())[..., :3]
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()

@@ -124,27 +124,48 @@ def shown_village(sim: Simulation, snapshot: Snapshot, village: int) -> int:
 
 
 @solara.component
-def VillageImage(
+def VillageChart(
     sim: Simulation,
     snapshot: Snapshot,
     tr: Translator,
     v: int,
+    on_farm: Callable[[int], None],
     highlight: int | None = None,
-    size: float = 4.6,
 ):
-    """The village's network coloured by cooperative (its layout kept while the run lasts)."""
+    """The village's network as an interactive chart: hover a farm for its name, click it.
+
+    Args:
+        sim: the simulation.
+        snapshot: the run as of the year shown.
+        tr: the page's language.
+        v: the village.
+        on_farm: called with the farm clicked.
+        highlight: a farm to ring in black.
+    """
     drawing = solara.use_memo(
-        lambda: VillageDrawing(sim.model.network, sim.village, v, size),
-        dependencies=[id(sim), v, size],
+        lambda: VillageDrawing(sim.model.network, sim.village, v),
+        dependencies=[id(sim), v],
     )
-    solara.Image(drawing.png(snapshot, tr, names=sim.names or None, highlight=highlight))
+    names = sim.names_in(tr.lang)
+
+    def clicked(event: dict) -> None:
+        if event.get("dataType") == "node":
+            on_farm(int(event["value"]))
+
+    with solara.Div(classes=["coopsim-village-chart"]):
+        solara.FigureEcharts(
+            drawing.option(snapshot, tr, names=names or None, highlight=highlight),
+            on_click=clicked,
+            attributes={"style": "height: 420px; width: 100%;"},
+        )
 
 
 @solara.component
 def FarmPicker(sim: Simulation, tr: Translator, v: int, farm: int, on_farm: Callable[[int], None]):
     """Choose a farm of the village by its number (or name, for named farms)."""
     farms = farms_of(sim.village, v).tolist()
-    labels = {f: (f"{f} · {sim.names[f]}" if sim.names else str(f)) for f in farms}
+    names = sim.names_in(tr.lang)
+    labels = {f: (f"{f} · {names[f]}" if names else str(f)) for f in farms}
     solara.Select(
         tr("village.farm"),
         values=list(labels.values()),

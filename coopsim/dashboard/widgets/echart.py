@@ -140,7 +140,8 @@ def option(chart: Chart, tr: Translator, file_name: str = "chart") -> dict:
             "subtextStyle": {**small, "color": "#444"},
         },
         "legend": {"data": legend, "top": LEGEND_TOP, "left": 8, "right": 8, "textStyle": small},
-        "grid": {"left": 10, "right": 22, "top": top, "bottom": 36, "containLabel": True},
+        # room for half the first year's label left of the axis, which may have short labels
+        "grid": {"left": 24, "right": 24, "top": top, "bottom": 36, "containLabel": True},
         "xAxis": {
             "type": "category",
             "data": [str(y) for y in chart.years],

@@ -142,7 +142,10 @@ def FarmCard(game: Game, farm: int, tr: Translator, version: int = 0):
 
     Also what being one's own boss is worth to the farm.
     """
-    solara.HTML(tag="h1", unsafe_innerHTML=html.escape(tr("game.you_are", name=game.names[farm])))
+    solara.HTML(
+        tag="h1",
+        unsafe_innerHTML=html.escape(tr("game.you_are", name=game.names_in(tr.lang)[farm])),
+    )
     Machines(game, farm, tr)
     Prose(words.farm_line(game, farm, tr))
     Prose(tr("game.own_boss", amount=tr.money(game.own_boss_value(farm), game.scenario.currency)))
@@ -162,7 +165,7 @@ def reveal_table(game: Game, reveal: Reveal, tr: Translator, mine: int | None = 
         )
     )
     rows = []
-    for f, name in enumerate(game.names):
+    for f, name in enumerate(game.names_in(tr.lang)):
         coop = reveal.coop_after[f]
         cells = [
             name,
@@ -195,7 +198,7 @@ def coop_accounts(game: Game, reveal: Reveal, tr: Translator) -> list[str]:
             tr(
                 "game.coop_account",
                 k=words.coop_number(account.coop),
-                members=words.name_list(tr, [game.names[m] for m in account.members]),
+                members=words.name_list(tr, [game.names_in(tr.lang)[m] for m in account.members]),
                 machines=", ".join(machines) or tr("game.no_machines"),
                 cost=tr.money(account.cost, currency),
                 alone=tr.money(account.machinery_alone, currency),
@@ -211,11 +214,11 @@ def incomes_chart(game: Game, tr: Translator, mine: int | None = None) -> dict:
     The student's own line is bold and dark green, the others lighter. The browser draws
     it: a reveal redraws every student's page at once, and the server only sends numbers.
     """
-    income = np.zeros((len(game.history), len(game.names)))
+    income = np.zeros((len(game.history), len(game.names_in(tr.lang))))
     for row, reveal in zip(income, game.history, strict=True):
         row[:] = np.array(reveal.income) / 1000
     series = []
-    for f, name in enumerate(game.names):
+    for f, name in enumerate(game.names_in(tr.lang)):
         bold = f == mine
         series.append(
             {

@@ -1,23 +1,20 @@
-"""One village's social network, coloured by cooperative (matplotlib, fixed-seed layout).
+"""One village's social network, coloured by cooperative, as an interactive chart.
 
 Only one village is ever laid out (``coopsim.network.village_graph``): laying out the
 whole network would take minutes. The layout is seeded by the village's number, so a
-village always looks the same.
+village always looks the same. The chart (ECharts, through Solara) shows a farm's name on
+hover, and a click on a farm tells the page which farm it was.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import networkx as nx
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection
-from matplotlib.colors import to_rgba
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from scipy import sparse
 
 from coopsim.dashboard.session import Snapshot
-from coopsim.dashboard.widgets.charts import canvas_png, literal
 from coopsim.entities import ACTIVE, NO_COOP, NOMINAL
 from coopsim.i18n import Translator
 from coopsim.network import village_graph
@@ -35,6 +32,18 @@ PALETTE = [
     "#7f7f7f",
 ]
 ALONE = "#c9c9c9"
+QUIT = "#555555"
+
+
+@dataclass(frozen=True)
+class FarmGroup:
+    """Farms of a village drawn alike: one coop's members, the farms alone, those that quit."""
+
+    mask: np.ndarray
+    colour: str
+    alpha: float
+    marker: str
+    label: str
 
 
 def villages(village: np.ndarray) -> int:
@@ -62,18 +71,15 @@ def busiest(snapshot: Snapshot, village: np.ndarray, previous: int | None = None
 
 
 class VillageDrawing:
-    """The drawing of one village: its layout and its ties drawn once, its farms each year.
+    """One village laid out once (its farms keep their places while the run lasts).
 
     Args:
         network: the model's adjacency matrix.
         village: each farm's village.
         v: the village to draw.
-        size: width and height in inches.
     """
 
-    def __init__(
-        self, network: sparse.csr_array, village: np.ndarray, v: int, size: float = 4.6
-    ) -> None:
+    def __init__(self, network: sparse.csr_array, village: np.ndarray, v: int) -> None:
         self.v = v
         self.farms = farms_of(village, v)
         self.graph = village_graph(network, self.farms)
@@ -81,119 +87,87 @@ class VillageDrawing:
         ring = nx.circular_layout(self.graph)
         pos = nx.spring_layout(self.graph, pos=ring, seed=v, iterations=30)
         self.xy = np.array([pos[int(f)] for f in self.farms])
-        self.fig = Figure(figsize=(size, size), dpi=80)
-        self.font = 1.6 * size  # points: larger drawings are for the classroom
-        self.canvas = FigureCanvasAgg(self.fig)
-        self.ax = self.fig.add_axes((0.0, 0.0, 1.0, 0.84))
-        self.ax.set_axis_off()
-        index = {int(f): i for i, f in enumerate(self.farms)}
-        segments = [(self.xy[index[a]], self.xy[index[b]]) for a, b in self.graph.edges()]
-        self.ax.add_collection(LineCollection(segments, colors="#999999", alpha=0.4, lw=1))
-        self.ax.set_xlim(self.xy[:, 0].min() - 0.1, self.xy[:, 0].max() + 0.1)
-        self.ax.set_ylim(self.xy[:, 1].min() - 0.1, self.xy[:, 1].max() + 0.12)
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        self._last: tuple[bytes, bytes] | None = None
 
-    def png(
+    def groups(self, snapshot: Snapshot, tr: Translator) -> list[FarmGroup]:
+        """The village's farms as the legend groups them: by coop, alone, quit."""
+        coop = snapshot.coop[self.farms]
+        farming = snapshot.farming[self.farms]
+        out = []
+        for i, k in enumerate(sorted({int(k) for k in coop if k != NO_COOP})):
+            status = int(snapshot.coop_status[k])
+            nominal = status == NOMINAL
+            mask = coop == k
+            word = {NOMINAL: "nominal", ACTIVE: "active"}.get(status, "dissolved")
+            label = tr("village.coop", k=k, status=tr(f"village.{word}"), n=int(mask.sum()))
+            colour = PALETTE[i % len(PALETTE)]
+            out.append(
+                FarmGroup(mask, colour, 0.45 if nominal else 1.0, "s" if nominal else "o", label)
+            )
+        alone = (coop == NO_COOP) & farming
+        out.append(FarmGroup(alone, ALONE, 1.0, "o", tr("village.alone", n=int(alone.sum()))))
+        if not farming.all():
+            quit_ = ~farming
+            out.append(FarmGroup(quit_, QUIT, 1.0, "x", tr("village.quit", n=int(quit_.sum()))))
+        return out
+
+    def option(
         self,
         snapshot: Snapshot,
         tr: Translator,
         names: list[str] | None = None,
         highlight: int | None = None,
-    ) -> bytes:
-        """The village in the snapshot's year, each farm coloured by its coop.
+    ) -> dict:
+        """The village as an interactive chart (ECharts): hover a farm for its name, click it.
 
-        Most years most villages do not change: the last image is given again while the
-        village's memberships, its coops' status and the options are the same.
-
-        Args:
-            snapshot: the simulation as it is now.
-            tr: the page's language.
-            names: the farms' names (scenarios of named farms), else farms are numbered.
-            highlight: a farm to ring in black.
+        The nodes carry the farm's number as their ``value``, so a click handler knows
+        which farm was clicked; the layout is the drawing's.
         """
-        coop = snapshot.coop[self.farms]
-        here = np.unique(coop[coop != NO_COOP])
-        key = b"".join(
-            (
-                coop.tobytes(),
-                snapshot.farming[self.farms].tobytes(),
-                snapshot.coop_status[here].tobytes(),
-                repr((tr.lang, names is None, highlight)).encode(),
-            )
-        )
-        if self._last is None or self._last[0] != key:
-            self._last = (key, self._draw(snapshot, tr, names, highlight))
-        return self._last[1]
-
-    def _draw(
-        self, snapshot: Snapshot, tr: Translator, names: list[str] | None, highlight: int | None
-    ) -> bytes:
-        ax, xy = self.ax, self.xy
-        coop = snapshot.coop[self.farms]
-        farming = snapshot.farming[self.farms]
-        artists = []
-        handles = []
-
-        def dots(mask: np.ndarray, **style: object) -> None:
-            artists.append(ax.scatter(xy[mask, 0], xy[mask, 1], animated=True, zorder=3, **style))
-
-        for i, k in enumerate(sorted({int(k) for k in coop if k != NO_COOP})):
-            status = int(snapshot.coop_status[k])
-            nominal = status == NOMINAL
-            colour = to_rgba(PALETTE[i % len(PALETTE)], 0.45 if nominal else 1.0)
-            marker = "s" if nominal else "o"
-            mask = coop == k
-            dots(mask, s=90, marker=marker, c=[colour], edgecolors="black", linewidths=0.5)
-            word = {NOMINAL: "nominal", ACTIVE: "active"}.get(status, "dissolved")
-            label = tr("village.coop", k=k, status=tr(f"village.{word}"), n=int(mask.sum()))
-            handles.append(_handle(colour, marker, label))
-        alone = (coop == NO_COOP) & farming
-        dots(alone, s=55, c=ALONE, edgecolors="#777777", linewidths=0.5)
-        handles.append(_handle(ALONE, "o", tr("village.alone", n=int(alone.sum()))))
-        if not farming.all():
-            dots(~farming, s=40, marker="x", c="#555555")
-            handles.append(_handle("#555555", "x", tr("village.quit", n=int((~farming).sum()))))
-        ring = self.farms == highlight
-        if ring.any():
-            dots(ring, s=260, facecolors="none", edgecolors="black", linewidths=2.5)
-        if len(self.farms) <= 40:
-            for i, f in enumerate(self.farms.tolist()):
-                text = literal(names[f].split(",")[0]) if names else str(f)
-                artists.append(
-                    ax.annotate(
-                        text,
-                        xy[i],
-                        xytext=(0, 8),
-                        textcoords="offset points",
-                        ha="center",
-                        fontsize=1.2 * self.font,
-                        animated=True,
-                    )
-                )
-        legend = self.fig.legend(
-            handles=handles, loc="upper left", ncols=2, fontsize=self.font, frameon=False
-        )
-        legend.set_animated(True)
-        artists.append(legend)
-        self.canvas.restore_region(self._background)
-        for artist in artists:
-            self.fig.draw_artist(artist)
-        image = canvas_png(self.canvas)
-        for artist in artists:
-            artist.remove()
-        return image
-
-
-def _handle(colour: object, marker: str, label: str) -> Line2D:
-    return Line2D(
-        [],
-        [],
-        ls="",
-        marker=marker,
-        color=colour,
-        markeredgecolor="black",
-        markeredgewidth=0.5,
-        label=label,
-    )
+        index = {int(f): i for i, f in enumerate(self.farms)}
+        groups = self.groups(snapshot, tr)
+        category = np.zeros(len(self.farms), dtype=int)
+        for g, group in enumerate(groups):
+            category[group.mask] = g
+        nodes = []
+        for i, f in enumerate(self.farms.tolist()):
+            group = groups[category[i]]
+            node = {
+                "name": names[f] if names else tr("explain.farm", farm=f),
+                "value": f,
+                "x": round(float(self.xy[i, 0]), 4),
+                "y": round(-float(self.xy[i, 1]), 4),
+                "category": int(category[i]),
+                "symbol": {"o": "circle", "s": "rect", "x": "triangle"}[group.marker],
+                "symbolSize": 18 if f == highlight else 12,
+            }
+            if f == highlight:
+                node["itemStyle"] = {"borderColor": "#000000", "borderWidth": 3}
+            nodes.append(node)
+        return {
+            "animation": False,
+            "tooltip": {"formatter": "{b}"},
+            "legend": {
+                "data": [g.label for g in groups],
+                "top": 0,
+                "left": 0,
+                "textStyle": {"fontSize": 12},
+            },
+            "series": [
+                {
+                    "type": "graph",
+                    "layout": "none",
+                    "top": 70,
+                    "roam": True,
+                    "data": nodes,
+                    "links": [
+                        {"source": index[a], "target": index[b]} for a, b in self.graph.edges()
+                    ],
+                    "categories": [
+                        {"name": g.label, "itemStyle": {"color": g.colour, "opacity": g.alpha}}
+                        for g in groups
+                    ],
+                    "lineStyle": {"color": "#999999", "opacity": 0.4},
+                    "label": {"show": bool(names) and len(self.farms) <= 40, "position": "top"},
+                    "emphasis": {"focus": "adjacency"},
+                }
+            ],
+        }
