@@ -1,22 +1,24 @@
 """Time one step of the dashboard: a simulated year plus the redraw of the Explore page.
 
-    python benchmarks/dashboard_step.py [--farms 10000] [--runs 2]
+    python -m benchmarks.dashboard_step [--farms 10000] [--runs 2] [--bands]
 
 Renders the Explore page (without a browser, as ``solara.render`` does in the tests) on
 the default dashboard scenario (Kazakhstan 2016 at 10,000 simulated farms), then
 presses its Step button year after year up to the horizon, ``--runs`` times (Reset in
 between). Each press is timed from the click until the page's widgets hold the new
-charts, key numbers and village view: the model's step, the copies the page reads,
-the re-render, the charts' ECharts options and the village's PNG. What the browser then
-takes to draw is not included. For comparison the model's step alone is timed on a
-second run, and so is the building of the eleven charts' options from each year's table
-(the server's part of a chart redraw).
+charts, key numbers, regions and village: the model's step, the copies the page reads,
+the re-render and the charts' ECharts options. What the browser then takes to draw is
+not included. Without ``--bands`` the page is rendered without its result sentence,
+whose replicate runs would share the machine with the steps timed (target 150 ms); with
+it, the whole page, the bands worked out in the background meanwhile (target 400 ms).
+For comparison the model's step alone is timed on a second run, and so is the building
+of the eleven charts' options from each year's table (the server's part of a redraw).
 
 The last line printed is one JSON object:
 
     {"farms": ..., "steps": ..., "step_redraw_ms_median": ..., "step_redraw_ms_p90": ...,
      "step_redraw_ms_max": ..., "model_step_ms_median": ..., "charts_ms_median": ...,
-     "target_ms": 150, ...}
+     "bands": ..., "target_ms": 150 or 400, ...}
 """
 
 from __future__ import annotations
@@ -37,15 +39,27 @@ from coopsim.dashboard.widgets.echart import number_format, option
 from coopsim.i18n import Translator
 
 
+@solara.component
+def SteppedPanel(state: SessionState):  # noqa: N802 (a Solara component)
+    """The part of the Explore page a step redraws, with its buttons (no result sentence)."""
+    tr = Translator(state.lang.value)
+    explore.Controls(state, tr)
+    explore.SimulationPanel(state, tr)
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--farms", type=int, default=DEFAULT_FARMS, help="simulated farms")
     parser.add_argument("--runs", type=int, default=2, help="runs to the horizon timed")
+    parser.add_argument(
+        "--bands", action="store_true", help="the whole page, its bands worked out meanwhile"
+    )
     args = parser.parse_args(argv)
 
     state = SessionState()
     state.apply(Settings(source=state.settings.value.source, farms=args.farms))
-    _box, rc = solara.render(explore.Page(state), handle_error=False)
+    page = explore.Page(state) if args.bands else SteppedPanel(state)
+    _box, rc = solara.render(page, handle_error=False)
     step = rc.find(v.Btn, class_="coopsim-step")
     reset = rc.find(v.Btn, class_="coopsim-reset")
     years = state.simulation.scenario.years
@@ -84,7 +98,8 @@ def main(argv: list[str] | None = None) -> dict:
         "step_redraw_ms_max": round(ms[-1], 1),
         "model_step_ms_median": round(1000 * statistics.median(model_times), 1),
         "charts_ms_median": round(1000 * statistics.median(chart_times), 1),
-        "target_ms": 150,
+        "bands": args.bands,
+        "target_ms": 400 if args.bands else 150,
     }
     print(json.dumps(result))
     return result
