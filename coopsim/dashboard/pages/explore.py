@@ -324,7 +324,7 @@ def Regions(state: SessionState, snapshot: Snapshot, tr: Translator):
 
 @solara.component
 def Downloads(state: SessionState, tr: Translator):
-    """The tables as CSV, the charts as PNG, the scenario as TOML (each made on click)."""
+    """The tables as CSV, the charts as PNG and SVG, the scenario as TOML (each made on click)."""
     # the file names follow the scenario and seed; the contents are made from the
     # simulation as it is at the click
     _ = state.settings.value
