@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import ipyvuetify as v
 import pytest
-from pagetools import click, echarts, page_text, render, type_into, wait_until
+from pagetools import click, echarts, page_text, render, type_into, wait_until, widgets
 
+from coopsim.dashboard import bands
 from coopsim.dashboard.pages import compare
 from coopsim.experiments.arms import Edit
 from coopsim.experiments.runner import RunResult, RunTask
@@ -140,3 +141,14 @@ def test_each_edit_of_an_arm_says_what_it_overrides(state):
     assert compare.replaced_text(scenario, quiet, Translator("en")) == (
         "Replaces 2020: 25 with 2020: 40 to the horizon."
     )
+
+
+def test_by_default_the_first_arm_is_the_run_behind_explores_sentence(state):
+    """Same farms, same seeds, as many runs: Compare and Explore give the same numbers."""
+    rc = render(compare.Page(state))
+    text = page_text(rc)
+    assert f"{len(state.simulation.model.farms)}" in text.replace(",", "")
+    fields = {str(w.label): w.v_model for w in widgets(rc) if isinstance(w, v.TextField)}
+    replicates = next(value for label, value in fields.items() if label.startswith("Replicates"))
+    assert int(replicates) == bands.BAND_RUNS
+    rc.close()

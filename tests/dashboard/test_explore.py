@@ -250,6 +250,7 @@ def test_the_result_is_said_in_words_with_its_bands_and_a_brief_to_print(state):
     text = page_text(rc)
     assert "operating coops (" in text and "over 8 runs" in text
     assert "per extra member a year" in text
+    assert "Against no programme:" in text and "extra operating coop" in text
     click(rc, "coopsim-step")
     assert "one run of a sample (seed" in page_text(rc)  # the stepped run says what it is
     found = state.simulation.findings

@@ -19,7 +19,7 @@ def test_the_incomes_chart_has_a_line_a_farm_in_thousands_and_the_students_in_bo
     # incomes in thousands, rounded to 100 ₸
     assert lines[aidar]["data"] == [round(r.income[aidar] / 1000, 1) for r in game.history]
     assert lines[aidar]["lineStyle"]["width"] > lines[aidar - 1]["lineStyle"]["width"]
-    assert lines[aidar]["name"] == "Aidar (вы)"
+    assert lines[aidar]["name"] == "Айдар (вы)"  # the story names its farms in Russian
     assert option["yAxis"]["name"] == "Доход, 1\u202f000 ₸"
 
 

@@ -17,7 +17,7 @@ from dataclasses import replace
 import solara
 
 from coopsim import Scenario, ScenarioError, levers, sized
-from coopsim.dashboard import budget
+from coopsim.dashboard import bands, budget
 from coopsim.dashboard.session import LIMITS, SessionState, clamp
 from coopsim.dashboard.widgets import downloads
 from coopsim.dashboard.widgets.chart_references import reported_lines
@@ -267,9 +267,10 @@ def Page(state: SessionState | None = None):
     sim = state.simulation
     arms = state.arms.value if state.arms.value is not None else default_arms(state, tr)
     count = solara.use_reactive(2)
-    replicates = solara.use_reactive(3)
+    # as many runs and farms as behind Explore's sentence: its first arm gives those numbers
+    replicates = solara.use_reactive(min(bands.BAND_RUNS, LIMITS.replicates[1]))
     uncertain = solara.use_reactive(False)
-    farms = solara.use_reactive(min(5_000, len(sim.model.farms)))
+    farms = solara.use_reactive(len(sim.model.farms))
     request = solara.use_reactive(0)
     progress = solara.use_reactive(0.0)
     error = solara.use_reactive("")

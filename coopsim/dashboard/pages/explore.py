@@ -215,6 +215,10 @@ def ResultSentence(state: SessionState, tr: Translator):
     found = result.value
     top = found.headlines[found.arms[0].name]
     Prose(f"**{top.sentence(tr)}**", classes=["coopsim-result"])
+    if top.per_coop_year is not None:
+        solara.Text(
+            tr("explore.per_coop", cost=top.cost_text(tr, "coop")), classes=["coopsim-per-coop"]
+        )
     warning = top.warning(tr)
     if warning:
         solara.Warning(warning, classes=["coopsim-few-coops"])
