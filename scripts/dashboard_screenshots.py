@@ -55,12 +55,18 @@ def steps(page: Page, css: str, count: int, until: str) -> None:
     page.get_by_text(until).first.wait_for(timeout=WAIT)
 
 
+def charts_drawn(page: Page, count: int) -> None:
+    """Wait until the browser has drawn ``count`` charts (ECharts loads after the page)."""
+    page.locator(".coopsim-chart .coopsim-echart canvas").nth(count - 1).wait_for(timeout=WAIT)
+    page.wait_for_timeout(500)
+
+
 def shoot(page: Page, base: str, out: Path) -> None:
     """Drive each page to real content and save its screenshot into ``out``."""
     page.goto(base + "/")
     page.locator(".coopsim-step").wait_for(timeout=WAIT)
     steps(page, ".coopsim-step", 9, "In 2024")
-    page.wait_for_timeout(500)
+    charts_drawn(page, 11)
     page.screenshot(path=out / "dashboard_explore.png", full_page=True)
 
     page.locator(".coopsim-tab-compare").click()
@@ -71,7 +77,7 @@ def shoot(page: Page, base: str, out: Path) -> None:
     page.locator(".coopsim-compare-run").click()
     page.locator(".coopsim-table").wait_for(timeout=4 * WAIT)
     page.wait_for_selector(".coopsim-compare-run:not([disabled])", timeout=WAIT)
-    page.wait_for_timeout(500)
+    charts_drawn(page, 7)
     page.screenshot(path=out / "dashboard_compare.png", full_page=True)
 
     page.locator(".coopsim-tab-explain").click()

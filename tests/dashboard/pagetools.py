@@ -83,6 +83,13 @@ def images(rc) -> list[bytes]:
     return [w.value for w in widgets(rc) if isinstance(w, ipywidgets.Image)]
 
 
+def echarts(rc) -> list[dict]:
+    """The options of the ECharts charts the page shows, in order."""
+    from coopsim.dashboard.widgets.echart import EChart
+
+    return [w.option for w in widgets(rc) if isinstance(w, EChart)]
+
+
 def wait_until(condition: Callable[[], bool], timeout: float = 120.0) -> None:
     """Wait for work done in a background thread (fails after ``timeout`` seconds)."""
     deadline = time.monotonic() + timeout

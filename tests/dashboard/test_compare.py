@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipyvuetify as v
 import pytest
-from pagetools import click, images, page_text, render, type_into, wait_until, widgets
+from pagetools import click, echarts, page_text, render, type_into, wait_until, widgets
 
 from coopsim.dashboard import bands
 from coopsim.dashboard.pages import compare
@@ -31,7 +31,10 @@ def test_page_runs_a_comparison_of_two_arms(state):
     assert set(result.results.arm) == {"As set", "No KPI pressure"}
     assert len(result.results) == 2 * 2 * 15
     wait_until(lambda: "No KPI pressure − As set" in page_text(rc))
-    assert len(images(rc)) == 6
+    charts = echarts(rc)
+    assert len(charts) == 7
+    legend = charts[0]["legend"]["data"]
+    assert legend[:2] == ["As set", "No KPI pressure"]
     assert "Key numbers at the horizon, 2030" in page_text(rc)
     assert "The bands show the spread over seeds only" in page_text(rc)
     assert not result.model_uncertainty

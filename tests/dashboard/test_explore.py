@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from pagetools import choose, click, images, page_text, render, type_into, wait_until
+from pagetools import choose, click, echarts, images, page_text, render, type_into, wait_until
 from pypdf import PdfReader
 
 from coopsim import levers
@@ -19,14 +19,22 @@ from coopsim.scenario import validate_scenario
 
 def test_stepping_adds_a_year_to_the_table_and_redraws_the_charts(state):
     rc = render(explore.Page(state))
-    before = images(rc)
-    assert len(before) == 8  # eight charts (the village is an interactive chart)
+    before = echarts(rc)
+    assert len(before) == 11  # eleven charts, one y axis each
+    assert images(rc) == []  # the charts and the village are drawn by the browser
     click(rc, "coopsim-step")
     click(rc, "coopsim-step")
     assert list(state.snapshot.value.table["year"]) == [2016, 2017]
-    after = images(rc)
-    assert sum(a != b for a, b in zip(before[:8], after[:8], strict=True)) >= 4
+    after = echarts(rc)
+    assert sum(a != b for a, b in zip(before, after, strict=True)) >= 8
+    active = next(s for s in after[0]["series"] if s["name"] == "Active coops")["data"]
+    assert len(active) == 15  # the x axis holds the run's years from the start
+    assert (
+        active[2:] == [None] * 13
+        and active[1]["value"] == state.snapshot.value.table["coops_active"].iloc[1]
+    )
     assert "In 2017 (horizon 2030)" in page_text(rc)
+    assert "The charts follow the same single run" in page_text(rc)
     rc.close()
 
 

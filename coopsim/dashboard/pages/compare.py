@@ -20,13 +20,16 @@ from coopsim import Scenario, ScenarioError, levers, sized
 from coopsim.dashboard import bands, budget
 from coopsim.dashboard.session import LIMITS, SessionState, clamp
 from coopsim.dashboard.widgets import downloads
-from coopsim.dashboard.widgets.charts import compare_png
+from coopsim.dashboard.widgets.chart_references import reported_lines
+from coopsim.dashboard.widgets.charts import compare_charts
 from coopsim.dashboard.widgets.common import Prose, use_session
+from coopsim.dashboard.widgets.echart import EChartView
 from coopsim.dashboard.widgets.settings_panel import shown
 from coopsim.experiments.arms import KEY_COLUMNS, Arm, Comparison, Edit, run_arms
 from coopsim.i18n import Translator, sign
 
 CHARTED = (
+    "coops_registered",
     "coops_active",
     "coops_nominal",
     "membership_rate",
@@ -206,10 +209,12 @@ def _table_html(comparison: Comparison, tr: Translator) -> str:
 
 
 @solara.component
-def Results(comparison: Comparison, tr: Translator):
-    """Overlaid charts with replicate bands, the table of differences and the downloads."""
+def Results(comparison: Comparison, tr: Translator, source: str = ""):
+    """Overlaid charts with replicate bands, the table of differences and the downloads.
+
+    ``source`` is the scenario's file name in the list (for its country's reported figures).
+    """
     spec = comparison.scenario
-    year = spec.end_year
     solara.Text(
         tr(
             "compare.result",
@@ -225,27 +230,12 @@ def Results(comparison: Comparison, tr: Translator):
         else tr("compare.bands_seeds")
     )
     solara.Text(bands, classes=["coopsim-bands"])
+    # observed figures of the scenario's country; the aims are not drawn, an arm may change them
+    reported = {c: reported_lines(spec, tr, c, source) for c in CHARTED}
+    stem = downloads.file_stem(spec.name)
     with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}, classes=["coopsim-chart"]):
-        for column in CHARTED:
-            unit = (
-                "%"
-                if column in PERCENT
-                else (
-                    sign(spec.currency)
-                    if "income" in column or "subsidy" in column
-                    else tr("compare.count")
-                )
-            )
-            solara.Image(
-                compare_png(
-                    comparison.results,
-                    column,
-                    100.0 if column in PERCENT else 1.0,
-                    tr,
-                    (spec.start_year, year),
-                    unit,
-                )
-            )
+        for chart in compare_charts(comparison.results, spec, tr, CHARTED, reported):
+            EChartView(chart, tr, f"{stem}_comparison_{chart.key}")
     solara.Text(
         tr("compare.table_title", year=int(comparison.results["year"].max())),
         style={"font-weight": "600", "margin-top": "8px"},
@@ -253,7 +243,6 @@ def Results(comparison: Comparison, tr: Translator):
     solara.Text(tr("compare.table_note"), classes=["coopsim-help"])
     solara.HTML(tag="div", unsafe_innerHTML=_table_html(comparison, tr))
     solara.Text(tr("compare.unclear"), classes=["coopsim-help"])
-    stem = downloads.file_stem(spec.name)
     with solara.Row():
         solara.FileDownload(
             downloads.csv_bytes(comparison.results),
@@ -388,4 +377,4 @@ def Page(state: SessionState | None = None):
     if error.value:
         solara.Error(error.value)
     if state.comparison.value is not None:
-        Results(state.comparison.value, tr)
+        Results(state.comparison.value, tr, state.settings.value.source)

@@ -22,7 +22,9 @@ from coopsim.dashboard.session import (
     farms_allowed,
 )
 from coopsim.dashboard.widgets import downloads
-from coopsim.dashboard.widgets.charts import PANELS, LiveChart, charts_png
+from coopsim.dashboard.widgets.chart_export import FORMATS, charts_image
+from coopsim.dashboard.widgets.chart_references import fixed_lines
+from coopsim.dashboard.widgets.charts import explore_charts
 from coopsim.dashboard.widgets.common import (
     BigNumber,
     FarmPicker,
@@ -32,6 +34,7 @@ from coopsim.dashboard.widgets.common import (
     shown_village,
     use_session,
 )
+from coopsim.dashboard.widgets.echart import EChartView
 from coopsim.dashboard.widgets.file_chooser import FileChooser
 from coopsim.dashboard.widgets.region_map import RegionMap
 from coopsim.dashboard.widgets.settings_panel import ChangesEditor, LeverGroups
@@ -274,16 +277,17 @@ def KeyNumbers(state: SessionState, snapshot: Snapshot, tr: Translator):
 
 @solara.component
 def Charts(state: SessionState, snapshot: Snapshot, tr: Translator):
-    """The live charts of the model table."""
+    """The charts of the model table, drawn by the browser (the run stepped: one of a sample)."""
     sim = state.simulation
-    years = (sim.scenario.start_year, sim.scenario.end_year)
-    charts = solara.use_memo(
-        lambda: [LiveChart(p, tr, years, sim.scenario.currency) for p in PANELS],
-        dependencies=[id(sim), tr.lang],
+    source = state.settings.value.source
+    fixed = solara.use_memo(
+        lambda: fixed_lines(sim.scenario, tr, source), dependencies=[id(sim), tr.lang, source]
     )
+    stem = downloads.file_stem(sim.scenario.name)
+    solara.Text(tr("echart.how_to_read"), classes=["coopsim-help"])
     with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}, classes=["coopsim-chart"]):
-        for chart in charts:
-            solara.Image(chart.png(snapshot.table))
+        for chart in explore_charts(snapshot.table, sim.scenario, tr, fixed):
+            EChartView(chart, tr, f"{stem}_{chart.key}")
 
 
 @solara.component
@@ -324,7 +328,7 @@ def Regions(state: SessionState, snapshot: Snapshot, tr: Translator):
 
 @solara.component
 def Downloads(state: SessionState, tr: Translator):
-    """The tables as CSV, the charts as PNG, the scenario as TOML (each made on click)."""
+    """The tables as CSV, the charts as PNG and SVG, the scenario as TOML (each made on click)."""
     # the file names follow the scenario and seed; the contents are made from the
     # simulation as it is at the click
     _ = state.settings.value
@@ -341,12 +345,12 @@ def Downloads(state: SessionState, tr: Translator):
             }
             return downloads.csv_bytes(tables[name]())
 
-    def charts() -> bytes:
+    def charts(fmt: str) -> bytes:
         sim = state.simulation
         with sim.lock:
             data = sim.model.table()
-        years = (sim.scenario.start_year, sim.scenario.end_year)
-        return charts_png(data, tr, years, sim.scenario.currency)
+        fixed = fixed_lines(sim.scenario, tr, state.settings.value.source)
+        return charts_image(explore_charts(data, sim.scenario, tr, fixed), tr, fmt)
 
     def scenario() -> bytes:
         sim = state.simulation
@@ -362,9 +366,13 @@ def Downloads(state: SessionState, tr: Translator):
                 label=tr(f"explore.csv_{name}"),
                 mime_type="text/csv",
             )
-        solara.FileDownload(
-            charts, f"{stem}_charts.png", label=tr("explore.png"), mime_type="image/png"
-        )
+        for fmt, label in (("png", "explore.png"), ("svg", "echart.svg")):
+            solara.FileDownload(
+                lambda fmt=fmt: charts(fmt),
+                f"{stem}_charts.{fmt}",
+                label=tr(label),
+                mime_type=FORMATS[fmt],
+            )
         solara.FileDownload(
             scenario,
             f"{stem}_seed{state.simulation.seed}.toml",

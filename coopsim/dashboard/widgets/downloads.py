@@ -4,8 +4,8 @@ The exported scenario reproduces the run: it is the scenario exactly as run (the
 user's lever settings, the schedule of changes, the number of simulated farms and
 years) with the run's seed written into it, so ``coopsim run FILE`` gives the same
 table. The coopsim version that made the run is in the file's header comment (the
-scenario schema has no field for it). Charts are exported as PNG by
-:mod:`coopsim.dashboard.widgets.charts`.
+scenario schema has no field for it). Charts are exported as PNG or SVG by
+:mod:`coopsim.dashboard.widgets.chart_export`.
 """
 
 from __future__ import annotations
