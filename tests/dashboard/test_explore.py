@@ -5,7 +5,17 @@ from __future__ import annotations
 import io
 
 import pytest
-from pagetools import choose, click, echarts, images, page_text, render, type_into, wait_until
+from pagetools import (
+    choose,
+    click,
+    echarts,
+    images,
+    page_text,
+    render,
+    type_into,
+    wait_until,
+    widgets,
+)
 from pypdf import PdfReader
 
 from coopsim import levers
@@ -13,6 +23,7 @@ from coopsim.brief import brief_bytes, make_brief
 from coopsim.dashboard import budget
 from coopsim.dashboard.pages import explore
 from coopsim.dashboard.session import LIMITS, SCENARIO_DIR, SessionState, Settings, farms_allowed
+from coopsim.dashboard.widgets.echart import EChart
 from coopsim.experiments.baseline import run_headlines
 from coopsim.scenario import validate_scenario
 
@@ -256,6 +267,13 @@ def test_the_result_is_said_in_words_with_its_bands_and_a_brief_to_print(state):
     found = state.simulation.findings
     again = run_headlines(state.simulation.scenario, runs=8, seed=state.simulation.seed)
     assert found.headlines[found.arms[0].name] == again.headlines[again.arms[0].name]
+    # every chart now shows the sample's mean and range in grey under the run stepped
+    charts = [w for w in widgets(rc) if isinstance(w, EChart)]
+    assert len(charts) == 11
+    for chart in charts:
+        names = [str(series.get("name")) for series in chart.option["series"]]
+        assert any(name.startswith("8 runs: mean and range") for name in names), names
+    assert "Grey: the mean of 8 runs of this scenario" in page_text(rc)
     pdf = brief_bytes(make_brief(found, "kk", original=state.base), "pdf")
     assert pdf.startswith(b"%PDF") and len(PdfReader(io.BytesIO(pdf)).pages) == 1
     rc.close()

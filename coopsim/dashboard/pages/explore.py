@@ -24,7 +24,7 @@ from coopsim.dashboard.session import (
 from coopsim.dashboard.widgets import downloads
 from coopsim.dashboard.widgets.chart_export import FORMATS, charts_image
 from coopsim.dashboard.widgets.chart_references import fixed_lines
-from coopsim.dashboard.widgets.charts import explore_charts
+from coopsim.dashboard.widgets.charts import explore_charts, sample_bands
 from coopsim.dashboard.widgets.common import (
     BigNumber,
     FarmPicker,
@@ -187,12 +187,11 @@ def Controls(state: SessionState, tr: Translator):
     solara.SliderFloat(tr("explore.delay"), value=state.delay, min=0.0, max=2.0, step=0.1)
 
 
-@solara.component
-def ResultSentence(state: SessionState, tr: Translator):
-    """The run's result in words with its bands and costs, worked out in the background.
+def use_findings(state: SessionState) -> tuple[solara.Result[Findings], solara.Reactive[float]]:
+    """The runs behind the bands, made in the background, and the share of them done.
 
-    Until the runs behind the bands are done, the page says how far they are; the brief
-    (PDF) of the result can be downloaded once they are.
+    The session's scenario over several seeds and without the programme
+    (:mod:`coopsim.dashboard.bands`).
     """
     sim = state.simulation
     progress = solara.use_reactive(0.0)
@@ -201,7 +200,22 @@ def ResultSentence(state: SessionState, tr: Translator):
         progress.set(0.0)
         return bands.findings_of(sim, progress.set, cancel)
 
-    result = solara.use_thread(work, dependencies=[id(sim)])
+    return solara.use_thread(work, dependencies=[id(sim)]), progress
+
+
+@solara.component
+def ResultSentence(
+    state: SessionState,
+    tr: Translator,
+    result: solara.Result[Findings],
+    progress: solara.Reactive[float],
+):
+    """The run's result in words with its bands and costs, worked out in the background.
+
+    Until the runs behind the bands are done, the page says how far they are; the brief
+    (PDF) of the result can be downloaded once they are.
+    """
+    sim = state.simulation
     if result.state == solara.ResultState.ERROR:
         solara.Warning(tr("explore.bands_failed", message=str(result.error)))
         return
@@ -276,15 +290,28 @@ def KeyNumbers(state: SessionState, snapshot: Snapshot, tr: Translator):
 
 
 @solara.component
-def Charts(state: SessionState, snapshot: Snapshot, tr: Translator):
-    """The charts of the model table, drawn by the browser (the run stepped: one of a sample)."""
+def Charts(state: SessionState, snapshot: Snapshot, tr: Translator, found: Findings | None):
+    """The charts of the model table, drawn by the browser (the run stepped: one of a sample).
+
+    Once the runs behind the result sentence are made (``found``), each chart also shows
+    their mean and their lowest–highest band in grey, under the run stepped.
+    """
     sim = state.simulation
     source = state.settings.value.source
-    fixed = solara.use_memo(
-        lambda: fixed_lines(sim.scenario, tr, source), dependencies=[id(sim), tr.lang, source]
-    )
+
+    def lines() -> dict:
+        fixed = fixed_lines(sim.scenario, tr, source)
+        if found is None:
+            return fixed
+        results = found.comparison.results
+        sample = sample_bands(results[results["arm"] == found.arms[0].name], sim.scenario, tr)
+        return {column: sample[column] + fixed[column] for column in fixed}
+
+    fixed = solara.use_memo(lines, dependencies=[id(sim), tr.lang, source, id(found)])
     stem = downloads.file_stem(sim.scenario.name)
     solara.Text(tr("echart.how_to_read"), classes=["coopsim-help"])
+    if found is not None:
+        solara.Text(tr("echart.with_bands", runs=bands.BAND_RUNS), classes=["coopsim-help"])
     with solara.Row(style={"flex-wrap": "wrap", "gap": "6px"}, classes=["coopsim-chart"]):
         for chart in explore_charts(snapshot.table, sim.scenario, tr, fixed):
             EChartView(chart, tr, f"{stem}_{chart.key}")
@@ -382,11 +409,11 @@ def Downloads(state: SessionState, tr: Translator):
 
 
 @solara.component
-def SimulationPanel(state: SessionState, tr: Translator):
+def SimulationPanel(state: SessionState, tr: Translator, found: Findings | None):
     """Everything that follows the simulation year by year (the one part redrawn after a step)."""
     snapshot = state.snapshot.value
     KeyNumbers(state, snapshot, tr)
-    Charts(state, snapshot, tr)
+    Charts(state, snapshot, tr, found)
     with solara.Row(style={"flex-wrap": "wrap", "gap": "24px", "align-items": "flex-start"}):
         with solara.Column(style={"min-width": "320px", "flex": "1"}):
             Regions(state, snapshot, tr)
@@ -399,6 +426,8 @@ def Page(state: SessionState | None = None):
     """The Explore page."""
     state = use_session(state)
     tr = Translator(state.lang.value)
+    result, progress = use_findings(state)
+    found = result.value if result.state == solara.ResultState.FINISHED else None
     with solara.Columns([1, 3]):
         with solara.Column():
             ScenarioPicker(state, tr)
@@ -409,6 +438,6 @@ def Page(state: SessionState | None = None):
             ChangesEditor(state, tr)
             LeverGroups(state, tr)
         with solara.Column():
-            ResultSentence(state, tr)
-            SimulationPanel(state, tr)
+            ResultSentence(state, tr, result, progress)
+            SimulationPanel(state, tr, found)
             Downloads(state, tr)

@@ -24,6 +24,8 @@ from coopsim.i18n import Translator, sign
 from coopsim.scenario import Scenario
 
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+BAND_GREY = "#8a8a8a"
+"""The colour of a sample's band under the one run stepped."""
 """The simulated lines' colours, in order (matplotlib's first six, on screen and in exports)."""
 
 
@@ -251,6 +253,50 @@ def unit(tr: Translator, panel: Panel, scenario: Scenario) -> str:
     return tr(panel.unit, currency=sign(scenario.currency))
 
 
+def band_line(
+    rows: pd.DataFrame, column: str, name: str, colour: str, scenario: Scenario, tr: Translator
+) -> Line:
+    """A column's mean over runs with its lowest–highest band, year by year.
+
+    Args:
+        rows: the runs' model tables, one under another (columns ``replicate``, ``year``
+            and the model table's).
+        column: the column drawn.
+        name: the line's name in the legend.
+        colour: its colour.
+        scenario: the scenario run (years, currency).
+        tr: the page's language.
+    """
+    series = SERIES[column][1]
+    write = writer(tr, series.kind, scenario.currency)
+    runs = rows.pivot_table(index="year", columns="replicate", values=column)
+    runs = runs.reindex(run_years(scenario))
+    mean, low, high = runs.mean(axis=1), runs.min(axis=1), runs.max(axis=1)
+    texts = tuple(
+        None if m != m else tr("echart.band", mean=write(m), low=write(lo), high=write(hi), runs=n)
+        for m, lo, hi, n in zip(mean, low, high, runs.count(axis=1), strict=True)
+    )
+    factor = series.factor
+    return Line(
+        name,
+        on_axis(mean, factor),
+        texts,
+        "band",
+        colour,
+        on_axis(low, factor),
+        on_axis(high, factor),
+    )
+
+
+def sample_bands(rows: pd.DataFrame, scenario: Scenario, tr: Translator) -> dict[str, list[Line]]:
+    """Every charted column's band over the runs of a sample (the Explore run's seeds).
+
+    Drawn in grey under the run stepped, so the run reads as one of the sample.
+    """
+    name = tr("echart.sample_band", runs=rows["replicate"].nunique())
+    return {column: [band_line(rows, column, name, BAND_GREY, scenario, tr)] for column in SERIES}
+
+
 def compare_charts(
     results: pd.DataFrame,
     scenario: Scenario,
@@ -272,32 +318,11 @@ def compare_charts(
     fixed = fixed or {}
     charts = []
     for column in columns:
-        panel, series = SERIES[column]
-        write = writer(tr, series.kind, scenario.currency)
-        lines = []
-        for i, (arm, rows) in enumerate(results.groupby("arm", sort=False)):
-            runs = rows.pivot_table(index="year", columns="replicate", values=column)
-            runs = runs.reindex(years)
-            mean, low, high = runs.mean(axis=1), runs.min(axis=1), runs.max(axis=1)
-            texts = tuple(
-                None
-                if m != m
-                else tr("echart.band", mean=write(m), low=write(lo), high=write(hi), runs=n)
-                for m, lo, hi, n in zip(mean, low, high, runs.count(axis=1), strict=True)
-            )
-            factor = series.factor
-            colour = COLOURS[i % len(COLOURS)]
-            lines.append(
-                Line(
-                    str(arm),
-                    on_axis(mean, factor),
-                    texts,
-                    "band",
-                    colour,
-                    on_axis(low, factor),
-                    on_axis(high, factor),
-                )
-            )
+        panel = SERIES[column][0]
+        lines = [
+            band_line(rows, column, str(arm), COLOURS[i % len(COLOURS)], scenario, tr)
+            for i, (arm, rows) in enumerate(results.groupby("arm", sort=False))
+        ]
         lines += fixed.get(column, [])
         charts.append(
             Chart(column, series_name(tr, column), unit(tr, panel, scenario), years, tuple(lines))
