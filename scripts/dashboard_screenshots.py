@@ -61,13 +61,29 @@ def charts_drawn(page: Page, count: int) -> None:
     page.wait_for_timeout(500)
 
 
+def shoot_explore(page: Page, base: str, out: Path, lang: str) -> None:
+    """Explore in one language (``dashboard_explore[_LANG]``).
+
+    The result sentence with its bands, nine years stepped, the charts with the sample's
+    bands, a region clicked.
+    """
+    page.goto(f"{base}/?lang={lang}")
+    page.locator(".coopsim-step").wait_for(timeout=WAIT)
+    page.locator(".coopsim-result").wait_for(timeout=10 * WAIT)  # the bands' runs are made
+    for _ in range(9):
+        page.locator(".coopsim-step").click()
+    page.locator(".coopsim-year", has_text="2024").first.wait_for(timeout=WAIT)
+    page.locator(".coopsim-region-3").click()
+    page.locator(".coopsim-region-villages button").first.wait_for(timeout=WAIT)
+    charts_drawn(page, 11)
+    name = "dashboard_explore.png" if lang == "en" else f"dashboard_explore_{lang}.png"
+    page.screenshot(path=out / name, full_page=True)
+
+
 def shoot(page: Page, base: str, out: Path) -> None:
     """Drive each page to real content and save its screenshot into ``out``."""
-    page.goto(base + "/")
-    page.locator(".coopsim-step").wait_for(timeout=WAIT)
-    steps(page, ".coopsim-step", 9, "In 2024")
-    charts_drawn(page, 11)
-    page.screenshot(path=out / "dashboard_explore.png", full_page=True)
+    for lang in ("kk", "ru", "en"):
+        shoot_explore(page, base, out, lang)
 
     page.locator(".coopsim-tab-compare").click()
     page.get_by_label("Replicates").first.fill("3")
@@ -83,8 +99,12 @@ def shoot(page: Page, base: str, out: Path) -> None:
     page.locator(".coopsim-tab-explain").click()
     page.get_by_text("Its decisions").first.wait_for(timeout=WAIT)
     page.locator(".coopsim-history p").first.wait_for(timeout=WAIT)
-    page.wait_for_timeout(500)
-    page.screenshot(path=out / "dashboard_explain.png", full_page=True)
+    page.get_by_text("Русский").click()
+    page.get_by_text("Его решения").first.wait_for(timeout=WAIT)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=out / "dashboard_explain_ru.png", full_page=True)
+    page.get_by_text("English").click()
+    page.get_by_text("Its decisions").first.wait_for(timeout=WAIT)
 
     page.locator(".coopsim-tab-classroom").click()
     steps(page, ".coopsim-classroom-step", 2, "Year 2 of 10")
