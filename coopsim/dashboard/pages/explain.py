@@ -77,7 +77,7 @@ def FarmFacts(sim: Simulation, snapshot: Snapshot, tr: Translator, farm: int):
 def History(sim: Simulation, snapshot: Snapshot, tr: Translator, farm: int):
     """The farm's decisions in words (the log is made in the background)."""
     result = solara.use_thread(
-        sim.decisions, dependencies=[id(sim), snapshot.year], intrusive_cancel=False
+        sim.decisions, dependencies=[sim, snapshot.year], intrusive_cancel=False
     )
     if result.state != solara.ResultState.FINISHED or result.value is None:
         solara.Text(tr("explain.preparing"))

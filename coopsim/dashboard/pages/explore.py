@@ -200,7 +200,8 @@ def use_findings(state: SessionState) -> tuple[solara.Result[Findings], solara.R
         progress.set(0.0)
         return bands.findings_of(sim, progress.set, cancel)
 
-    return solara.use_thread(work, dependencies=[id(sim)]), progress
+    # the simulation itself, not its id: a new one may be given the id of one freed
+    return solara.use_thread(work, dependencies=[sim]), progress
 
 
 @solara.component
@@ -219,14 +220,18 @@ def ResultSentence(
     if result.state == solara.ResultState.ERROR:
         solara.Warning(tr("explore.bands_failed", message=str(result.error)))
         return
-    if result.state != solara.ResultState.FINISHED or result.value is None:
+    found = result.value
+    if (
+        result.state != solara.ResultState.FINISHED
+        or found is None
+        or found.scenario is not sim.scenario
+    ):
         solara.Text(
             tr("explore.bands_running", runs=bands.BAND_RUNS, done=tr.percent(progress.value, 0)),
             classes=["coopsim-help", "coopsim-bands-running"],
         )
         solara.ProgressLinear(value=100 * progress.value)
         return
-    found = result.value
     top = found.headlines[found.arms[0].name]
     Prose(f"**{top.sentence(tr)}**", classes=["coopsim-result"])
     if top.per_coop_year is not None:
@@ -307,7 +312,7 @@ def Charts(state: SessionState, snapshot: Snapshot, tr: Translator, found: Findi
         sample = sample_bands(results[results["arm"] == found.arms[0].name], sim.scenario, tr)
         return {column: sample[column] + fixed[column] for column in fixed}
 
-    fixed = solara.use_memo(lines, dependencies=[id(sim), tr.lang, source, id(found)])
+    fixed = solara.use_memo(lines, dependencies=[sim, tr.lang, source, found])
     stem = downloads.file_stem(sim.scenario.name)
     solara.Text(tr("echart.how_to_read"), classes=["coopsim-help"])
     if found is not None:
@@ -428,6 +433,8 @@ def Page(state: SessionState | None = None):
     tr = Translator(state.lang.value)
     result, progress = use_findings(state)
     found = result.value if result.state == solara.ResultState.FINISHED else None
+    if found is not None and found.scenario is not state.simulation.scenario:
+        found = None  # made for settings changed since
     with solara.Columns([1, 3]):
         with solara.Column():
             ScenarioPicker(state, tr)

@@ -144,7 +144,7 @@ def VillageChart(
     """
     drawing = solara.use_memo(
         lambda: VillageDrawing(sim.model.network, sim.village, v),
-        dependencies=[id(sim), v],
+        dependencies=[sim, v],
     )
     names = sim.names_in(tr.lang)
 
