@@ -160,6 +160,15 @@ def sampled_shapley_reference(
     return shares / n_orders
 
 
+COMPILED_FROM = 250_000
+"""Orders × members from which sampled Shapley shares go through the compiled loop.
+
+Below it (every coop of a national run, whose coops reach a few dozen members) the
+same arithmetic in numpy takes milliseconds, and loading the compiled loop (numba and
+its cache) would cost more than the whole computation.
+"""
+
+
 def _sampled_shapley(
     members: Group,
     sizes: np.ndarray,
@@ -167,7 +176,35 @@ def _sampled_shapley(
     orders: Sequence[np.ndarray],
     params: CoopCostParams,
 ) -> np.ndarray:
-    """Sampled Shapley shares of several coops (members coop after coop), in one compiled call."""
+    """Sampled Shapley shares of several coops (members coop after coop).
+
+    Through :func:`sampled_shapley_in_numpy` below :data:`COMPILED_FROM` orders ×
+    members, else through one compiled call; both give the same shares, bit for bit.
+    """
+    if int(sizes.sum()) * len(orders[0]) < COMPILED_FROM:
+        return sampled_shapley_in_numpy(members, sizes, assets, orders, params)
+    return sampled_shapley_compiled(members, sizes, assets, orders, params)
+
+
+def sampled_shapley_compiled(
+    members: Group,
+    sizes: np.ndarray,
+    assets: Group,
+    orders: Sequence[np.ndarray],
+    params: CoopCostParams,
+) -> np.ndarray:
+    """Sampled Shapley shares of several coops (members coop after coop), in one compiled call.
+
+    Args:
+        members: the members of every coop, coop after coop, one row each.
+        sizes: each coop's number of members, (K,).
+        assets: one row per coop holding what the coop itself owns, (K rows).
+        orders: each coop's sampled orders, (P, M_k) of member indices within the coop.
+        params: the year's cost parameters.
+
+    Returns:
+        Each member's cost share (currency/year), aligned with ``members``.
+    """
     from coopsim.economics.shapley_kernel import sampled_shapley_kernel
 
     member_start = np.concatenate([[0], np.cumsum(sizes)])
@@ -192,6 +229,65 @@ def _sampled_shapley(
         prices.operating.astype(float),
         prices.hire.astype(float),
     )
+
+
+def sampled_shapley_in_numpy(
+    members: Group,
+    sizes: np.ndarray,
+    assets: Group,
+    orders: Sequence[np.ndarray],
+    params: CoopCostParams,
+) -> np.ndarray:
+    """:func:`sampled_shapley_compiled` in numpy, operation for operation the same.
+
+    Coops of the same size are stacked, (coops, P, M): each running sum is a cumulative
+    sum along an order, added member by member from zero as the compiled loop adds
+    them, and every term of C(S) is computed in the loop's order, so the shares are
+    identical to the last bit (a test checks it). It keeps every coalition's sums in
+    memory (P × M × 17 numbers per coop), which is why large calls go to the loop.
+    Arguments and result as :func:`sampled_shapley_compiled`.
+    """
+    sizes = np.asarray(sizes, dtype=int)
+    member_start = np.concatenate([[0], np.cumsum(sizes)])
+    prices = params.machinery
+    capacity, operating, hire = (
+        np.asarray(x, dtype=float) for x in (prices.capacity, prices.operating, prices.hire)
+    )
+    extra_fixed = assets.extra_fixed.astype(float)
+    extra_villages = assets.extra_villages.astype(float)
+    shares = np.zeros(len(members.value))
+    for m in np.unique(sizes):
+        coops = np.flatnonzero(sizes == m)
+        # member index of each position of each order, (C, P, M)
+        who = member_start[coops][:, None, None] + np.stack([orders[k] for k in coops])
+
+        def running(column: np.ndarray, who: np.ndarray = who) -> np.ndarray:
+            return np.cumsum(column[who], axis=2, dtype=float)
+
+        n = np.arange(1.0, m + 1.0)
+        s_value = running(members.value)
+        mean = s_value / n
+        var = np.maximum(running(members.value_sq) / n - mean * mean, 0.0)
+        h = np.divide(np.sqrt(var), mean, out=np.zeros_like(mean), where=mean > 0)
+        total = np.zeros_like(s_value)
+        for a in range(4):
+            s_need = running(members.need[:, a])
+            held = running(members.machines[:, a]) + assets.machines[coops, a][:, None, None]
+            own = np.minimum(s_need, held * capacity[a])
+            holding = running(members.holding_cost[:, a])
+            holding += assets.holding_cost[coops, a][:, None, None]
+            total += (holding + operating[a] * own) + hire[a] * (s_need - own)
+        overhead = params.fixed + extra_fixed[coops][:, None, None]
+        overhead = overhead + params.handling_rate * s_value
+        overhead = overhead + params.governance * h * n
+        overhead = overhead + params.distance * n * extra_villages[coops][:, None, None]
+        total += overhead
+        marginal = np.diff(total, axis=2, prepend=0.0)
+        # each member's marginal costs added order by order, as the loop adds them
+        summed = np.bincount(who.ravel(), weights=marginal.ravel(), minlength=len(shares))
+        mine = who[:, 0].ravel()  # the members of these coops: each comes once in an order
+        shares[mine] = summed[mine]
+    return shares / len(orders[0])
 
 
 def shapley_shares(
