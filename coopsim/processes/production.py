@@ -36,9 +36,10 @@ class FarmBook:
         holding: holding cost of the farm's own machines (currency/year), (N, 4).
         machinery_alone: machinery cost farming alone (currency/year), (N,).
         production_cost: non-machinery cost (currency/year), (N,).
-        columns: what each farm brings to a coop, one row per quantity (14, N): value,
-            value squared, need (4), machines owned (4), their holding cost (4). Held
-            this way so that summing many farms by group reads contiguous rows.
+        columns: what each farm brings to a coop, one row per farm (N, 14): value, value
+            squared, need (4), machines owned (4), their holding cost (4). Held this
+            way so that gathering the farms of many groups reads one contiguous row
+            per farm.
     """
 
     _inputs = ("land_ha", "livestock_head", "owns", "farming", "productivity", "rented_ha")
@@ -72,13 +73,16 @@ class FarmBook:
             else:
                 getattr(self, name)[rows] = values
         _, value, need, holding, _, _ = figures
-        block = np.concatenate(
-            [value[None], value[None] ** 2, need.T, farms.owns[rows].T, holding.T]
-        )
+        block = np.empty((len(value), 14))
+        block[:, 0] = value
+        block[:, 1] = value**2
+        block[:, 2:6] = need
+        block[:, 6:10] = farms.owns[rows]
+        block[:, 10:14] = holding
         if isinstance(rows, slice):
-            self.columns = np.ascontiguousarray(block)
+            self.columns = block
         else:
-            self.columns[:, rows] = block
+            self.columns[rows] = block
         self._levers = (costs, market)
         if isinstance(rows, slice):
             self._seen = {name: getattr(farms, name).copy() for name in self._inputs}
