@@ -24,7 +24,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from coopsim.economics.machinery import MachineryPrices, machinery_cost, row_sum
+from coopsim.economics.machinery import MachineryPrices, machinery_cost, row_sum, take_rows
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ class Group:
 
     def take(self, index: np.ndarray) -> Group:
         """The groups at ``index`` (numpy fancy indexing on the leading axis)."""
-        return Group(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+        return Group(**{f.name: take_rows(getattr(self, f.name), index) for f in fields(self)})
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ class CoopCost:
 
     def take(self, index: np.ndarray) -> CoopCost:
         """The costs of the groups at ``index``."""
-        return CoopCost(machinery=self.machinery[index], overhead=self.overhead[index])
+        return CoopCost(machinery=take_rows(self.machinery, index), overhead=self.overhead[index])
 
 
 def coop_cost(group: Group, params: CoopCostParams) -> CoopCost:

@@ -19,7 +19,7 @@ from scipy import sparse
 
 from coopsim.economics.allocation import charge, patronage_rates
 from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_cost
-from coopsim.economics.machinery import row_sum
+from coopsim.economics.machinery import row_sum, take_rows
 from coopsim.economics.prices import coop_price, farm_gate_base, nonmember_price
 from coopsim.entities import NO_COOP, PRIMARY, Coops, Farms
 from coopsim.processes.federation import bargaining_share, in_central
@@ -162,7 +162,10 @@ class YearEconomy:
     def farm_group(self, farms: np.ndarray) -> Group:
         """Each farm in ``farms`` as a group of one (what it brings to a coop)."""
         return Group.of_farms(
-            self.value[farms], self.need[farms], self.owns[farms], self.holding[farms]
+            self.value[farms],
+            take_rows(self.need, farms),
+            take_rows(self.owns, farms),
+            take_rows(self.holding, farms),
         )
 
     def payoff_in(
@@ -188,9 +191,11 @@ class YearEconomy:
             group.value, group.need, coop_cost(group, self.params)
         )
         if which is not None:
-            per_work, per_value, price = per_work[which], per_value[which], price[which]
-        machinery, overhead = charge(self.value[farms], self.need[farms], per_work, per_value)
-        output = self.output_t[farms]
+            per_work, per_value = take_rows(per_work, which), per_value[which]
+            price = take_rows(price, which)
+        need = take_rows(self.need, farms)
+        machinery, overhead = charge(self.value[farms], need, per_work, per_value)
+        output = take_rows(self.output_t, farms)
         revenue = row_sum(output * price)
         payoff = (
             revenue
@@ -256,7 +261,9 @@ def price_year(
     member[member] = coop_active[farms.coop[member]]
     idx = np.flatnonzero(member)
     c = farms.coop[idx]
-    group = Group.of_farms(value[idx], need[idx], farms.owns[idx], holding[idx]).sum_by(c, k)
+    group = Group.of_farms(
+        value[idx], take_rows(need, idx), take_rows(farms.owns, idx), take_rows(holding, idx)
+    ).sum_by(c, k)
     union_charge = scenario.federation.union_cost_per_coop * (coops.union >= 0)
     group = group + Group.of_assets(
         coops.bought * coop_active[:, None],

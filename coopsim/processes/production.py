@@ -17,7 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from coopsim.economics.machinery import MachineryPrices, machinery_cost, row_sum, work_needed
+from coopsim.economics.machinery import (
+    MachineryPrices,
+    machinery_cost,
+    row_sum,
+    take_rows,
+    work_needed,
+)
 from coopsim.entities import Farms
 from coopsim.scenario import Costs, MarketLevers
 
@@ -77,7 +83,7 @@ class FarmBook:
         block[:, 0] = value
         block[:, 1] = value**2
         block[:, 2:6] = need
-        block[:, 6:10] = farms.owns[rows]
+        block[:, 6:10] = take_rows(farms.owns, rows)
         block[:, 10:14] = holding
         if isinstance(rows, slice):
             self.columns = block
@@ -113,7 +119,8 @@ def _farm_figures(
 ) -> tuple[np.ndarray, ...]:
     """Output, value, work needed, holding cost, machinery cost alone and production cost."""
     farming = farms.farming[rows]
-    land, livestock, owns = farms.land_ha[rows], farms.livestock_head[rows], farms.owns[rows]
+    land, livestock = farms.land_ha[rows], farms.livestock_head[rows]
+    owns = take_rows(farms.owns, rows)
     productivity = farms.productivity[rows] * farming
     output = np.stack(
         [
