@@ -153,5 +153,6 @@ def secede(y: Year) -> None:
         pay_founding_grants(y, new, leavers[big], operating=True)
         y.events.count("foundings", len(new))
         y.income[leavers[big]] -= y.scenario.costs.secession_setup_cost / size[origin[big]]
-    for i in leavers.tolist():
-        y.events.decision(farm=i, action="seceded", coop=int(farms.coop[i]))
+    if y.events.log_decisions:
+        for i in leavers.tolist():
+            y.events.decision(farm=i, action="seceded", coop=int(farms.coop[i]))
