@@ -333,9 +333,10 @@ def shapley_shares_of_coops(
     Orders are drawn coop by coop (the draws of calling :func:`shapley_shares` coop by
     coop, which gives the same shares). Coops of at most ``exact_max`` members have
     every coalition priced by :func:`coop_cost` in one evaluation; larger coops go
-    through one call of the compiled estimator (:mod:`coopsim.economics.shapley_kernel`,
-    the arithmetic of :func:`sampled_shapley_reference`), so that thousands of coops
-    cost no more than their members' work.
+    through one call of the sampled estimator (in numpy for a few coops, else the
+    compiled loop of :mod:`coopsim.economics.shapley_kernel`; both the arithmetic of
+    :func:`sampled_shapley_reference`), so that thousands of coops cost no more than
+    their members' work.
 
     Args:
         members: the members of every coop, coop after coop, one row each.
@@ -351,10 +352,8 @@ def shapley_shares_of_coops(
     """
     sizes = np.asarray(sizes, dtype=int)
     starts = np.concatenate([[0], np.cumsum(sizes)])
-    # drawn coop by coop, as shapley_shares draws them
-    orders = [
-        np.argsort(rng.random((permutations, m)), axis=1) if m > exact_max else None for m in sizes
-    ]
+    sampled = np.flatnonzero(sizes > exact_max)
+    orders = _random_orders(sizes[sampled], permutations, rng)
     shares = np.zeros(len(members.members))
     exact = [k for k, m in enumerate(sizes) if 0 < m <= exact_max]
     if exact:  # every coalition of every small coop priced at once (2^m rows each)
@@ -362,7 +361,7 @@ def shapley_shares_of_coops(
             _coalitions(
                 members.take(slice(starts[k], starts[k + 1])),
                 _all_masks(sizes[k]),
-                assets.take([k]),
+                assets.take(slice(k, k + 1)),
             )
             for k in exact
         ]
@@ -372,17 +371,33 @@ def shapley_shares_of_coops(
             rows = 2 ** sizes[k]
             shares[starts[k] : starts[k + 1]] = _exact_shares(value[at : at + rows], sizes[k])
             at += rows
-    sampled = [k for k, m in enumerate(sizes) if m > exact_max]
-    if sampled:  # one compiled loop over all larger coops
+    if len(sampled):  # one call of the estimator for all larger coops
         rows = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in sampled])
         shares[rows] = _sampled_shapley(
-            members.take(rows),
-            sizes[sampled],
-            assets.take(sampled),
-            [orders[k] for k in sampled],
-            params,
+            members.take(rows), sizes[sampled], assets.take(sampled), orders, params
         )
     return shares
+
+
+def _random_orders(
+    sizes: np.ndarray, permutations: int, rng: np.random.Generator
+) -> list[np.ndarray]:
+    """``permutations`` random orders of each coop's members, (P, M_k) of member indices.
+
+    The draws of ``rng.random((permutations, m))`` coop after coop, made in one call;
+    coops of the same size are ordered together (the same sort, row by row).
+    """
+    if len(sizes) == 0:
+        return []
+    ends = np.cumsum(permutations * sizes)
+    draws = np.split(rng.random(ends[-1]), ends[:-1])
+    orders: list[np.ndarray] = [np.empty((0, 0), int)] * len(sizes)
+    for m in np.unique(sizes):
+        same = np.flatnonzero(sizes == m)
+        stacked = np.stack([draws[k] for k in same]).reshape(len(same), permutations, m)
+        for k, order in zip(same, np.argsort(stacked, axis=-1), strict=True):
+            orders[k] = order
+    return orders
 
 
 @cache
