@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coopsim.economics.allocation import (
+    _random_orders,
     patronage_shares,
     patronage_split,
     sampled_shapley_compiled,
@@ -407,3 +408,21 @@ def test_numpy_and_compiled_estimators_agree_to_the_last_bit(prices, farms, size
     in_numpy = sampled_shapley_in_numpy(members, sizes, assets, orders, params)
     compiled = sampled_shapley_compiled(members, sizes, assets, orders, params)
     np.testing.assert_array_equal(in_numpy, compiled)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 14), min_size=0, max_size=7),
+    permutations=st.integers(1, 9),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_orders_drawn_for_many_coops_at_once_are_those_drawn_coop_by_coop(
+    sizes, permutations, seed
+):
+    together = np.random.default_rng(seed)
+    drawn = _random_orders(np.array(sizes, dtype=int), permutations, together)
+    one_by_one = np.random.default_rng(seed)
+    for m, order in zip(sizes, drawn, strict=True):
+        expected = np.argsort(one_by_one.random((permutations, m)), axis=1)
+        np.testing.assert_array_equal(order, expected)
+    assert together.random() == one_by_one.random()  # no more draws used, and no fewer
