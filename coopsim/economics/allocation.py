@@ -169,23 +169,6 @@ its cache) would cost more than the whole computation.
 """
 
 
-def _sampled_shapley(
-    members: Group,
-    sizes: np.ndarray,
-    assets: Group,
-    orders: Sequence[np.ndarray],
-    params: CoopCostParams,
-) -> np.ndarray:
-    """Sampled Shapley shares of several coops (members coop after coop).
-
-    Through :func:`sampled_shapley_in_numpy` below :data:`COMPILED_FROM` orders ×
-    members, else through one compiled call; both give the same shares, bit for bit.
-    """
-    if int(sizes.sum()) * len(orders[0]) < COMPILED_FROM:
-        return sampled_shapley_in_numpy(members, sizes, assets, orders, params)
-    return sampled_shapley_compiled(members, sizes, assets, orders, params)
-
-
 def sampled_shapley_compiled(
     members: Group,
     sizes: np.ndarray,
@@ -373,7 +356,10 @@ def shapley_shares_of_coops(
             at += rows
     if len(sampled):  # one call of the estimator for all larger coops
         rows = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in sampled])
-        shares[rows] = _sampled_shapley(
+        # the same shares either way; loading the compiled loop pays only for large calls
+        small = len(rows) * permutations < COMPILED_FROM
+        estimate = sampled_shapley_in_numpy if small else sampled_shapley_compiled
+        shares[rows] = estimate(
             members.take(rows), sizes[sampled], assets.take(sampled), orders, params
         )
     return shares
