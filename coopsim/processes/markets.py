@@ -119,9 +119,10 @@ class YearEconomy:
         """Sums over groups of farms, e.g. would-be founders by village.
 
         The same sums as ``farm_group(farms).sum_by(group_of, groups)``, added farm by
-        farm in the same order, from one gather of :attr:`FarmBook.columns`: a sparse
-        matrix of ones (a row per group, a column per farm, in the farms' order) times
-        the farms' columns, all fourteen in one pass.
+        farm in the same order, for farms that deliver all they grow: a sparse matrix of
+        ones (a row per group, holding its farms in their order) times
+        :attr:`FarmBook.columns`, all fourteen columns in one pass that reads the farms'
+        rows where they are.
         """
         n = len(farms)
         # the matrix's columns row by row, each row's in the farms' order
