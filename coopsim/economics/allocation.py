@@ -163,9 +163,10 @@ def sampled_shapley_reference(
 COMPILED_FROM = 250_000
 """Orders × members from which sampled Shapley shares go through the compiled loop.
 
-Below it (every coop of a national run, whose coops reach a few dozen members) the
-same arithmetic in numpy takes milliseconds, and loading the compiled loop (numba and
-its cache) would cost more than the whole computation.
+Below it (every call of Kazakhstan's run at full scale: a few dozen coops of a few
+dozen members, at most some 25,000) the same arithmetic in numpy takes milliseconds,
+where loading the compiled loop (numba and its cache) would cost more than the whole
+computation.
 """
 
 
