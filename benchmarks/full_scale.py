@@ -5,7 +5,9 @@
 Each country runs in a process of its own (so that its peak memory is its own): the
 scenario file at ``--scale`` real farms per simulated one (1: full scale), for its whole
 period or its first ``--years``. Set-up (drawing the farms, the network and the coops,
-and their settling rounds), every yearly step and the tables are timed. One JSON line
+and their settling rounds), every yearly step and the tables are timed. That process
+imports coopsim from this checkout, not from wherever the environment installed it, so
+that a second checkout sharing the environment measures its own code. One JSON line
 per country:
 
     {"country": ..., "farms": ..., "years": ..., "setup_s": ..., "median_year_s": ...,
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -88,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         command = [sys.executable, __file__, "--here", "--country", country]
         command += ["--scale", str(args.scale)]
         command += ["--years", str(args.years)] if args.years is not None else []
-        failed += subprocess.run(command, check=False).returncode != 0
+        path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "PYTHONPATH": path}
+        failed += subprocess.run(command, check=False, env=env).returncode != 0
     return 1 if failed else 0
 
 

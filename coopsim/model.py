@@ -249,7 +249,7 @@ class CoopModel(mesa.Model):
         """Price the start year without shocks; each farm's income is its payoff in it."""
         scenario = self.parameters
         economy = markets.price_year(
-            scenario, self.year, self.farms, self.coops, shock, None, self.scale
+            scenario, self.year, self.farms, self.coops, shock, self.book, self.scale
         )
         cost_sharing.share_costs(economy, self.coops, self.rng, scenario.behaviour)
         self.farms.income[:] = np.where(economy.member, economy.payoff_member, economy.payoff_alone)

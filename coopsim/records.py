@@ -177,6 +177,7 @@ def year_row(
     sizes = coops.members[active]
     n_farms = int(farming.sum())
     members_active = economy.member & farming
+    farming_income = income[farming]
     # Sums over farms as BLAS dot products on one thread: a threaded dot product adds
     # in another order, and the table would depend on the caller's thread settings.
     with blas().limit(limits=1, user_api="blas"):
@@ -186,7 +187,7 @@ def year_row(
         output_members = float((output * economy.delivery) @ economy.member)
         output_others = float(output @ (economy.farming & ~economy.member))
         revenue_others = float(economy.revenue_alone @ (economy.farming & ~economy.member))
-        income_gini = gini(income[farming])
+        income_gini = gini(farming_income)
     row = {
         "year": year,
         "farms": n_farms * scale,
@@ -199,7 +200,7 @@ def year_row(
         "median_coop_size": float(np.median(sizes)) if len(sizes) else 0.0,
         "coop_market_share": revenue_coops / revenue_total if revenue_total > 0 else 0.0,
         **{e: events.counts[e] * scale for e in EVENTS},
-        "farm_income_mean": float(income[farming].mean()) if n_farms else 0.0,
+        "farm_income_mean": float(farming_income.mean()) if n_farms else 0.0,
         "farm_income_gini": income_gini,
         "subsidy_paid": net_paid * scale,
         "subsidy_per_active_member": (

@@ -160,14 +160,35 @@ def sampled_shapley_reference(
     return shares / n_orders
 
 
-def _sampled_shapley(
+COMPILED_FROM = 250_000
+"""Orders × members from which sampled Shapley shares go through the compiled loop.
+
+Below it (every call of Kazakhstan's run at full scale: a few dozen coops of a few
+dozen members, at most some 25,000) the same arithmetic in numpy takes milliseconds,
+where loading the compiled loop (numba and its cache) would cost more than the whole
+computation.
+"""
+
+
+def sampled_shapley_compiled(
     members: Group,
     sizes: np.ndarray,
     assets: Group,
     orders: Sequence[np.ndarray],
     params: CoopCostParams,
 ) -> np.ndarray:
-    """Sampled Shapley shares of several coops (members coop after coop), in one compiled call."""
+    """Sampled Shapley shares of several coops (members coop after coop), in one compiled call.
+
+    Args:
+        members: the members of every coop, coop after coop, one row each.
+        sizes: each coop's number of members, (K,).
+        assets: one row per coop holding what the coop itself owns, (K rows).
+        orders: each coop's sampled orders, (P, M_k) of member indices within the coop.
+        params: the year's cost parameters.
+
+    Returns:
+        Each member's cost share (currency/year), aligned with ``members``.
+    """
     from coopsim.economics.shapley_kernel import sampled_shapley_kernel
 
     member_start = np.concatenate([[0], np.cumsum(sizes)])
@@ -192,6 +213,65 @@ def _sampled_shapley(
         prices.operating.astype(float),
         prices.hire.astype(float),
     )
+
+
+def sampled_shapley_in_numpy(
+    members: Group,
+    sizes: np.ndarray,
+    assets: Group,
+    orders: Sequence[np.ndarray],
+    params: CoopCostParams,
+) -> np.ndarray:
+    """:func:`sampled_shapley_compiled` in numpy, operation for operation the same.
+
+    Coops of the same size are stacked, (coops, P, M): each running sum is a cumulative
+    sum along an order, added member by member from zero as the compiled loop adds
+    them, and every term of C(S) is computed in the loop's order, so the shares are
+    identical to the last bit (a test checks it). It keeps every coalition's sums in
+    memory (P × M × 17 numbers per coop), which is why large calls go to the loop.
+    Arguments and result as :func:`sampled_shapley_compiled`.
+    """
+    sizes = np.asarray(sizes, dtype=int)
+    member_start = np.concatenate([[0], np.cumsum(sizes)])
+    prices = params.machinery
+    capacity, operating, hire = (
+        np.asarray(x, dtype=float) for x in (prices.capacity, prices.operating, prices.hire)
+    )
+    extra_fixed = assets.extra_fixed.astype(float)
+    extra_villages = assets.extra_villages.astype(float)
+    shares = np.zeros(len(members.value))
+    for m in np.unique(sizes):
+        coops = np.flatnonzero(sizes == m)
+        # member index of each position of each order, (C, P, M)
+        who = member_start[coops][:, None, None] + np.stack([orders[k] for k in coops])
+
+        def running(column: np.ndarray, who: np.ndarray = who) -> np.ndarray:
+            return np.cumsum(column[who], axis=2, dtype=float)
+
+        n = np.arange(1.0, m + 1.0)
+        s_value = running(members.value)
+        mean = s_value / n
+        var = np.maximum(running(members.value_sq) / n - mean * mean, 0.0)
+        h = np.divide(np.sqrt(var), mean, out=np.zeros_like(mean), where=mean > 0)
+        total = np.zeros_like(s_value)
+        for a in range(4):
+            s_need = running(members.need[:, a])
+            held = running(members.machines[:, a]) + assets.machines[coops, a][:, None, None]
+            own = np.minimum(s_need, held * capacity[a])
+            holding = running(members.holding_cost[:, a])
+            holding += assets.holding_cost[coops, a][:, None, None]
+            total += (holding + operating[a] * own) + hire[a] * (s_need - own)
+        overhead = params.fixed + extra_fixed[coops][:, None, None]
+        overhead = overhead + params.handling_rate * s_value
+        overhead = overhead + params.governance * h * n
+        overhead = overhead + params.distance * n * extra_villages[coops][:, None, None]
+        total += overhead
+        marginal = np.diff(total, axis=2, prepend=0.0)
+        # each member's marginal costs added order by order, as the loop adds them
+        summed = np.bincount(who.ravel(), weights=marginal.ravel(), minlength=len(shares))
+        mine = who[:, 0].ravel()  # the members of these coops: each comes once in an order
+        shares[mine] = summed[mine]
+    return shares / len(orders[0])
 
 
 def shapley_shares(
@@ -237,9 +317,10 @@ def shapley_shares_of_coops(
     Orders are drawn coop by coop (the draws of calling :func:`shapley_shares` coop by
     coop, which gives the same shares). Coops of at most ``exact_max`` members have
     every coalition priced by :func:`coop_cost` in one evaluation; larger coops go
-    through one call of the compiled estimator (:mod:`coopsim.economics.shapley_kernel`,
-    the arithmetic of :func:`sampled_shapley_reference`), so that thousands of coops
-    cost no more than their members' work.
+    through one call of the sampled estimator (in numpy for a few coops, else the
+    compiled loop of :mod:`coopsim.economics.shapley_kernel`; both the arithmetic of
+    :func:`sampled_shapley_reference`), so that thousands of coops cost no more than
+    their members' work.
 
     Args:
         members: the members of every coop, coop after coop, one row each.
@@ -255,10 +336,8 @@ def shapley_shares_of_coops(
     """
     sizes = np.asarray(sizes, dtype=int)
     starts = np.concatenate([[0], np.cumsum(sizes)])
-    # drawn coop by coop, as shapley_shares draws them
-    orders = [
-        np.argsort(rng.random((permutations, m)), axis=1) if m > exact_max else None for m in sizes
-    ]
+    sampled = np.flatnonzero(sizes > exact_max)
+    orders = _random_orders(sizes[sampled], permutations, rng)
     shares = np.zeros(len(members.members))
     exact = [k for k, m in enumerate(sizes) if 0 < m <= exact_max]
     if exact:  # every coalition of every small coop priced at once (2^m rows each)
@@ -266,7 +345,7 @@ def shapley_shares_of_coops(
             _coalitions(
                 members.take(slice(starts[k], starts[k + 1])),
                 _all_masks(sizes[k]),
-                assets.take([k]),
+                assets.take(slice(k, k + 1)),
             )
             for k in exact
         ]
@@ -276,17 +355,36 @@ def shapley_shares_of_coops(
             rows = 2 ** sizes[k]
             shares[starts[k] : starts[k + 1]] = _exact_shares(value[at : at + rows], sizes[k])
             at += rows
-    sampled = [k for k, m in enumerate(sizes) if m > exact_max]
-    if sampled:  # one compiled loop over all larger coops
+    if len(sampled):  # one call of the estimator for all larger coops
         rows = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in sampled])
-        shares[rows] = _sampled_shapley(
-            members.take(rows),
-            sizes[sampled],
-            assets.take(sampled),
-            [orders[k] for k in sampled],
-            params,
+        # the same shares either way; loading the compiled loop pays only for large calls
+        small = len(rows) * permutations < COMPILED_FROM
+        estimate = sampled_shapley_in_numpy if small else sampled_shapley_compiled
+        shares[rows] = estimate(
+            members.take(rows), sizes[sampled], assets.take(sampled), orders, params
         )
     return shares
+
+
+def _random_orders(
+    sizes: np.ndarray, permutations: int, rng: np.random.Generator
+) -> list[np.ndarray]:
+    """``permutations`` random orders of each coop's members, (P, M_k) of member indices.
+
+    The draws of ``rng.random((permutations, m))`` coop after coop, made in one call;
+    coops of the same size are ordered together (the same sort, row by row).
+    """
+    if len(sizes) == 0:
+        return []
+    ends = np.cumsum(permutations * sizes)
+    draws = np.split(rng.random(ends[-1]), ends[:-1])
+    orders: list[np.ndarray] = [np.empty((0, 0), int)] * len(sizes)
+    for m in np.unique(sizes):
+        same = np.flatnonzero(sizes == m)
+        stacked = np.stack([draws[k] for k in same]).reshape(len(same), permutations, m)
+        for k, order in zip(same, np.argsort(stacked, axis=-1), strict=True):
+            orders[k] = order
+    return orders
 
 
 @cache

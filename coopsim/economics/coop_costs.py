@@ -24,7 +24,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from coopsim.economics.machinery import MachineryPrices, machinery_cost, row_sum
+from coopsim.economics.machinery import MachineryPrices, machinery_cost, row_sum, take_rows
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class Group:
     def concat(cls, groups: Sequence[Group]) -> Group:
         """The rows of several groups one after the other."""
         return cls(
-            **{f.name: np.concatenate([getattr(g, f.name) for g in groups]) for f in fields(cls)}
+            **{name: np.concatenate([getattr(g, name) for g in groups]) for name in _GROUP_FIELDS}
         )
 
     def sum_by(self, index: np.ndarray, size: int) -> Group:
@@ -95,29 +95,29 @@ class Group:
 
         def add(x: np.ndarray) -> np.ndarray:
             if x.ndim == 1:
-                return np.bincount(index, weights=x, minlength=size).astype(float)
+                return np.bincount(index, weights=x, minlength=size).astype(float, copy=False)
             return np.stack(
                 [np.bincount(index, weights=x[:, a], minlength=size) for a in range(x.shape[1])],
                 axis=-1,
-            ).astype(float)
+            ).astype(float, copy=False)
 
-        return Group(**{f.name: add(getattr(self, f.name)) for f in fields(self)})
+        return Group(**{name: add(getattr(self, name)) for name in _GROUP_FIELDS})
 
     def __add__(self, other: Group) -> Group:
         """The union of two disjoint groups (e.g. a coop and a joining farm, or a merger)."""
-        return Group(
-            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
-        )
+        return Group(**{name: getattr(self, name) + getattr(other, name) for name in _GROUP_FIELDS})
 
     def __sub__(self, other: Group) -> Group:
         """This group without the members of ``other`` (a sub-group of it)."""
-        return Group(
-            **{f.name: getattr(self, f.name) - getattr(other, f.name) for f in fields(self)}
-        )
+        return Group(**{name: getattr(self, name) - getattr(other, name) for name in _GROUP_FIELDS})
 
     def take(self, index: np.ndarray) -> Group:
         """The groups at ``index`` (numpy fancy indexing on the leading axis)."""
-        return Group(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+        return Group(**{name: take_rows(getattr(self, name), index) for name in _GROUP_FIELDS})
+
+
+_GROUP_FIELDS = tuple(f.name for f in fields(Group))
+"""Names of a group's sums (looked up once: ``dataclasses.fields`` is slow to call often)."""
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ class CoopCost:
 
     def take(self, index: np.ndarray) -> CoopCost:
         """The costs of the groups at ``index``."""
-        return CoopCost(machinery=self.machinery[index], overhead=self.overhead[index])
+        return CoopCost(machinery=take_rows(self.machinery, index), overhead=self.overhead[index])
 
 
 def coop_cost(group: Group, params: CoopCostParams) -> CoopCost:

@@ -16,7 +16,7 @@ import numpy as np
 
 from coopsim.economics.allocation import patronage_split, shapley_shares_of_coops
 from coopsim.economics.coop_costs import Group
-from coopsim.economics.machinery import row_sum
+from coopsim.economics.machinery import row_sum, take_rows
 from coopsim.entities import NO_COOP, PATRONAGE, PRIMARY, SHAPLEY, Coops
 from coopsim.processes.markets import YearEconomy
 from coopsim.processes.year import Year
@@ -94,7 +94,11 @@ def share_costs(
     idx = np.flatnonzero(e.member)
     c = e.member_coop[idx]
     machinery, overhead = patronage_split(
-        e.value[idx], e.need[idx], e.coop_group.value[c], e.coop_group.need[c], e.coop_cost.take(c)
+        e.value[idx],
+        take_rows(e.need, idx),
+        e.coop_group.value[c],
+        take_rows(e.coop_group.need, c),
+        e.coop_cost.take(c),
     )
     e.cost_share[idx] = machinery + overhead
     e.machinery_share[idx] = machinery
@@ -110,7 +114,7 @@ def share_costs(
         )
         e.cost_share[mine] = shares
     delivered = e.delivery[idx]
-    through_coop = delivered * row_sum(e.output_t[idx] * e.coop_price[c])
+    through_coop = delivered * row_sum(take_rows(e.output_t, idx) * take_rows(e.coop_price, c))
     e.revenue_member[idx] = through_coop + (1.0 - delivered) * e.revenue_alone[idx]
     e.payoff_member[idx] = e.revenue_member[idx] - e.production_cost[idx] - e.cost_share[idx]
     e.revenue_coop[idx] = through_coop

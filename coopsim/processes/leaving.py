@@ -121,12 +121,14 @@ def secede(y: Year) -> None:
     seceding = np.zeros(len(idx), bool)
     done = np.zeros(k, bool)
     mine = e.farm_group(idx)
+    share = e.cost_share[idx]
     for sample in range(behaviour.secession_samples):
         cut = y.rng.uniform(0.3, 0.9, size=k)
-        inside = rank >= cut[c] if sample % 2 == 0 else rank < 1 - cut[c]
-        inside &= eligible_coop[c] & ~done[c]
-        group = mine.take(np.flatnonzero(inside)).sum_by(c[inside], k)
-        paid = np.bincount(c[inside], weights=e.cost_share[idx[inside]], minlength=k)
+        inside = rank >= cut[c] if sample % 2 == 0 else rank < (1 - cut)[c]
+        inside &= (eligible_coop & ~done)[c]
+        at = np.flatnonzero(inside)
+        group = mine.take(at).sum_by(c[at], k)
+        paid = np.bincount(c[at], weights=share[at], minlength=k)
         go = rules.secedes(
             paid,
             coop_cost(group, e.params).total,
@@ -153,5 +155,6 @@ def secede(y: Year) -> None:
         pay_founding_grants(y, new, leavers[big], operating=True)
         y.events.count("foundings", len(new))
         y.income[leavers[big]] -= y.scenario.costs.secession_setup_cost / size[origin[big]]
-    for i in leavers.tolist():
-        y.events.decision(farm=i, action="seceded", coop=int(farms.coop[i]))
+    if y.events.log_decisions:
+        for i in leavers.tolist():
+            y.events.decision(farm=i, action="seceded", coop=int(farms.coop[i]))

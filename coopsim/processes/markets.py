@@ -19,7 +19,7 @@ from scipy import sparse
 
 from coopsim.economics.allocation import charge, patronage_rates
 from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_cost
-from coopsim.economics.machinery import row_sum
+from coopsim.economics.machinery import row_sum, take_rows
 from coopsim.economics.prices import coop_price, farm_gate_base, nonmember_price
 from coopsim.entities import NO_COOP, PRIMARY, Coops, Farms
 from coopsim.processes.federation import bargaining_share, in_central
@@ -119,20 +119,29 @@ class YearEconomy:
         """Sums over groups of farms, e.g. would-be founders by village.
 
         The same sums as ``farm_group(farms).sum_by(group_of, groups)``, added farm by
-        farm in the same order, from one gather of :attr:`FarmBook.columns`: a sparse
-        matrix of ones (a row per group, a column per farm, in the farms' order) times
-        the farms' columns, all fourteen in one pass.
+        farm in the same order, for farms that deliver all they grow: a sparse matrix of
+        ones (a row per group, holding its farms in their order) times
+        :attr:`FarmBook.columns`, all fourteen columns in one pass that reads the farms'
+        rows where they are.
         """
         n = len(farms)
-        pick = sparse.csr_array((np.ones(n), (group_of, np.arange(n))), shape=(groups, n))
-        sums = (pick @ self.farm_columns[:, farms].T).T
+        # the matrix's columns row by row, each row's in the farms' order
+        if np.all(group_of[1:] >= group_of[:-1]):  # groups in runs (e.g. villages in order)
+            order = np.arange(n)
+        else:
+            order = np.argsort(group_of, kind="stable")
+        counts = np.bincount(group_of, minlength=groups)
+        starts = np.concatenate([[0], np.cumsum(counts)])
+        shape = (groups, len(self.farm_columns))
+        pick = sparse.csr_array((np.ones(n), farms[order], starts), shape=shape)
+        sums = pick @ self.farm_columns
         return Group(
-            members=np.bincount(group_of, minlength=groups).astype(float),
-            value=sums[0],
-            value_sq=sums[1],
-            need=sums[2:6].T.copy(),
-            machines=sums[6:10].T.copy(),
-            holding_cost=sums[10:14].T.copy(),
+            members=counts.astype(float),
+            value=sums[:, 0],
+            value_sq=sums[:, 1],
+            need=sums[:, 2:6].copy(),
+            machines=sums[:, 6:10].copy(),
+            holding_cost=sums[:, 10:14].copy(),
             extra_fixed=np.zeros(groups),
             extra_villages=np.zeros(groups),
         )
@@ -154,7 +163,10 @@ class YearEconomy:
     def farm_group(self, farms: np.ndarray) -> Group:
         """Each farm in ``farms`` as a group of one (what it brings to a coop)."""
         return Group.of_farms(
-            self.value[farms], self.need[farms], self.owns[farms], self.holding[farms]
+            self.value[farms],
+            take_rows(self.need, farms),
+            take_rows(self.owns, farms),
+            take_rows(self.holding, farms),
         )
 
     def payoff_in(
@@ -180,9 +192,11 @@ class YearEconomy:
             group.value, group.need, coop_cost(group, self.params)
         )
         if which is not None:
-            per_work, per_value, price = per_work[which], per_value[which], price[which]
-        machinery, overhead = charge(self.value[farms], self.need[farms], per_work, per_value)
-        output = self.output_t[farms]
+            per_work, per_value = take_rows(per_work, which), per_value[which]
+            price = take_rows(price, which)
+        need = take_rows(self.need, farms)
+        machinery, overhead = charge(self.value[farms], need, per_work, per_value)
+        output = take_rows(self.output_t, farms)
         revenue = row_sum(output * price)
         payoff = (
             revenue
@@ -248,7 +262,9 @@ def price_year(
     member[member] = coop_active[farms.coop[member]]
     idx = np.flatnonzero(member)
     c = farms.coop[idx]
-    group = Group.of_farms(value[idx], need[idx], farms.owns[idx], holding[idx]).sum_by(c, k)
+    group = Group.of_farms(
+        value[idx], take_rows(need, idx), take_rows(farms.owns, idx), take_rows(holding, idx)
+    ).sum_by(c, k)
     union_charge = scenario.federation.union_cost_per_coop * (coops.union >= 0)
     group = group + Group.of_assets(
         coops.bought * coop_active[:, None],

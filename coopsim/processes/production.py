@@ -17,7 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from coopsim.economics.machinery import MachineryPrices, machinery_cost, row_sum, work_needed
+from coopsim.economics.machinery import (
+    MachineryPrices,
+    machinery_cost,
+    row_sum,
+    take_rows,
+    work_needed,
+)
 from coopsim.entities import Farms
 from coopsim.scenario import Costs, MarketLevers
 
@@ -36,9 +42,10 @@ class FarmBook:
         holding: holding cost of the farm's own machines (currency/year), (N, 4).
         machinery_alone: machinery cost farming alone (currency/year), (N,).
         production_cost: non-machinery cost (currency/year), (N,).
-        columns: what each farm brings to a coop, one row per quantity (14, N): value,
-            value squared, need (4), machines owned (4), their holding cost (4). Held
-            this way so that summing many farms by group reads contiguous rows.
+        columns: what each farm brings to a coop, one row per farm (N, 14): value, value
+            squared, need (4), machines owned (4), their holding cost (4). Held this
+            way so that gathering the farms of many groups reads one contiguous row
+            per farm.
     """
 
     _inputs = ("land_ha", "livestock_head", "owns", "farming", "productivity", "rented_ha")
@@ -72,13 +79,16 @@ class FarmBook:
             else:
                 getattr(self, name)[rows] = values
         _, value, need, holding, _, _ = figures
-        block = np.concatenate(
-            [value[None], value[None] ** 2, need.T, farms.owns[rows].T, holding.T]
-        )
+        block = np.empty((len(value), 14))
+        block[:, 0] = value
+        block[:, 1] = value**2
+        block[:, 2:6] = need
+        block[:, 6:10] = take_rows(farms.owns, rows)
+        block[:, 10:14] = holding
         if isinstance(rows, slice):
-            self.columns = np.ascontiguousarray(block)
+            self.columns = block
         else:
-            self.columns[:, rows] = block
+            self.columns[rows] = block
         self._levers = (costs, market)
         if isinstance(rows, slice):
             self._seen = {name: getattr(farms, name).copy() for name in self._inputs}
@@ -109,7 +119,8 @@ def _farm_figures(
 ) -> tuple[np.ndarray, ...]:
     """Output, value, work needed, holding cost, machinery cost alone and production cost."""
     farming = farms.farming[rows]
-    land, livestock, owns = farms.land_ha[rows], farms.livestock_head[rows], farms.owns[rows]
+    land, livestock = farms.land_ha[rows], farms.livestock_head[rows]
+    owns = take_rows(farms.owns, rows)
     productivity = farms.productivity[rows] * farming
     output = np.stack(
         [

@@ -99,9 +99,9 @@ class Treasury:
         self.paid += paid_total
         self.claimed += total
         self.by_instrument[instrument] += paid_total
-        for k, c, p in zip(coop.tolist(), claims.tolist(), paid.tolist(), strict=True):
-            if c > 0:
-                self.ledger.append((self.year, instrument, k, c, p))
+        on = claims > 0
+        rows = zip(coop[on].tolist(), claims[on].tolist(), paid[on].tolist(), strict=True)
+        self.ledger.extend((self.year, instrument, k, c, p) for k, c, p in rows)
         return paid
 
     def pay_fraction(self, instrument: str, coop: np.ndarray, claims: np.ndarray) -> float:

@@ -8,8 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coopsim.economics.allocation import (
+    _random_orders,
     patronage_shares,
     patronage_split,
+    sampled_shapley_compiled,
+    sampled_shapley_in_numpy,
     sampled_shapley_reference,
     shapley_shares,
     shapley_shares_of_coops,
@@ -344,16 +347,9 @@ def test_coops_priced_together_get_the_shares_they_get_one_by_one(
     np.testing.assert_array_equal(together, np.concatenate(alone))
 
 
-@settings(max_examples=40, deadline=None)
-@given(
-    many=st.lists(coops(max_members=8), min_size=1, max_size=4),
-    seed=st.integers(0, 2**32 - 1),
-    villages=st.integers(0, 3),
-)
-def test_the_compiled_estimator_computes_what_numpy_computes(prices, farms, many, seed, villages):
-    # governance and distance costs on, coops owning machines and extra fixed costs
-    params = CoopCostParams(10_000.0, 0.01, 1_000.0, prices, distance=300.0)
-    games = [
+def coops_with_assets(farms, many: list, villages: int) -> list[tuple[Group, Group]]:
+    """Coops as (members, assets): every other one owns machines, and extra fixed costs."""
+    return [
         (
             farms(*coop),
             Group.of_assets(
@@ -365,14 +361,68 @@ def test_the_compiled_estimator_computes_what_numpy_computes(prices, farms, many
         )
         for i, coop in enumerate(many)
     ]
-    compiled = shapley_shares_of_coops(
-        *stacked(games), params, np.random.default_rng(seed), exact_max=0, permutations=5
-    )
-    sizes = [len(members.members) for members, _ in games]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    many=st.lists(coops(max_members=8), min_size=1, max_size=4),
+    seed=st.integers(0, 2**32 - 1),
+    villages=st.integers(0, 3),
+)
+def test_the_compiled_estimator_computes_what_numpy_computes(prices, farms, many, seed, villages):
+    # governance and distance costs on, coops owning machines and extra fixed costs
+    params = CoopCostParams(10_000.0, 0.01, 1_000.0, prices, distance=300.0)
+    games = coops_with_assets(farms, many, villages)
+    members, sizes, assets = stacked(games)
     rng = np.random.default_rng(seed)
-    for (members, assets), shares in zip(
-        games, np.split(compiled, np.cumsum(sizes)[:-1]), strict=True
+    orders = [np.argsort(rng.random((5, m)), axis=1) for m in sizes]
+    compiled = sampled_shapley_compiled(members, sizes, assets, orders, params)
+    for (members, assets), order, shares in zip(
+        games, orders, np.split(compiled, np.cumsum(sizes)[:-1]), strict=True
     ):
-        orders = np.argsort(rng.random((5, len(members.members))), axis=1)
-        expected = sampled_shapley_reference(members, assets, orders, params)
+        expected = sampled_shapley_reference(members, assets, order, params)
         np.testing.assert_allclose(shares, expected, rtol=1e-12, atol=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 6), min_size=1, max_size=8),
+    seed=st.integers(0, 2**32 - 1),
+    villages=st.integers(0, 3),
+)
+def test_numpy_and_compiled_estimators_agree_to_the_last_bit(prices, farms, sizes, seed, villages):
+    # up to 8 coops of up to 6 members, several of the same size (stacked together in
+    # numpy); values with full mantissas, so that any other order of adding rounds apart
+    rng = np.random.default_rng(seed)
+    params = CoopCostParams(12_345.678, 0.0123, 987.65, prices, distance=321.09)
+    many = [
+        (
+            rng.uniform(1_000.0, 50_000.0, m),
+            rng.uniform(0.0, 20.0, (m, 4)),
+            (rng.random((m, 4)) < 0.3).astype(float),
+        )
+        for m in sizes
+    ]
+    members, sizes, assets = stacked(coops_with_assets(farms, many, villages))
+    orders = [np.argsort(rng.random((7, m)), axis=1) for m in sizes]
+    in_numpy = sampled_shapley_in_numpy(members, sizes, assets, orders, params)
+    compiled = sampled_shapley_compiled(members, sizes, assets, orders, params)
+    np.testing.assert_array_equal(in_numpy, compiled)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 14), min_size=0, max_size=7),
+    permutations=st.integers(1, 9),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_orders_drawn_for_many_coops_at_once_are_those_drawn_coop_by_coop(
+    sizes, permutations, seed
+):
+    together = np.random.default_rng(seed)
+    drawn = _random_orders(np.array(sizes, dtype=int), permutations, together)
+    one_by_one = np.random.default_rng(seed)
+    for m, order in zip(sizes, drawn, strict=True):
+        expected = np.argsort(one_by_one.random((permutations, m)), axis=1)
+        np.testing.assert_array_equal(order, expected)
+    assert together.random() == one_by_one.random()  # no more draws used, and no fewer

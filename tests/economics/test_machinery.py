@@ -8,6 +8,7 @@ from coopsim.economics.machinery import (
     MachineryPrices,
     machinery_cost,
     row_sum,
+    take_rows,
     work_needed,
     worth_buying,
 )
@@ -172,3 +173,26 @@ def test_machines_with_no_holding_cost_never_cost_more_than_hiring_everything(
     slack = 1e-9 * (1.0 + all_hired)
     assert np.all(cost <= all_hired + slack)
     assert np.all(cost >= all_own - slack)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.integers(1, 30),
+    width=st.sampled_from([None, 1, 2, 4]),
+    data=st.data(),
+)
+def test_take_rows_gives_what_indexing_gives(rows, width, data):
+    # any row indices (repeated, negative, none), a list of them, a slice or a mask
+    x = np.random.default_rng(rows).random(rows if width is None else (rows, width))
+    picks = st.lists(st.integers(-rows, rows - 1), max_size=40)
+    index = data.draw(
+        st.one_of(
+            picks.map(lambda p: np.array(p, dtype=np.int64)),
+            picks,
+            st.builds(slice, st.integers(0, rows), st.integers(0, rows)),
+            st.lists(st.booleans(), min_size=rows, max_size=rows).map(np.array),
+        )
+    )
+    taken = take_rows(x, index)
+    np.testing.assert_array_equal(taken, x[index])
+    assert taken.shape == x[index].shape
