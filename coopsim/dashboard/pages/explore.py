@@ -427,14 +427,25 @@ def SimulationPanel(state: SessionState, tr: Translator, found: Findings | None)
 
 
 @solara.component
-def Page(state: SessionState | None = None):
-    """The Explore page."""
-    state = use_session(state)
-    tr = Translator(state.lang.value)
+def Results(state: SessionState, tr: Translator):
+    """The result sentence and what follows the run; redrawn when the bands are made.
+
+    (The downloads are not part of it: a download under way is not cut short when the
+    bands arrive.)
+    """
     result, progress = use_findings(state)
     found = result.value if result.state == solara.ResultState.FINISHED else None
     if found is not None and found.scenario is not state.simulation.scenario:
         found = None  # made for settings changed since
+    ResultSentence(state, tr, result, progress)
+    SimulationPanel(state, tr, found)
+
+
+@solara.component
+def Page(state: SessionState | None = None):
+    """The Explore page."""
+    state = use_session(state)
+    tr = Translator(state.lang.value)
     with solara.Columns([1, 3]):
         with solara.Column():
             ScenarioPicker(state, tr)
@@ -445,6 +456,5 @@ def Page(state: SessionState | None = None):
             ChangesEditor(state, tr)
             LeverGroups(state, tr)
         with solara.Column():
-            ResultSentence(state, tr, result, progress)
-            SimulationPanel(state, tr, found)
+            Results(state, tr)
             Downloads(state, tr)
