@@ -385,12 +385,11 @@ class SessionState:
         old = self.settings.value
         return self.apply(Settings(source=source, farms=old.farms))
 
-    def set_value(self, key: str, value: Any) -> bool:
-        """Set one lever by dotted key (None is "none", for a lever that may be empty)."""
-        return self.set_values({key: value})
-
     def set_values(self, changed: dict[str, Any]) -> bool:
-        """Set levers by dotted key at once, in one restart."""
+        """Set levers by dotted key at once, in one restart.
+
+        None is "none", for a lever that may be empty (e.g. no budget cap).
+        """
         schedules = [changed.get(f"{section}.changes") or [] for section in ("policy", "market")]
         if any(sum(len(c) - 1 for c in changes) > LIMITS.changes for changes in schedules):
             self.error.set(
