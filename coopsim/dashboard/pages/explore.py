@@ -209,23 +209,19 @@ def ResultSentence(
     state: SessionState,
     tr: Translator,
     result: solara.Result[Findings],
+    found: Findings | None,
     progress: solara.Reactive[float],
 ):
     """The run's result in words with its bands and costs, worked out in the background.
 
-    Until the runs behind the bands are done, the page says how far they are; the brief
-    (PDF) of the result can be downloaded once they are.
+    Until the runs behind the bands are done (``found``), the page says how far they
+    are; the brief (PDF) of the result can be downloaded once they are.
     """
     sim = state.simulation
     if result.state == solara.ResultState.ERROR:
         solara.Warning(tr("explore.bands_failed", message=str(result.error)))
         return
-    found = result.value
-    if (
-        result.state != solara.ResultState.FINISHED
-        or found is None
-        or found.scenario is not sim.scenario
-    ):
+    if found is None:
         solara.Text(
             tr("explore.bands_running", runs=bands.BAND_RUNS, done=tr.percent(progress.value, 0)),
             classes=["coopsim-help", "coopsim-bands-running"],
@@ -437,7 +433,7 @@ def Results(state: SessionState, tr: Translator):
     found = result.value if result.state == solara.ResultState.FINISHED else None
     if found is not None and found.scenario is not state.simulation.scenario:
         found = None  # made for settings changed since
-    ResultSentence(state, tr, result, progress)
+    ResultSentence(state, tr, result, found, progress)
     SimulationPanel(state, tr, found)
 
 
