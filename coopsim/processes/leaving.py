@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from coopsim.economics import rules
-from coopsim.economics.coop_costs import coop_cost
+from coopsim.economics.coop_costs import coop_cost, run_sums
 from coopsim.entities import ACTIVE, Farms
 from coopsim.processes.markets import YearEconomy
 from coopsim.processes.register import register_coops, strike_off
@@ -112,23 +112,26 @@ def secede(y: Year) -> None:
     k = len(coops)
     order = np.lexsort((e.value[idx], c))
     idx, c = idx[order], c[order]
-    start = np.searchsorted(c, c, side="left")
+    # each coop's members are a run of consecutive rows, smallest value first
+    first = np.searchsorted(c, np.arange(k), side="left")
+    last = np.searchsorted(c, np.arange(k), side="right")
+    start = first[c]
     n = coops.members[c]
     rank = (np.arange(len(idx)) - start + 0.5) / np.maximum(n, 1)
-    eligible_coop = np.zeros(k, bool)
-    eligible_coop[c] = True
-    eligible_coop &= coops.members >= 2 * behaviour.min_founders
+    eligible_coop = (last > first) & (coops.members >= 2 * behaviour.min_founders)
     seceding = np.zeros(len(idx), bool)
     done = np.zeros(k, bool)
     mine = e.farm_group(idx)
     share = e.cost_share[idx]
     for sample in range(behaviour.secession_samples):
         cut = y.rng.uniform(0.3, 0.9, size=k)
+        # the members above the cut (a run at the top of the coop's rows) or below it
         inside = rank >= cut[c] if sample % 2 == 0 else rank < (1 - cut)[c]
-        inside &= (eligible_coop & ~done)[c]
-        at = np.flatnonzero(inside)
-        group = mine.take(at).sum_by(c[at], k)
-        paid = np.bincount(c[at], weights=share[at], minlength=k)
+        asked = eligible_coop & ~done
+        size = np.where(asked, np.bincount(c[inside], minlength=k), 0)
+        starts = last - size if sample % 2 == 0 else first
+        group = mine.sum_runs(starts, starts + size)
+        paid = run_sums(share, starts, starts + size)
         go = rules.secedes(
             paid,
             coop_cost(group, e.params).total,

@@ -183,3 +183,36 @@ def test_an_empty_group_costs_nothing(groups, fixed, handling, governance, hire)
     params = CoopCostParams(fixed, handling, governance, prices)
     empty = Group.of_assets(np.zeros((groups, 4)), np.zeros((groups, 4)), np.zeros(groups))
     np.testing.assert_array_equal(coop_cost(empty, params).total, np.zeros(groups))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.integers(0, 6), min_size=1, max_size=6),
+    seed=st.integers(0, 2**32 - 1),
+    data=st.data(),
+)
+def test_runs_of_consecutive_rows_add_up_as_rows_grouped_by_index(sizes, seed, data):
+    # rows sorted by group; each run is any stretch inside its group (empty ones too),
+    # including stretches that end at the last row
+    rng = np.random.default_rng(seed)
+    rows = sum(sizes)
+    farms = Group.of_farms(
+        rng.uniform(0, 1e5, rows),
+        rng.random((rows, 4)),
+        rng.random((rows, 4)),
+        rng.random((rows, 4)),
+    )
+    first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    starts = np.array([f + data.draw(st.integers(0, m)) for f, m in zip(first, sizes, strict=True)])
+    ends = np.array(
+        [data.draw(st.integers(s, f + m)) for s, f, m in zip(starts, first, sizes, strict=True)]
+    )
+    runs = farms.sum_runs(starts, ends)
+    group = np.full(rows, len(sizes))  # rows outside every run go to an extra group
+    for k, (s, e) in enumerate(zip(starts, ends, strict=True)):
+        group[s:e] = k
+    expected = farms.sum_by(group, len(sizes) + 1)
+    for name in ("members", "value", "value_sq", "need", "machines", "holding_cost"):
+        np.testing.assert_allclose(
+            getattr(runs, name), getattr(expected, name)[: len(sizes)], rtol=1e-12, atol=1e-9
+        )
