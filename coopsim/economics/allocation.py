@@ -14,7 +14,8 @@ coop as a whole: in the cost game every non-empty coalition has them, like F.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from math import factorial
 
@@ -170,20 +171,33 @@ computation.
 """
 
 
+SPLIT_FROM = 20_000_000
+"""Orders × members from which a compiled call is split over the machine's cores.
+
+The loop releases Python's lock, so the coops are cut into one block per core, each of
+about the same number of members, and the blocks run at once on threads; each coop's
+shares are its own, so the result is the same however the coops are cut. Below this
+size (a national run's sample, or Germany at full scale late in its run) the threads
+would cost more than they save.
+"""
+
+
 def sampled_shapley_compiled(
     members: Group,
     sizes: np.ndarray,
     assets: Group,
-    orders: Sequence[np.ndarray],
+    seeds: np.ndarray,
+    permutations: int,
     params: CoopCostParams,
 ) -> np.ndarray:
-    """Sampled Shapley shares of several coops (members coop after coop), in one compiled call.
+    """Sampled Shapley shares of several coops (members coop after coop), in compiled calls.
 
     Args:
         members: the members of every coop, coop after coop, one row each.
         sizes: each coop's number of members, (K,).
         assets: one row per coop holding what the coop itself owns, (K rows).
-        orders: each coop's sampled orders, (P, M_k) of member indices within the coop.
+        seeds: each coop's seed for its sampled orders (:func:`coop_orders`), (K,).
+        permutations: P, sampled orders per coop.
         params: the year's cost parameters.
 
     Returns:
@@ -192,44 +206,86 @@ def sampled_shapley_compiled(
     from coopsim.economics.shapley_kernel import sampled_shapley_kernel
 
     member_start = np.concatenate([[0], np.cumsum(sizes)])
-    n_orders = len(orders[0])
     prices = params.machinery
-    return sampled_shapley_kernel(
-        members.value,
-        members.value_sq,
-        np.ascontiguousarray(members.need),
-        np.ascontiguousarray(members.machines),
-        np.ascontiguousarray(members.holding_cost),
-        member_start,
-        np.ascontiguousarray(assets.machines),
-        np.ascontiguousarray(assets.holding_cost),
-        assets.extra_fixed.astype(float),
-        assets.extra_villages.astype(float),
-        np.concatenate([o.ravel() for o in orders]),
-        member_start * n_orders,
-        n_orders,
-        np.array([params.fixed, params.handling_rate, params.governance, params.distance]),
-        prices.capacity.astype(float),
-        prices.operating.astype(float),
-        prices.hire.astype(float),
+    need, machines, holding, coop_machines, coop_holding = (
+        np.ascontiguousarray(x)
+        for x in (
+            members.need,
+            members.machines,
+            members.holding_cost,
+            assets.machines,
+            assets.holding_cost,
+        )
     )
+    extra_fixed, extra_villages = (
+        x.astype(float) for x in (assets.extra_fixed, assets.extra_villages)
+    )
+    seeds = np.asarray(seeds, dtype=np.uint64)
+    cost = np.array([params.fixed, params.handling_rate, params.governance, params.distance])
+    capacity, operating, hire = (
+        x.astype(float) for x in (prices.capacity, prices.operating, prices.hire)
+    )
+
+    def block(first: int, last: int) -> np.ndarray:
+        """The shares of coops ``first`` to ``last`` (excluded)."""
+        rows = slice(member_start[first], member_start[last])
+        return sampled_shapley_kernel(
+            members.value[rows],
+            members.value_sq[rows],
+            need[rows],
+            machines[rows],
+            holding[rows],
+            member_start[first : last + 1] - member_start[first],
+            coop_machines[first:last],
+            coop_holding[first:last],
+            extra_fixed[first:last],
+            extra_villages[first:last],
+            seeds[first:last],
+            permutations,
+            cost,
+            capacity,
+            operating,
+            hire,
+        )
+
+    blocks = _core_count() if member_start[-1] * permutations >= SPLIT_FROM else 1
+    # cut where each block has about its part of the members
+    cuts = np.searchsorted(member_start, np.linspace(0, member_start[-1], blocks + 1)[1:-1])
+    bounds = [0, *np.unique(cuts).tolist(), len(sizes)]
+    if len(bounds) == 2:
+        return block(0, len(sizes))
+    with ThreadPoolExecutor(len(bounds) - 1) as pool:
+        parts = pool.map(block, bounds[:-1], bounds[1:])
+        return np.concatenate(list(parts))
+
+
+@cache
+def _core_count() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def sampled_shapley_in_numpy(
     members: Group,
     sizes: np.ndarray,
     assets: Group,
-    orders: Sequence[np.ndarray],
+    seeds: np.ndarray,
+    permutations: int,
     params: CoopCostParams,
 ) -> np.ndarray:
     """:func:`sampled_shapley_compiled` in numpy, operation for operation the same.
 
     Coops of the same size are stacked, (coops, P, M): each running sum is a cumulative
     sum along an order, added member by member from zero as the compiled loop adds
-    them, and every term of C(S) is computed in the loop's order, so the shares are
-    identical to the last bit (a test checks it). It keeps every coalition's sums in
-    memory (P × M × 17 numbers per coop), which is why large calls go to the loop.
-    Arguments and result as :func:`sampled_shapley_compiled`.
+    them, and every term is computed in the loop's order (the split of C(S) into each
+    member's own cost, the first member's founding cost and the joint part is the
+    loop's, :mod:`coopsim.economics.shapley_kernel`), so the shares are identical to the
+    last bit (a test checks it). It keeps every coalition's sums in memory (P × M × 10
+    numbers per coop), which is why large calls go to the loop. Arguments and result as
+    :func:`sampled_shapley_compiled`.
     """
     sizes = np.asarray(sizes, dtype=int)
     member_start = np.concatenate([[0], np.cumsum(sizes)])
@@ -237,13 +293,23 @@ def sampled_shapley_in_numpy(
     capacity, operating, hire = (
         np.asarray(x, dtype=float) for x in (prices.capacity, prices.operating, prices.hire)
     )
-    extra_fixed = assets.extra_fixed.astype(float)
-    extra_villages = assets.extra_villages.astype(float)
+    saving = operating - hire
+    coop = np.repeat(np.arange(len(sizes)), sizes)
+    own_cost = np.zeros(len(members.value))
+    for a in range(4):
+        own_cost += members.holding_cost[:, a] + hire[a] * members.need[:, a]
+    own_cost += params.handling_rate * members.value
+    own_cost += params.distance * assets.extra_villages.astype(float)[coop]
+    founding = np.zeros(len(sizes))
+    for a in range(4):
+        founding += assets.holding_cost[:, a]
+    founding += params.fixed
+    founding += assets.extra_fixed.astype(float)
     shares = np.zeros(len(members.value))
     for m in np.unique(sizes):
         coops = np.flatnonzero(sizes == m)
         # member index of each position of each order, (C, P, M)
-        who = member_start[coops][:, None, None] + np.stack([orders[k] for k in coops])
+        who = member_start[coops][:, None, None] + coop_orders(seeds[coops], permutations, m)
 
         def running(column: np.ndarray, who: np.ndarray = who) -> np.ndarray:
             return np.cumsum(column[who], axis=2, dtype=float)
@@ -253,25 +319,18 @@ def sampled_shapley_in_numpy(
         mean = s_value / n
         var = np.maximum(running(members.value_sq) / n - mean * mean, 0.0)
         h = np.divide(np.sqrt(var), mean, out=np.zeros_like(mean), where=mean > 0)
-        total = np.zeros_like(s_value)
+        joint = np.zeros_like(s_value)
         for a in range(4):
-            s_need = running(members.need[:, a])
             held = running(members.machines[:, a]) + assets.machines[coops, a][:, None, None]
-            own = np.minimum(s_need, held * capacity[a])
-            holding = running(members.holding_cost[:, a])
-            holding += assets.holding_cost[coops, a][:, None, None]
-            total += (holding + operating[a] * own) + hire[a] * (s_need - own)
-        overhead = params.fixed + extra_fixed[coops][:, None, None]
-        overhead = overhead + params.handling_rate * s_value
-        overhead = overhead + params.governance * h * n
-        overhead = overhead + params.distance * n * extra_villages[coops][:, None, None]
-        total += overhead
-        marginal = np.diff(total, axis=2, prepend=0.0)
+            joint += saving[a] * np.minimum(running(members.need[:, a]), held * capacity[a])
+        joint += params.governance * h * n
+        marginal = np.diff(joint, axis=2, prepend=0.0) + own_cost[who]
+        marginal[:, :, 0] += founding[coops][:, None]
         # each member's marginal costs added order by order, as the loop adds them
         summed = np.bincount(who.ravel(), weights=marginal.ravel(), minlength=len(shares))
         mine = who[:, 0].ravel()  # the members of these coops: each comes once in an order
         shares[mine] = summed[mine]
-    return shares / len(orders[0])
+    return shares / permutations
 
 
 def shapley_shares(
@@ -314,13 +373,13 @@ def shapley_shares_of_coops(
 ) -> np.ndarray:
     """:func:`shapley_shares` of several coops at once.
 
-    Orders are drawn coop by coop (the draws of calling :func:`shapley_shares` coop by
-    coop, which gives the same shares). Coops of at most ``exact_max`` members have
-    every coalition priced by :func:`coop_cost` in one evaluation; larger coops go
-    through one call of the sampled estimator (in numpy for a few coops, else the
-    compiled loop of :mod:`coopsim.economics.shapley_kernel`; both the arithmetic of
-    :func:`sampled_shapley_reference`), so that thousands of coops cost no more than
-    their members' work.
+    Each larger coop draws the seed of its orders from ``rng``, coop by coop (the draws
+    of calling :func:`shapley_shares` coop by coop, which gives the same shares). Coops
+    of at most ``exact_max`` members have every coalition priced by :func:`coop_cost` in
+    one evaluation; larger coops go through one call of the sampled estimator (in numpy
+    for a few coops, else the compiled loop of :mod:`coopsim.economics.shapley_kernel`;
+    both the arithmetic of :func:`sampled_shapley_reference`), so that thousands of
+    coops cost no more than their members' work.
 
     Args:
         members: the members of every coop, coop after coop, one row each.
@@ -337,7 +396,7 @@ def shapley_shares_of_coops(
     sizes = np.asarray(sizes, dtype=int)
     starts = np.concatenate([[0], np.cumsum(sizes)])
     sampled = np.flatnonzero(sizes > exact_max)
-    orders = _random_orders(sizes[sampled], permutations, rng)
+    seeds = order_seeds(len(sampled), rng)
     shares = np.zeros(len(members.members))
     exact = [k for k, m in enumerate(sizes) if 0 < m <= exact_max]
     if exact:  # every coalition of every small coop priced at once (2^m rows each)
@@ -356,34 +415,67 @@ def shapley_shares_of_coops(
             shares[starts[k] : starts[k + 1]] = _exact_shares(value[at : at + rows], sizes[k])
             at += rows
     if len(sampled):  # one call of the estimator for all larger coops
-        rows = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in sampled])
+        if len(sampled) == len(sizes):  # every coop sampled (national runs): all rows
+            rows, chosen = slice(None), members
+        else:
+            rows = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in sampled])
+            chosen = members.take(rows)
         # the same shares either way; loading the compiled loop pays only for large calls
-        small = len(rows) * permutations < COMPILED_FROM
+        small = len(chosen.value) * permutations < COMPILED_FROM
         estimate = sampled_shapley_in_numpy if small else sampled_shapley_compiled
         shares[rows] = estimate(
-            members.take(rows), sizes[sampled], assets.take(sampled), orders, params
+            chosen, sizes[sampled], assets.take(sampled), seeds, permutations, params
         )
     return shares
 
 
-def _random_orders(
-    sizes: np.ndarray, permutations: int, rng: np.random.Generator
-) -> list[np.ndarray]:
-    """``permutations`` random orders of each coop's members, (P, M_k) of member indices.
+ORDER_STEP = np.uint64(0x9E3779B97F4A7C15)
+"""What each draw adds to a coop's counter (splitmix64's increment, 2^64 / golden ratio)."""
 
-    The draws of ``rng.random((permutations, m))`` coop after coop, made in one call;
-    coops of the same size are ordered together (the same sort, row by row).
+
+def order_seeds(count: int, rng: np.random.Generator) -> np.ndarray:
+    """One seed per coop for its sampled orders: ``count`` draws of ``rng.random()``.
+
+    Each coop's orders follow from its seed alone (:func:`coop_orders`), so one draw per
+    coop replaces the P·M draws the orders take, and the compiled loop can shuffle them
+    where it uses them instead of keeping every order of every coop in memory.
     """
-    if len(sizes) == 0:
-        return []
-    ends = np.cumsum(permutations * sizes)
-    draws = np.split(rng.random(ends[-1]), ends[:-1])
-    orders: list[np.ndarray] = [np.empty((0, 0), int)] * len(sizes)
-    for m in np.unique(sizes):
-        same = np.flatnonzero(sizes == m)
-        stacked = np.stack([draws[k] for k in same]).reshape(len(same), permutations, m)
-        for k, order in zip(same, np.argsort(stacked, axis=-1), strict=True):
-            orders[k] = order
+    return (rng.random(count) * 2.0**53).astype(np.uint64)
+
+
+def order_draws(seeds: np.ndarray, counters: np.ndarray, below: int) -> np.ndarray:
+    """Whole numbers uniform in 0 … ``below`` − 1: the ``counters``-th of each seed's stream.
+
+    A counter-based generator (splitmix64's output function applied to seed +
+    (counter + 1)·``ORDER_STEP``, its top 32 bits scaled to ``below``): every draw is a
+    pure function of its seed and its place, so the compiled loop
+    (:func:`coopsim.economics.shapley_kernel.shuffle_orders`) computes the same numbers,
+    one at a time. ``seeds`` and ``counters`` broadcast; arithmetic is modulo 2^64.
+    """
+    z = seeds + (counters.astype(np.uint64) + np.uint64(1)) * ORDER_STEP
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return (((z >> np.uint64(32)) * np.uint64(below)) >> np.uint64(32)).astype(np.int64)
+
+
+def coop_orders(seeds: np.ndarray, permutations: int, m: int) -> np.ndarray:
+    """``permutations`` random orders of ``m`` members for each seed, (K, P, m).
+
+    Fisher–Yates: each order starts as 0 … m−1 and, for j from m−1 down to 1, swaps
+    place j with a place drawn uniformly from 0 … j; the draw for order p and place j
+    is number p·m + j of the coop's stream (:func:`order_draws`). Every order is a
+    uniformly random permutation, independent of the others.
+    """
+    seeds = np.asarray(seeds, dtype=np.uint64)
+    orders = np.broadcast_to(np.arange(m), (len(seeds), permutations, m)).copy()
+    rows = np.arange(len(seeds))[:, None]
+    p = np.arange(permutations)
+    for j in range(m - 1, 0, -1):
+        r = order_draws(seeds[:, None], (p * m + j)[None, :], j + 1)
+        taken = orders[rows, p, r]
+        orders[rows, p, r] = orders[:, :, j]
+        orders[:, :, j] = taken
     return orders
 
 

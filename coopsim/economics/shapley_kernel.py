@@ -1,15 +1,21 @@
 """The sampled Shapley value as a compiled loop (numba), for coops of many members.
 
-:func:`sampled_shapley_kernel` computes exactly what
+:func:`sampled_shapley_kernel` computes what
 :func:`coopsim.economics.allocation.sampled_shapley_reference` computes with numpy: for
 each coop and each sampled order, the cost C(S) (rule R4, :func:`coop_cost`) of the
 first j + 1 members for every j, and each member's marginal cost averaged over the
-orders. The numpy version writes every coalition's sums to memory (P orders × M
-members × 17 numbers per coop); the loop keeps one coalition's sums in registers and
-adds one member at a time, so large coops cost no memory traffic. The arithmetic is
-that of :func:`coop_cost`, term by term in the same order; only the sum over the four
-assets is done left to right here, where numpy's matrix product may add in another
-order, so the two agree to the last few bits (tests check 1e-12).
+orders. It shuffles each coop's orders where it uses them (:func:`shuffle_orders`) and
+keeps one coalition's sums in registers, adding one member at a time, so large coops
+cost neither memory nor memory traffic.
+
+C(S) is split into what does not depend on the order: each member's holding cost, its
+work at contractor prices, its handling and distance costs (added whatever comes before
+it), the coop's own fixed and holding costs (brought by whoever comes first); and the
+joint part, the saving of own machines over contractors and the governance cost, which
+is all that the running sums are needed for. Mathematically the marginal costs are
+those of C(S); numerically they round otherwise than the reference (tests check 1e-12)
+and exactly as :func:`coopsim.economics.allocation.sampled_shapley_in_numpy`, which
+does the same arithmetic in the same order.
 
 Compiled on first use and cached on disk next to this file (numba's ``cache=True``),
 with numpy's error model: no division is checked for zero, as none can be (a coalition
@@ -20,6 +26,40 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+STEP = np.uint64(0x9E3779B97F4A7C15)
+MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+MIX_2 = np.uint64(0x94D049BB133111EB)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def shuffle_order(order: np.ndarray, seed: np.uint64, p: int) -> None:  # pragma: no cover
+    """Order ``p`` of a coop's stream: ``order`` (its m places) shuffled in place.
+
+    :func:`coopsim.economics.allocation.coop_orders` draw for draw: Fisher–Yates from
+    0 … m−1, the draw for place j being number p·m + j of the seed's stream.
+    """
+    m = len(order)
+    for j in range(m):
+        order[j] = j
+    for j in range(m - 1, 0, -1):
+        z = seed + np.uint64(p * m + j + 1) * STEP
+        z = (z ^ (z >> np.uint64(30))) * MIX_1
+        z = (z ^ (z >> np.uint64(27))) * MIX_2
+        z = z ^ (z >> np.uint64(31))
+        r = ((z >> np.uint64(32)) * np.uint64(j + 1)) >> np.uint64(32)
+        taken = order[r]
+        order[r] = order[j]
+        order[j] = taken
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def shuffle_orders(seed: np.uint64, n_orders: int, m: int) -> np.ndarray:  # pragma: no cover
+    """The ``n_orders`` orders of ``m`` members the kernel uses for ``seed``, (P, m)."""
+    orders = np.empty((n_orders, m), np.int32)
+    for p in range(n_orders):
+        shuffle_order(orders[p], seed, p)
+    return orders
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -34,8 +74,7 @@ def sampled_shapley_kernel(
     coop_holding: np.ndarray,
     coop_extra_fixed: np.ndarray,
     coop_extra_villages: np.ndarray,
-    orders: np.ndarray,
-    order_start: np.ndarray,
+    seeds: np.ndarray,
     n_orders: int,
     cost: np.ndarray,
     capacity: np.ndarray,
@@ -55,9 +94,7 @@ def sampled_shapley_kernel(
         coop_holding: their holding cost, (K, 4).
         coop_extra_fixed: each coop's fixed cost on top of F, (K,).
         coop_extra_villages: villages each coop spans beyond the first, (K,).
-        orders: each coop's orders, coop after coop, order after order: member
-            indices within the coop, (Σ P·M_k,).
-        order_start: where each coop's orders start, (K + 1,).
+        seeds: each coop's seed for its orders (:func:`shuffle_order`), (K,).
         n_orders: P, orders per coop.
         cost: fixed F, handling rate c, governance γ, distance δ.
         capacity: work one machine does in a year, per asset, (4,).
@@ -68,55 +105,55 @@ def sampled_shapley_kernel(
         Each member's share, aligned with ``value``.
     """
     fixed, handling, governance, distance = cost[0], cost[1], cost[2], cost[3]
+    saving = operating - hire  # per unit of work done by own machines rather than hired
     shares = np.zeros(len(value))
+    s_need = np.empty(4)
+    s_machines = np.empty(4)
     for k in range(len(member_start) - 1):
         first = member_start[k]
         m = member_start[k + 1] - first
-        order = orders[order_start[k] : order_start[k + 1]].reshape(n_orders, m)
-        # the orders advance together, one member at a time: the work of the P orders at
-        # step j is independent, so the loop over them runs in vector registers
-        s_value = np.zeros(n_orders)
-        s_value_sq = np.zeros(n_orders)
-        s_need = np.zeros((4, n_orders))
-        s_machines = np.zeros((4, n_orders))
-        s_holding = np.zeros((4, n_orders))
-        before = np.zeros(n_orders)
-        marginal = np.empty((n_orders, m))
-        for j in range(m):
-            n = j + 1.0
-            for p in range(n_orders):
-                i = first + order[p, j]
-                s_value[p] += value[i]
-                s_value_sq[p] += value_sq[i]
-                for a in range(4):
-                    s_need[a, p] += need[i, a]
-                    s_machines[a, p] += machines[i, a]
-                    s_holding[a, p] += holding[i, a]
-            for p in range(n_orders):
-                mean = s_value[p] / n
-                var = max(s_value_sq[p] / n - mean * mean, 0.0)
-                h = np.sqrt(var) / mean if mean > 0 else 0.0
-                total = 0.0
-                for a in range(4):
-                    held = s_machines[a, p] + coop_machines[k, a]
-                    own = min(s_need[a, p], held * capacity[a])
-                    total += (s_holding[a, p] + coop_holding[k, a] + operating[a] * own) + hire[
-                        a
-                    ] * (s_need[a, p] - own)
-                overhead = (
-                    fixed
-                    + coop_extra_fixed[k]
-                    + handling * s_value[p]
-                    + governance * h * n
-                    + distance * n * coop_extra_villages[k]
-                )
-                total += overhead
-                marginal[p, j] = total - before[p]
-                before[p] = total
-        # each member's marginal costs added order by order, as numpy's bincount adds them
+        # what each member adds whatever comes before it, and what the first one brings
+        own_cost = np.empty(m)
+        for i in range(m):
+            own = 0.0
+            for a in range(4):
+                own += holding[first + i, a] + hire[a] * need[first + i, a]
+            own += handling * value[first + i]
+            own += distance * coop_extra_villages[k]
+            own_cost[i] = own
+        founding = 0.0
+        for a in range(4):
+            founding += coop_holding[k, a]
+        founding += fixed
+        founding += coop_extra_fixed[k]
+        order = np.empty(m, np.int32)
+        # one order at a time, its running sums in registers; each member's marginal
+        # costs are added order after order, as numpy's bincount adds them
         for p in range(n_orders):
+            shuffle_order(order, seeds[k], p)
+            s_value = 0.0
+            s_value_sq = 0.0
+            s_need[:] = 0.0
+            s_machines[:] = 0.0
+            before = 0.0
             for j in range(m):
-                shares[first + order[p, j]] += marginal[p, j]
+                i = first + order[j]
+                s_value += value[i]
+                s_value_sq += value_sq[i]
+                n = j + 1.0
+                mean = s_value / n
+                var = max(s_value_sq / n - mean * mean, 0.0)
+                h = np.sqrt(var) / mean if mean > 0 else 0.0
+                joint = 0.0
+                for a in range(4):
+                    s_need[a] += need[i, a]
+                    s_machines[a] += machines[i, a]
+                    held = s_machines[a] + coop_machines[k, a]
+                    joint += saving[a] * min(s_need[a], held * capacity[a])
+                joint += governance * h * n
+                step = (joint - before) + own_cost[order[j]]
+                shares[i] += step + founding if j == 0 else step
+                before = joint
     for i in range(len(shares)):
         shares[i] /= n_orders
     return shares

@@ -19,6 +19,7 @@ from coopsim.economics import rules
 from coopsim.economics.coop_costs import coop_cost, run_sums
 from coopsim.entities import ACTIVE, Farms
 from coopsim.processes.markets import YearEconomy
+from coopsim.processes.ranking import order_within_coops
 from coopsim.processes.register import register_coops, strike_off
 from coopsim.processes.subsidies import pay_founding_grants
 from coopsim.processes.year import Year
@@ -110,7 +111,7 @@ def secede(y: Year) -> None:
     if len(idx) == 0 or behaviour.secession_samples == 0:
         return
     k = len(coops)
-    order = np.lexsort((e.value[idx], c))
+    order = order_within_coops(c, e.value[idx])
     idx, c = idx[order], c[order]
     # each coop's members are a run of consecutive rows, smallest value first
     first = np.searchsorted(c, np.arange(k), side="left")

@@ -7,8 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coopsim.economics import allocation
 from coopsim.economics.allocation import (
-    _random_orders,
+    coop_orders,
+    order_seeds,
     patronage_shares,
     patronage_split,
     sampled_shapley_compiled,
@@ -19,6 +21,7 @@ from coopsim.economics.allocation import (
 )
 from coopsim.economics.coop_costs import CoopCostParams, Group, coop_cost
 from coopsim.economics.machinery import machinery_cost, row_sum
+from coopsim.economics.shapley_kernel import shuffle_orders
 
 TRACTOR = [1.0, 0.0, 0.0, 0.0]
 COMBINE = [0.0, 0.0, 1.0, 0.0]
@@ -261,7 +264,7 @@ def test_sampled_shapley_costs_each_order_as_its_coalitions_one_by_one(params, f
     shares = shapley_shares(
         members, own, params, np.random.default_rng(3), exact_max=1, permutations=n_orders
     )
-    orders = np.argsort(np.random.default_rng(3).random((n_orders, m)), axis=1)
+    orders = coop_orders(order_seeds(1, np.random.default_rng(3)), n_orders, m)[0]
     expected = np.zeros(m)
     for order in orders:
         before = 0.0
@@ -374,12 +377,12 @@ def test_the_compiled_estimator_computes_what_numpy_computes(prices, farms, many
     params = CoopCostParams(10_000.0, 0.01, 1_000.0, prices, distance=300.0)
     games = coops_with_assets(farms, many, villages)
     members, sizes, assets = stacked(games)
-    rng = np.random.default_rng(seed)
-    orders = [np.argsort(rng.random((5, m)), axis=1) for m in sizes]
-    compiled = sampled_shapley_compiled(members, sizes, assets, orders, params)
-    for (members, assets), order, shares in zip(
-        games, orders, np.split(compiled, np.cumsum(sizes)[:-1]), strict=True
+    seeds = order_seeds(len(sizes), np.random.default_rng(seed))
+    compiled = sampled_shapley_compiled(members, sizes, assets, seeds, 5, params)
+    for (members, assets), coop_seed, m, shares in zip(
+        games, seeds, sizes, np.split(compiled, np.cumsum(sizes)[:-1]), strict=True
     ):
+        order = coop_orders(np.array([coop_seed]), 5, m)[0]
         expected = sampled_shapley_reference(members, assets, order, params)
         np.testing.assert_allclose(shares, expected, rtol=1e-12, atol=1e-6)
 
@@ -404,9 +407,9 @@ def test_numpy_and_compiled_estimators_agree_to_the_last_bit(prices, farms, size
         for m in sizes
     ]
     members, sizes, assets = stacked(coops_with_assets(farms, many, villages))
-    orders = [np.argsort(rng.random((7, m)), axis=1) for m in sizes]
-    in_numpy = sampled_shapley_in_numpy(members, sizes, assets, orders, params)
-    compiled = sampled_shapley_compiled(members, sizes, assets, orders, params)
+    seeds = order_seeds(len(sizes), rng)
+    in_numpy = sampled_shapley_in_numpy(members, sizes, assets, seeds, 7, params)
+    compiled = sampled_shapley_compiled(members, sizes, assets, seeds, 7, params)
     np.testing.assert_array_equal(in_numpy, compiled)
 
 
@@ -420,9 +423,45 @@ def test_orders_drawn_for_many_coops_at_once_are_those_drawn_coop_by_coop(
     sizes, permutations, seed
 ):
     together = np.random.default_rng(seed)
-    drawn = _random_orders(np.array(sizes, dtype=int), permutations, together)
+    seeds = order_seeds(len(sizes), together)
     one_by_one = np.random.default_rng(seed)
-    for m, order in zip(sizes, drawn, strict=True):
-        expected = np.argsort(one_by_one.random((permutations, m)), axis=1)
-        np.testing.assert_array_equal(order, expected)
+    for m, coop_seed in zip(sizes, seeds, strict=True):
+        assert coop_seed == order_seeds(1, one_by_one)[0]
+        order = coop_orders(np.array([coop_seed]), permutations, m)[0]
+        # every order is a permutation of the coop's members, and the compiled loop
+        # shuffles them draw for draw as numpy does
+        np.testing.assert_array_equal(
+            np.sort(order, axis=1), np.tile(np.arange(m), (permutations, 1))
+        )
+        np.testing.assert_array_equal(order, shuffle_orders(coop_seed, permutations, m))
     assert together.random() == one_by_one.random()  # no more draws used, and no fewer
+
+
+def test_sampled_orders_put_every_member_in_every_place_equally_often():
+    # 60,000 orders of 4 members: each of the 16 (member, place) pairs should hold a
+    # quarter of them. A member's count in a place is Binomial(60,000, 1/4): sd ≈ 106,
+    # so 6 sd (± 640) fails a uniform shuffle with probability < 1e-7 over all 16.
+    orders = coop_orders(order_seeds(1, np.random.default_rng(11)), 60_000, 4)[0]
+    counts = np.stack([np.bincount(orders[:, place], minlength=4) for place in range(4)])
+    assert np.all(np.abs(counts - 15_000) < 640)
+    # and consecutive orders are independent: the first place of order p and of p + 1
+    pairs = np.bincount(orders[:-1, 0] * 4 + orders[1:, 0], minlength=16)
+    assert np.all(np.abs(pairs - 60_000 / 16) < 6 * np.sqrt(60_000 / 16))
+
+
+def test_a_compiled_call_split_over_cores_gives_the_shares_of_one_call(prices, farms, monkeypatch):
+    # 9 coops of 3 to 40 members cut into blocks on threads, however many cores there are
+    rng = np.random.default_rng(8)
+    many = [
+        (rng.uniform(1_000.0, 50_000.0, m), rng.uniform(0.0, 20.0, (m, 4)), np.zeros((m, 4)))
+        for m in rng.integers(3, 41, 9)
+    ]
+    members, sizes, assets = stacked(coops_with_assets(farms, many, 1))
+    params = CoopCostParams(12_345.678, 0.0123, 987.65, prices, distance=321.09)
+    seeds = order_seeds(len(sizes), rng)
+    whole = sampled_shapley_compiled(members, sizes, assets, seeds, 5, params)
+    monkeypatch.setattr(allocation, "SPLIT_FROM", 1)
+    for cores in (2, 3, 20):
+        monkeypatch.setattr(allocation, "_core_count", lambda cores=cores: cores)
+        split = sampled_shapley_compiled(members, sizes, assets, seeds, 5, params)
+        np.testing.assert_array_equal(split, whole)
