@@ -107,8 +107,14 @@ def sampled_shapley_kernel(
     fixed, handling, governance, distance = cost[0], cost[1], cost[2], cost[3]
     saving = operating - hire  # per unit of work done by own machines rather than hired
     shares = np.zeros(len(value))
-    s_need = np.empty(4)
-    s_machines = np.empty(4)
+    # each order's running sums, one array per sum: the cost of step j is then computed
+    # for all P orders in one loop over contiguous arrays, in vector registers
+    s_value = np.empty(n_orders)
+    s_value_sq = np.empty(n_orders)
+    before = np.empty(n_orders)
+    brings = np.empty(n_orders)
+    s_need = np.empty((4, n_orders))
+    s_machines = np.empty((4, n_orders))
     for k in range(len(member_start) - 1):
         first = member_start[k]
         m = member_start[k + 1] - first
@@ -126,34 +132,43 @@ def sampled_shapley_kernel(
             founding += coop_holding[k, a]
         founding += fixed
         founding += coop_extra_fixed[k]
-        order = np.empty(m, np.int32)
-        # one order at a time, its running sums in registers; each member's marginal
-        # costs are added order after order, as numpy's bincount adds them
+        orders = np.empty((n_orders, m), np.int32)
         for p in range(n_orders):
-            shuffle_order(order, seeds[k], p)
-            s_value = 0.0
-            s_value_sq = 0.0
-            s_need[:] = 0.0
-            s_machines[:] = 0.0
-            before = 0.0
-            for j in range(m):
-                i = first + order[j]
-                s_value += value[i]
-                s_value_sq += value_sq[i]
-                n = j + 1.0
-                mean = s_value / n
-                var = max(s_value_sq / n - mean * mean, 0.0)
+            shuffle_order(orders[p], seeds[k], p)
+        marginal = np.empty((n_orders, m))
+        s_value[:] = 0.0
+        s_value_sq[:] = 0.0
+        s_need[:] = 0.0
+        s_machines[:] = 0.0
+        before[:] = 0.0
+        for j in range(m):
+            # the orders advance together, one member at a time
+            for p in range(n_orders):
+                w = orders[p, j]
+                i = first + w
+                s_value[p] += value[i]
+                s_value_sq[p] += value_sq[i]
+                for a in range(4):
+                    s_need[a, p] += need[i, a]
+                    s_machines[a, p] += machines[i, a]
+                brings[p] = own_cost[w]
+            n = j + 1.0
+            for p in range(n_orders):
+                mean = s_value[p] / n
+                var = max(s_value_sq[p] / n - mean * mean, 0.0)
                 h = np.sqrt(var) / mean if mean > 0 else 0.0
                 joint = 0.0
                 for a in range(4):
-                    s_need[a] += need[i, a]
-                    s_machines[a] += machines[i, a]
-                    held = s_machines[a] + coop_machines[k, a]
-                    joint += saving[a] * min(s_need[a], held * capacity[a])
+                    held = s_machines[a, p] + coop_machines[k, a]
+                    joint += saving[a] * min(s_need[a, p], held * capacity[a])
                 joint += governance * h * n
-                step = (joint - before) + own_cost[order[j]]
-                shares[i] += step + founding if j == 0 else step
-                before = joint
+                step = (joint - before[p]) + brings[p]
+                marginal[p, j] = step + founding if j == 0 else step
+                before[p] = joint
+        # each member's marginal costs added order after order, as numpy's bincount adds them
+        for p in range(n_orders):
+            for j in range(m):
+                shares[first + orders[p, j]] += marginal[p, j]
     for i in range(len(shares)):
         shares[i] /= n_orders
     return shares
