@@ -23,6 +23,16 @@ Run ``.venv/bin/python docs/gen_validation.py`` (about ten minutes on two cores)
   compares: the document cannot silently fall behind the scenarios, the calibration
   or the model.
 
+With ``--full-scale`` it first runs every country once at full scale (one simulated
+farm per real farm: Japan's 6.06 million households, about 15 minutes and 8 GB; the
+others take a few minutes together), each in a process of its own, with the first
+replicate's seed, and keeps each run's model table in ``docs/full_scale/``. Whenever
+those tables are there, the page draws the full-scale run over the bands and states, in
+the ``validation:full_scale`` block, how many of its figures every ten years fall inside
+the seeds-only band of the sampled runs: whether sampling, as the files run it, changes
+what a user sees. ``tests/test_validation_doc.py`` reruns Kazakhstan's full-scale run
+(500,000 farms, seconds) and compares it with its stored table.
+
 The calibration targets are read from the calibration file; the figures kept out of
 the calibration are listed here (``OUT_OF_SAMPLE``), each with its source.
 """
@@ -48,6 +58,7 @@ from coopsim.scenario import Scenario, load_scenario
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "validation.md"
 IMG = ROOT / "docs" / "img"
+FULL_SCALE = ROOT / "docs" / "full_scale"
 CALIBRATION = ROOT / "experiments" / "calibration.toml"
 REPLICATES = 20
 PREDICTIVE = 40
@@ -239,14 +250,56 @@ def run_all() -> dict[str, dict[str, pd.DataFrame]]:
     }
 
 
+def full_scale_run(country: Country) -> pd.DataFrame:
+    """The country's first replicate at one simulated farm per real farm, in a process of its own.
+
+    A process of its own, so that the memory of a national run is returned to the machine
+    before the next country's; the same seed as the first replicate of the sampled runs.
+    """
+    scenario = sized(load_scenario(ROOT / country.scenario), scale=1.0)
+    task = RunTask(country.key, scenario.model_dump(mode="python"), {}, first_seed())
+    with ProcessPool(1) as pool:
+        [result] = list(pool.map([task]))
+    if not result.ok or result.table is None:
+        sys.exit(f"{country.key} at full scale failed: {result.error}")
+    print(
+        f"{country.key} at full scale: {scenario.population.simulated_farms:,} farms, "
+        f"{result.info.get('setup_s', 0) + result.info.get('run_s', 0):.0f} s",
+        flush=True,
+    )
+    return result.table
+
+
+def full_scale_tables() -> dict[str, pd.DataFrame]:
+    """The stored full-scale runs, by country (those that were run)."""
+    return {
+        c.key: pd.read_csv(FULL_SCALE / f"{c.key}.csv")
+        for c in COUNTRIES
+        if (FULL_SCALE / f"{c.key}.csv").exists()
+    }
+
+
+def first_seed() -> int:
+    """The seed of every country's first replicate."""
+    return replicate_seeds(SEED, REPLICATES)[0]
+
+
 def bands(runs: pd.DataFrame, column: str) -> pd.DataFrame:
     """Median and 5th/95th percentiles of a column over replicates, by year."""
     g = runs.groupby("year")[column]
     return pd.DataFrame({"p05": g.quantile(0.05), "median": g.median(), "p95": g.quantile(0.95)})
 
 
-def plot(country: Country, runs: pd.DataFrame, predictive: pd.DataFrame) -> Path:
-    """Four panels: each column's bands over the years, with the reported figures."""
+def plot(
+    country: Country,
+    runs: pd.DataFrame,
+    predictive: pd.DataFrame,
+    full: pd.DataFrame | None,
+) -> Path:
+    """Four panels: each column's bands over the years, with the reported figures.
+
+    The full-scale run, when there is one, is drawn over them.
+    """
     from matplotlib.figure import Figure as Canvas
 
     canvas = Canvas(figsize=(10, 7), dpi=100, layout="constrained")
@@ -259,6 +312,8 @@ def plot(country: Country, runs: pd.DataFrame, predictive: pd.DataFrame) -> Path
         b = bands(runs, column)
         ax.fill_between(b.index, b.p05, b.p95, color="C1", alpha=0.35, label="seeds only, 5–95 %")
         ax.plot(p.index, p["median"], color="C0", label="posterior predictive median")
+        if full is not None:
+            ax.plot(full.year, full[column], "k--", lw=1, label="one run at full scale")
         for figure in figures_of(country):
             t = figure.target
             if t.column == column and t.per is None and t.first_year is None:
@@ -342,6 +397,43 @@ def coverage(runs: dict[str, dict[str, pd.DataFrame]]) -> str:
     )
 
 
+def full_scale_agreement(runs: dict[str, pd.DataFrame], full: dict[str, pd.DataFrame]) -> str:
+    """Markdown: how many of each full-scale run's figures fall in the sampled runs' band.
+
+    The plotted columns every ten years, against the seeds-only 5–95 % band of the
+    sampled runs (the band of a run's randomness at the file's sample size).
+    """
+    if not full:
+        return "No full-scale runs are stored: run `docs/gen_validation.py --full-scale`."
+    lines = [
+        "| country | farms simulated | figures inside the band | outside the band: full scale "
+        "(sampled 5–95 %) |",
+        "|---|---:|---:|---|",
+    ]
+    for country in COUNTRIES:
+        if country.key not in full:
+            continue
+        table, sampled = full[country.key].set_index("year"), runs[country.key]
+        years = table.index[(table.index - table.index.min()) % 10 == 0]
+        inside, outside = 0, []
+        for column in country.columns:
+            band = bands(sampled, column)
+            for year in years:
+                value, low, high = table.loc[year, column], band.p05[year], band.p95[year]
+                if low <= value <= high:
+                    inside += 1
+                else:
+                    outside.append(
+                        f"`{column}` {year}: {number(value)} ({number(low)} – {number(high)})"
+                    )
+        farms = load_scenario(ROOT / country.scenario).population.farms
+        lines.append(
+            f"| {country.key} | {farms:,} | {inside} of {inside + len(outside)} | "
+            f"{'; '.join(outside) or '–'} |"
+        )
+    return "\n".join(lines)
+
+
 def path_table(country: Country, runs: pd.DataFrame) -> str:
     """Markdown: the medians of the plotted columns every ten years."""
     years = runs.year.unique()
@@ -359,7 +451,7 @@ def first_replicates() -> dict[str, pd.DataFrame]:
     """The first replicate of every country, run in this process."""
     from coopsim.experiments.runner import run_one
 
-    seed = replicate_seeds(SEED, REPLICATES)[0]
+    seed = first_seed()
     out = {}
     for country in COUNTRIES:
         data = sized_scenario(country).model_dump(mode="python")
@@ -424,16 +516,22 @@ def replace_block(text: str, name: str, body: str) -> str:
     return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
 
 
-def main() -> None:
-    """Run, plot and write the tables into the document."""
+def main(argv: list[str]) -> None:
+    """Run, plot and write the tables into the document (``--full-scale``: run those first)."""
+    if "--full-scale" in argv:
+        FULL_SCALE.mkdir(exist_ok=True)
+        for country in COUNTRIES:
+            full_scale_run(country).to_csv(FULL_SCALE / f"{country.key}.csv", index=False)
+    full = full_scale_tables()
     runs = run_all()
     seeds, predictive = runs["seeds"], runs["predictive"]
     text = DOC.read_text(encoding="utf-8")
     for country in COUNTRIES:
-        plot(country, seeds[country.key], predictive[country.key])
+        plot(country, seeds[country.key], predictive[country.key], full.get(country.key))
         body = table(country, seeds[country.key], predictive[country.key])
         text = replace_block(text, country.key, body)
     text = replace_block(text, "coverage", coverage(runs))
+    text = replace_block(text, "full_scale", full_scale_agreement(seeds, full))
     first = {key: table[table.replicate == 0] for key, table in seeds.items()}
     text = replace_block(text, "check", check_text(first))
     DOC.write_text(text, encoding="utf-8")
@@ -441,4 +539,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

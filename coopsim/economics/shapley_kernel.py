@@ -4,9 +4,9 @@
 :func:`coopsim.economics.allocation.sampled_shapley_reference` computes with numpy: for
 each coop and each sampled order, the cost C(S) (rule R4, :func:`coop_cost`) of the
 first j + 1 members for every j, and each member's marginal cost averaged over the
-orders. It shuffles each coop's orders where it uses them (:func:`shuffle_orders`) and
-keeps one coalition's sums in registers, adding one member at a time, so large coops
-cost neither memory nor memory traffic.
+orders. It shuffles each coop's orders where it uses them (:func:`shuffle_order`) and
+advances the coop's P orders together, one member at a time, keeping only their running
+sums (P numbers each), so large coops cost neither memory nor memory traffic.
 
 C(S) is split into what does not depend on the order: each member's holding cost, its
 work at contractor prices, its handling and distance costs (added whatever comes before
