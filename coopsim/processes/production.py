@@ -37,6 +37,9 @@ class FarmBook:
 
     Attributes:
         output: crop and livestock output (t), (N, 2).
+        value: output at reference prices (currency/year), (N,).
+        need: work needed per asset (ha, t, head), (N, 4).
+        holding: holding cost of the farm's own machines (currency/year), (N, 4).
         machinery_alone: machinery cost farming alone (currency/year), (N,).
         production_cost: non-machinery cost (currency/year), (N,).
         columns: what each farm brings to a coop, one row per farm (N, 14): value, value
@@ -46,8 +49,7 @@ class FarmBook:
     """
 
     _inputs = ("land_ha", "livestock_head", "owns", "farming", "productivity", "rented_ha")
-    _figures = ("output", "machinery_alone", "production_cost")
-    """The figures kept in arrays of their own; value, need and holding are in ``columns``."""
+    _figures = ("output", "value", "need", "holding", "machinery_alone", "production_cost")
 
     def __init__(self) -> None:
         self._levers: tuple | None = None
@@ -72,23 +74,23 @@ class FarmBook:
             rows = np.flatnonzero(changed)
             if len(rows) == 0:
                 return
-        output, value, need, holding, machinery_alone, production_cost = _farm_figures(
-            farms, rows, costs, market, machinery
-        )
+        figures = _farm_figures(farms, rows, costs, market, machinery)
+        for name, values in zip(self._figures, figures, strict=True):
+            if getattr(self, name, None) is None:
+                setattr(self, name, values)
+            else:
+                getattr(self, name)[rows] = values
+        _, value, need, holding, _, _ = figures
+        block = np.empty((len(value), 14))
+        block[:, 0] = value
+        block[:, 1] = value**2
+        block[:, 2:6] = need
+        block[:, 6:10] = take_rows(farms.owns, rows)
+        block[:, 10:14] = holding
         if isinstance(rows, slice):
-            self.columns = np.empty((len(value), 14))
-            self.output = output
-            self.machinery_alone = machinery_alone
-            self.production_cost = production_cost
+            self.columns = block
         else:
-            self.output[rows] = output
-            self.machinery_alone[rows] = machinery_alone
-            self.production_cost[rows] = production_cost
-        self.columns[rows, 0] = value
-        self.columns[rows, 1] = value**2
-        self.columns[rows, 2:6] = need
-        self.columns[rows, 6:10] = take_rows(farms.owns, rows)
-        self.columns[rows, 10:14] = holding
+            self.columns[rows] = block
         self._levers = (costs, market)
         if isinstance(rows, slice):
             # machines owned are 0 or 1: seen as flags, an eighth of the memory
@@ -98,23 +100,6 @@ class FarmBook:
             for name in self._inputs:
                 self._seen[name][rows] = getattr(farms, name)[rows]
         self.machinery = machinery
-
-    # value, need and holding are kept once, in their columns (a copy or a pickle of
-    # the book then keeps them together)
-    @property
-    def value(self) -> np.ndarray:
-        """Output at reference prices (currency/year), (N,): a view of ``columns``."""
-        return self.columns[:, 0]
-
-    @property
-    def need(self) -> np.ndarray:
-        """Work needed per asset (ha, t, head), (N, 4): a view of ``columns``."""
-        return self.columns[:, 2:6]
-
-    @property
-    def holding(self) -> np.ndarray:
-        """Holding cost of the farm's machines (currency/year), (N, 4): a view of ``columns``."""
-        return self.columns[:, 10:14]
 
 
 def _any_per_row(flags: np.ndarray) -> np.ndarray:
