@@ -27,6 +27,7 @@ The EMA Workbench is an optional dependency (the ``experiments`` extra).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,7 @@ class ScenarioFunction:
         }
         spec = validate_scenario(self.scenario, source="base scenario").with_values(values)
         table = CoopModel(spec=spec, rng=int(seed)).run()
+        gc.collect()  # the model, held in its own cycles (see coopsim.experiments.runner)
         row = table.loc[table["year"] == self.year].iloc[0]
         return {name: float(row[name]) for name in self.outcomes}
 

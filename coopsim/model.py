@@ -206,44 +206,52 @@ class CoopModel(mesa.Model):
         year before the start); nothing is paid or counted, and no farm joins or quits.
         Without it the first years would show these adjustments as a shock.
         """
-        scenario, year = self.parameters, self.year
-        behaviour = scenario.behaviour
         shock = np.ones((int(self.farms.region.max()) + 1, 2))
         for _ in range(SETTLING_ROUNDS if len(self.coops) else 0):
-            economy = self._settled_income(shock)
-            before = Year(
-                scenario=scenario,
-                year=year - 1,
-                policy=scenario.policy_in(year),
-                market=scenario.market_in(year),
-                farms=self.farms,
-                coops=self.coops,
-                economy=economy,
-                treasury=subsidies.Treasury(budget=None),
-                events=YearEvents(year=year - 1),
-                rng=self.rng,
-                scale=self.scale,
-                payout_ratio=1.0,
-                overhead=scenario.overhead_index(year),
-            )
-            before.treasury.open_year(year - 1, None)
-            # members unhappy for exit_after_bad_years rounds in a row have left (R6)
-            leaving.judge_members(self.farms, economy, behaviour)
-            stay = np.zeros(len(self.farms), bool)
-            strike_off(before, np.flatnonzero(leaving.decide(economy, self.farms, behaviour, stay)))
-            investment.invest(before)
-            leaving.secede(before)
-            mergers.merge(before)
-            federation.federate(before)
-            members, member_coop, _, unhappy = leaving.member_verdicts(before, self.farms.income)
-            cost_sharing.give_voice(before, members, member_coop, unhappy)
-            life_cycle.dissolve_empty(before)
-            self.lineage.extend(before.events.lineage)  # dated the year before the start
+            self._settling_round(shock)
         self.coops.loan[:] = 0.0  # what they bought before the start is paid for
         # the farms have come to expect what a year at expected prices brings
         self._settled_income(shock)
         self.farms.expected_income[:] = self.farms.income
         self.farms.income[:] = 0.0
+
+    def _settling_round(self, shock: np.ndarray) -> None:
+        """One round of :meth:`_settle_initial_coops`, dated the year before the start.
+
+        A method of its own so that the round's economy is freed when it ends, before
+        the next round prices its own.
+        """
+        scenario, year = self.parameters, self.year
+        behaviour = scenario.behaviour
+        economy = self._settled_income(shock)
+        before = Year(
+            scenario=scenario,
+            year=year - 1,
+            policy=scenario.policy_in(year),
+            market=scenario.market_in(year),
+            farms=self.farms,
+            coops=self.coops,
+            economy=economy,
+            treasury=subsidies.Treasury(budget=None),
+            events=YearEvents(year=year - 1),
+            rng=self.rng,
+            scale=self.scale,
+            payout_ratio=1.0,
+            overhead=scenario.overhead_index(year),
+        )
+        before.treasury.open_year(year - 1, None)
+        # members unhappy for exit_after_bad_years rounds in a row have left (R6)
+        leaving.judge_members(self.farms, economy, behaviour)
+        stay = np.zeros(len(self.farms), bool)
+        strike_off(before, np.flatnonzero(leaving.decide(economy, self.farms, behaviour, stay)))
+        investment.invest(before)
+        leaving.secede(before)
+        mergers.merge(before)
+        federation.federate(before)
+        members, member_coop, _, unhappy = leaving.member_verdicts(before, self.farms.income)
+        cost_sharing.give_voice(before, members, member_coop, unhappy)
+        life_cycle.dissolve_empty(before)
+        self.lineage.extend(before.events.lineage)  # dated the year before the start
 
     def _settled_income(self, shock: np.ndarray) -> markets.YearEconomy:
         """Price the start year without shocks; each farm's income is its payoff in it."""
@@ -278,6 +286,9 @@ class CoopModel(mesa.Model):
         n_regions = int(farms.region.max()) + 1
         sigma = market.price_volatility
         shock = np.exp(sigma * self.rng.standard_normal((n_regions, 2)) - sigma**2 / 2)
+        # last year's economy (and the figures of last year's farm book it holds) goes
+        # before this year's is priced, so that the two are never in memory together
+        self.economy = None
         economy = markets.price_year(
             scenario, year, farms, self.coops, shock, self.book, self.scale
         )

@@ -6,11 +6,18 @@ picklable data. It never raises: whatever goes wrong in a run is returned as its
 error, so one failed run cannot stop a sweep.
 
 A worker tunes its process for runs (:func:`coopsim.tuning.tune_process`): one BLAS
-thread (as Dask's workers have by default) and freed memory kept for reuse.
+thread (as Dask's workers have by default) and freed memory kept for reuse. After each
+run it collects the garbage, so that the model is freed before the next one is built:
+a Mesa model refers to itself (its scenario, its wrapped step and its event generator
+hold it), so only Python's cycle collector frees it, and that collector counts objects,
+not bytes. A national model is a few hundred objects holding hundreds of megabytes of
+arrays: left to the collector, a process running one run after another (a one-worker
+sweep, a pool or Dask worker) kept every finished model.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import time
@@ -81,6 +88,13 @@ def one_line(exc: BaseException) -> str:
 
 def run_one(task: RunTask) -> RunResult:
     """Build the scenario with the task's values, run the model and keep the outputs."""
+    try:
+        return _run(task)
+    finally:
+        gc.collect()  # the finished model, held only in its own reference cycles
+
+
+def _run(task: RunTask) -> RunResult:
     info: dict[str, Any] = {
         "host": socket.gethostname(),
         "pid": os.getpid(),

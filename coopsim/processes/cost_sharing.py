@@ -34,6 +34,13 @@ def members_by_coop(
     return [(int(k), idx[order[a:b]]) for k, a, b in zip(coop_ids, lo, hi, strict=True) if b > a]
 
 
+EXACT_BATCH = 2**19
+"""Coalitions priced in one call of :func:`shapley_shares_of_coops` (2^M for a coop of M)."""
+
+SAMPLED_BATCH = 2**25
+"""Orders × members sampled in one call of :func:`shapley_shares_of_coops`."""
+
+
 def coop_shapley_shares(
     economy: YearEconomy,
     coops: Coops,
@@ -43,11 +50,48 @@ def coop_shapley_shares(
 ) -> list[np.ndarray]:
     """Shapley-value cost shares this year (currency/year), per (coop, its members) given.
 
-    The coops are priced together (:func:`shapley_shares_of_coops`); orders are drawn
-    coop by coop in the order given.
+    The coops are priced together (:func:`shapley_shares_of_coops`) in batches, so that
+    memory does not grow with their number (at Germany's full scale a third of the
+    farms can be in coops that vote): the coops priced exactly, every coalition's sums
+    in memory, in batches of :data:`EXACT_BATCH` coalitions; the others in batches of
+    :data:`SAMPLED_BATCH` orders × members, large enough for the compiled loop and its
+    threads. Orders are drawn coop by coop in the order given, and each coop's shares
+    are its own, so the batches give the shares of one call.
     """
-    if not coop_members:
-        return []
+    sizes = np.array([len(mine) for _, mine in coop_members], dtype=np.int64)
+    exact = sizes <= behaviour.shapley_exact_max
+    shares: list[np.ndarray] = [np.zeros(0)] * len(coop_members)
+    exact_coops, sampled_coops = np.flatnonzero(exact), np.flatnonzero(~exact)
+    batches = (
+        (exact_coops, 2 ** sizes[exact_coops], EXACT_BATCH),
+        (sampled_coops, sizes[sampled_coops] * behaviour.shapley_permutations, SAMPLED_BATCH),
+    )
+    for which, work, limit in batches:
+        batch = (np.cumsum(work) - work) // limit  # a coop's batch: the work before it
+        for first, last in zip(*_runs(batch), strict=True):
+            part = which[first:last].tolist()
+            priced = _shapley_batch(economy, coops, [coop_members[i] for i in part], rng, behaviour)
+            for i, mine in zip(part, priced, strict=True):
+                shares[i] = mine
+    return shares
+
+
+def _runs(labels: np.ndarray) -> tuple[list[int], list[int]]:
+    """Where each run of equal labels starts and where it ends (excluded)."""
+    if len(labels) == 0:
+        return [], []
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    return starts.tolist(), [*starts[1:].tolist(), len(labels)]
+
+
+def _shapley_batch(
+    economy: YearEconomy,
+    coops: Coops,
+    coop_members: list[tuple[int, np.ndarray]],
+    rng: np.random.Generator,
+    behaviour: Behaviour,
+) -> list[np.ndarray]:
+    """:func:`coop_shapley_shares` of the coops given, in one call."""
     ks = np.array([coop for coop, _ in coop_members])
     sizes = np.array([len(mine) for _, mine in coop_members])
     group = economy.coop_group

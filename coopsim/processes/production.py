@@ -60,6 +60,8 @@ class FarmBook:
         machinery = MachineryPrices.from_scenario(costs, market)
         if self._levers != (costs, market):
             rows = slice(None)
+            # the figures at the old levers go before the new ones are computed
+            self.columns, self._seen = None, {}
             for name in self._figures:
                 setattr(self, name, None)
         else:
@@ -91,7 +93,9 @@ class FarmBook:
             self.columns[rows] = block
         self._levers = (costs, market)
         if isinstance(rows, slice):
+            # machines owned are 0 or 1: seen as flags, an eighth of the memory
             self._seen = {name: getattr(farms, name).copy() for name in self._inputs}
+            self._seen["owns"] = farms.owns.astype(bool)
         else:
             for name in self._inputs:
                 self._seen[name][rows] = getattr(farms, name)[rows]
