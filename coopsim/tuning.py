@@ -14,7 +14,9 @@ it (see :class:`coopsim.model.CoopModel`), only the speed does.
 * **BLAS runs on one thread.** The model's matrix products are small (farms × 4
   assets); BLAS threads only wait on each other there, and on a busy machine made a
   step twice as slow. Parallel work is done by running several models at once (the
-  experiments' process pools and Dask workers), not by threading one.
+  experiments' process pools and Dask workers), not by threading one; the one
+  exception is the compiled Shapley loop, which splits a national run's calls over the
+  cores (:data:`coopsim.economics.allocation.SPLIT_FROM`), with the same shares.
 """
 
 from __future__ import annotations

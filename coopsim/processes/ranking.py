@@ -18,7 +18,7 @@ COMPILED_FROM = 1_000_000
 
 def order_within_coops(coop: np.ndarray, value: np.ndarray) -> np.ndarray:
     """Indices that sort rows by ``coop``, then by ``value``, stably (``np.lexsort``)."""
-    if len(coop) < max(COMPILED_FROM, 1):
+    if len(coop) < COMPILED_FROM or len(coop) == 0:
         return np.lexsort((value, coop))
     from coopsim.processes.ranking_kernel import sort_each_run
 
