@@ -432,6 +432,9 @@ def shapley_shares_of_coops(
 ORDER_STEP = np.uint64(0x9E3779B97F4A7C15)
 """What each draw adds to a coop's counter (splitmix64's increment, 2^64 / golden ratio)."""
 
+ORDER_MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+"""splitmix64's two multipliers, which mix a counter into a draw."""
+
 
 def order_seeds(count: int, rng: np.random.Generator) -> np.ndarray:
     """One seed per coop for its sampled orders: ``count`` draws of ``rng.random()``.
@@ -453,8 +456,8 @@ def order_draws(seeds: np.ndarray, counters: np.ndarray, below: int) -> np.ndarr
     one at a time. ``seeds`` and ``counters`` broadcast; arithmetic is modulo 2^64.
     """
     z = seeds + (counters.astype(np.uint64) + np.uint64(1)) * ORDER_STEP
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = (z ^ (z >> np.uint64(30))) * ORDER_MIX[0]
+    z = (z ^ (z >> np.uint64(27))) * ORDER_MIX[1]
     z = z ^ (z >> np.uint64(31))
     return (((z >> np.uint64(32)) * np.uint64(below)) >> np.uint64(32)).astype(np.int64)
 

@@ -27,9 +27,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-STEP = np.uint64(0x9E3779B97F4A7C15)
-MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
-MIX_2 = np.uint64(0x94D049BB133111EB)
+from coopsim.economics.allocation import ORDER_MIX, ORDER_STEP
+
+STEP = ORDER_STEP
+MIX_1, MIX_2 = ORDER_MIX
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
