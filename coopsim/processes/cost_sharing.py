@@ -12,6 +12,8 @@ themselves are pure functions in :mod:`coopsim.economics.allocation`.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from coopsim.economics.allocation import patronage_split, shapley_shares_of_coops
@@ -68,20 +70,14 @@ def coop_shapley_shares(
     )
     for which, work, limit in batches:
         batch = (np.cumsum(work) - work) // limit  # a coop's batch: the work before it
-        for first, last in zip(*_runs(batch), strict=True):
+        # where each batch starts (batches never go back), and where the last one ends
+        bounds = [*np.unique(batch, return_index=True)[1].tolist(), len(batch)]
+        for first, last in pairwise(bounds):
             part = which[first:last].tolist()
             priced = _shapley_batch(economy, coops, [coop_members[i] for i in part], rng, behaviour)
             for i, mine in zip(part, priced, strict=True):
                 shares[i] = mine
     return shares
-
-
-def _runs(labels: np.ndarray) -> tuple[list[int], list[int]]:
-    """Where each run of equal labels starts and where it ends (excluded)."""
-    if len(labels) == 0:
-        return [], []
-    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
-    return starts.tolist(), [*starts[1:].tolist(), len(labels)]
 
 
 def _shapley_batch(

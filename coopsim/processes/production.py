@@ -94,7 +94,7 @@ class FarmBook:
         self._levers = (costs, market)
         if isinstance(rows, slice):
             # machines owned are 0 or 1: seen as flags, an eighth of the memory
-            self._seen = {name: getattr(farms, name).copy() for name in self._inputs}
+            self._seen = {n: getattr(farms, n).copy() for n in self._inputs if n != "owns"}
             self._seen["owns"] = farms.owns.astype(bool)
         else:
             for name in self._inputs:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from handmade import lineage_events, state, year_of
 
@@ -93,3 +94,28 @@ def test_a_member_sells_part_outside_when_outside_buyers_pay_more_than_the_coop_
     )
     decide_deliveries(year_of(rich))
     np.testing.assert_allclose(rich.farms.delivery, 1.0)
+
+
+def test_pricing_the_coops_in_small_batches_gives_the_tables_of_one_call(monkeypatch) -> None:
+    # Germany's coops (up to 32 members) share by the Shapley value when their members
+    # vote for it: some are priced exactly, some from sampled orders. Batches of a few
+    # coops each must give the shares of one call, so the same tables.
+    from pathlib import Path
+
+    from coopsim import CoopModel, load_scenario, sized
+    from coopsim.processes import cost_sharing
+
+    scenario = sized(
+        load_scenario(Path(__file__).parents[2] / "scenarios" / "germany_1950.toml"), farms=3_000
+    ).with_values({"years": 4})
+    whole = CoopModel(spec=scenario, rng=3).run()
+    monkeypatch.setattr(cost_sharing, "EXACT_BATCH", 2**6)
+    monkeypatch.setattr(cost_sharing, "SAMPLED_BATCH", 64 * 12)
+    calls = []
+    priced = cost_sharing._shapley_batch
+    monkeypatch.setattr(
+        cost_sharing, "_shapley_batch", lambda *a, **k: calls.append(1) or priced(*a, **k)
+    )
+    batched = CoopModel(spec=scenario, rng=3).run()
+    assert len(calls) > 20  # it did cut the calls into batches
+    pd.testing.assert_frame_equal(batched, whole)
