@@ -14,9 +14,11 @@ it (see :class:`coopsim.model.CoopModel`), only the speed does.
 * **BLAS runs on one thread.** The model's matrix products are small (farms × 4
   assets); BLAS threads only wait on each other there, and on a busy machine made a
   step twice as slow. Parallel work is done by running several models at once (the
-  experiments' process pools and Dask workers), not by threading one; the one
-  exception is the compiled Shapley loop, which splits a national run's calls over the
-  cores (:data:`coopsim.economics.allocation.SPLIT_FROM`), with the same shares.
+  experiments' process pools and Dask workers), not by threading one; the exceptions
+  are the compiled loops of a national run (the Shapley shares,
+  :data:`coopsim.economics.allocation.SPLIT_FROM`, and the members' ranks,
+  :data:`coopsim.processes.ranking.COMPILED_FROM`), which release Python's lock and
+  split their work over the cores (:func:`on_cores`) with the same results.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 from threadpoolctl import ThreadpoolController
 
 _M_TRIM_THRESHOLD = -1
@@ -61,3 +67,25 @@ def tune_process() -> None:
     """Both settings of the module docstring, for an entry point that runs models."""
     keep_freed_memory()
     single_blas_thread()
+
+
+@functools.cache
+def core_count() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def on_cores(block: Callable[[int, int], np.ndarray], bounds: Sequence[int]) -> np.ndarray:
+    """``block(first, last)`` for each pair of consecutive ``bounds``, joined in order.
+
+    The blocks run at once, one thread each: ``block`` should be a compiled loop that
+    releases Python's lock and whose blocks are independent, so that the result is the
+    same however the work is cut.
+    """
+    if len(bounds) == 2:
+        return block(bounds[0], bounds[1])
+    with ThreadPoolExecutor(len(bounds) - 1) as pool:
+        return np.concatenate(list(pool.map(block, bounds[:-1], bounds[1:])))

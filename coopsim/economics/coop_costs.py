@@ -143,6 +143,49 @@ def run_sums(x: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return summed
 
 
+COMPILED_FROM = 100_000
+"""Farms from which :func:`sum_farms` adds them up in a compiled loop."""
+
+
+def sum_farms(
+    rows: np.ndarray,
+    group_of: np.ndarray,
+    groups: int,
+    value: np.ndarray,
+    need: np.ndarray,
+    machines: np.ndarray,
+    holding_cost: np.ndarray,
+) -> Group:
+    """Farms ``rows`` added into ``groups`` groups by ``group_of`` (e.g. members into coops).
+
+    What ``Group.of_farms(value[rows], need[rows], …).sum_by(group_of, groups)`` gives,
+    to the last bit. From :data:`COMPILED_FROM` farms a compiled loop adds each farm's
+    figures where they lie, in one pass, instead of gathering them and adding each of
+    the 17 columns apart (at Japan's full scale, six million members priced in every
+    year and settling round).
+    """
+    if len(rows) < COMPILED_FROM:
+        return Group.of_farms(
+            value[rows],
+            take_rows(need, rows),
+            take_rows(machines, rows),
+            take_rows(holding_cost, rows),
+        ).sum_by(group_of, groups)
+    from coopsim.economics.group_kernel import sum_farm_rows
+
+    members, value_sum, value_sq, need_sum, machines_sum, holding_sum = sum_farm_rows(
+        rows,
+        group_of,
+        groups,
+        np.ascontiguousarray(value, dtype=float),
+        np.ascontiguousarray(need),
+        np.ascontiguousarray(machines),
+        np.ascontiguousarray(holding_cost),
+    )
+    zeros = np.zeros(groups)
+    return Group(members, value_sum, value_sq, need_sum, machines_sum, holding_sum, zeros, zeros)
+
+
 _GROUP_FIELDS = tuple(f.name for f in fields(Group))
 """Names of a group's sums (looked up once: ``dataclasses.fields`` is slow to call often)."""
 

@@ -119,9 +119,16 @@ def sampled_shapley_kernel(
     for k in range(len(member_start) - 1):
         first = member_start[k]
         m = member_start[k + 1] - first
-        # what each member adds whatever comes before it, and what the first one brings
+        # what each member adds whatever comes before it, and what the first one brings;
+        # the figures the running sums add, one row per member (read as a whole)
         own_cost = np.empty(m)
+        figures = np.empty((m, 10))
         for i in range(m):
+            figures[i, 0] = value[first + i]
+            figures[i, 1] = value_sq[first + i]
+            for a in range(4):
+                figures[i, 2 + a] = need[first + i, a]
+                figures[i, 6 + a] = machines[first + i, a]
             own = 0.0
             for a in range(4):
                 own += holding[first + i, a] + hire[a] * need[first + i, a]
@@ -136,6 +143,9 @@ def sampled_shapley_kernel(
         orders = np.empty((n_orders, m), np.int32)
         for p in range(n_orders):
             shuffle_order(orders[p], seeds[k], p)
+        # unsigned places index without the check for negative indices
+        places = orders.view(np.uint32)
+        mine = shares[first : first + m]
         marginal = np.empty((n_orders, m))
         s_value[:] = 0.0
         s_value_sq[:] = 0.0
@@ -145,13 +155,12 @@ def sampled_shapley_kernel(
         for j in range(m):
             # the orders advance together, one member at a time
             for p in range(n_orders):
-                w = orders[p, j]
-                i = first + w
-                s_value[p] += value[i]
-                s_value_sq[p] += value_sq[i]
+                w = places[p, j]
+                s_value[p] += figures[w, 0]
+                s_value_sq[p] += figures[w, 1]
                 for a in range(4):
-                    s_need[a, p] += need[i, a]
-                    s_machines[a, p] += machines[i, a]
+                    s_need[a, p] += figures[w, 2 + a]
+                    s_machines[a, p] += figures[w, 6 + a]
                 brings[p] = own_cost[w]
             n = j + 1.0
             for p in range(n_orders):
@@ -169,7 +178,7 @@ def sampled_shapley_kernel(
         # each member's marginal costs added order after order, as numpy's bincount adds them
         for p in range(n_orders):
             for j in range(m):
-                shares[first + orders[p, j]] += marginal[p, j]
+                mine[places[p, j]] += marginal[p, j]
     for i in range(len(shares)):
         shares[i] /= n_orders
     return shares

@@ -18,7 +18,7 @@ import numpy as np
 from scipy import sparse
 
 from coopsim.economics.allocation import charge, patronage_rates
-from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_cost
+from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_cost, sum_farms
 from coopsim.economics.machinery import row_sum, take_rows
 from coopsim.economics.prices import coop_price, farm_gate_base, nonmember_price
 from coopsim.entities import NO_COOP, PRIMARY, Coops, Farms
@@ -262,9 +262,7 @@ def price_year(
     member[member] = coop_active[farms.coop[member]]
     idx = np.flatnonzero(member)
     c = farms.coop[idx]
-    group = Group.of_farms(
-        value[idx], take_rows(need, idx), take_rows(farms.owns, idx), take_rows(holding, idx)
-    ).sum_by(c, k)
+    group = sum_farms(idx, c, k, value, need, farms.owns, holding)
     union_charge = scenario.federation.union_cost_per_coop * (coops.union >= 0)
     group = group + Group.of_assets(
         coops.bought * coop_active[:, None],

@@ -462,6 +462,6 @@ def test_a_compiled_call_split_over_cores_gives_the_shares_of_one_call(prices, f
     whole = sampled_shapley_compiled(members, sizes, assets, seeds, 5, params)
     monkeypatch.setattr(allocation, "SPLIT_FROM", 1)
     for cores in (2, 3, 20):
-        monkeypatch.setattr(allocation, "_core_count", lambda cores=cores: cores)
+        monkeypatch.setattr(allocation, "core_count", lambda cores=cores: cores)
         split = sampled_shapley_compiled(members, sizes, assets, seeds, 5, params)
         np.testing.assert_array_equal(split, whole)

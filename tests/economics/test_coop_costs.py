@@ -5,12 +5,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coopsim.economics import coop_costs
 from coopsim.economics.coop_costs import (
     CoopCost,
     CoopCostParams,
     Group,
     coop_cost,
     heterogeneity,
+    sum_farms,
 )
 from coopsim.economics.machinery import MachineryPrices
 
@@ -216,3 +218,29 @@ def test_runs_of_consecutive_rows_add_up_as_rows_grouped_by_index(sizes, seed, d
         np.testing.assert_allclose(
             getattr(runs, name), getattr(expected, name)[: len(sizes)], rtol=1e-12, atol=1e-9
         )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    farms=st.integers(0, 300),
+    groups=st.integers(1, 12),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_the_compiled_sum_of_farms_is_numpys_to_the_last_bit(farms, groups, seed):
+    # any subset of the farms, in any order, into groups given in any order; machines
+    # owned as flags, as the farm arrays hold them
+    rng = np.random.default_rng(seed)
+    value = rng.lognormal(10, 2, farms)
+    need, holding = rng.lognormal(3, 2, (farms, 4)), rng.lognormal(5, 2, (farms, 4))
+    owns = rng.random((farms, 4)) < 0.3
+    rows = rng.permutation(farms)[: rng.integers(0, farms + 1)]
+    group_of = rng.integers(0, groups, len(rows))
+    expected = Group.of_farms(value[rows], need[rows], owns[rows], holding[rows]).sum_by(
+        group_of, groups
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(coop_costs, "COMPILED_FROM", 0)
+        summed = sum_farms(rows, group_of, groups, value, need, owns, holding)
+    for name in ("members", "value", "value_sq", "need", "machines", "holding_cost"):
+        np.testing.assert_array_equal(getattr(summed, name), getattr(expected, name))
+    assert summed.value.sum() == pytest.approx(value[rows].sum(), rel=1e-12)

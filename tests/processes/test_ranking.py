@@ -24,4 +24,6 @@ def test_the_compiled_order_is_that_of_lexsort(rows, coops, values, seed):
     np.testing.assert_array_equal(order_within_coops(coop, value), expected)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ranking, "COMPILED_FROM", 0)
-        np.testing.assert_array_equal(order_within_coops(coop, value), expected)
+        for cores in (1, 2, 7):  # each core sorts a stretch of whole coops
+            patch.setattr(ranking, "core_count", lambda cores=cores: cores)
+            np.testing.assert_array_equal(order_within_coops(coop, value), expected)
