@@ -20,7 +20,7 @@ from math import factorial
 import numpy as np
 
 from coopsim.economics.coop_costs import CoopCost, CoopCostParams, Group, coop_cost
-from coopsim.economics.machinery import row_sum
+from coopsim.economics.machinery import row_sum, take_rows
 from coopsim.tuning import core_count, on_cores
 
 
@@ -57,6 +57,30 @@ def patronage_split(
     """:func:`patronage_shares` split into its machinery and overhead parts."""
     per_work, per_value = patronage_rates(coop_value, coop_need, cost)
     return charge(member_value, member_need, per_work, per_value)
+
+
+def patronage_split_by_coop(
+    member_value: np.ndarray,
+    member_need: np.ndarray,
+    member_coop: np.ndarray,
+    coop_value: np.ndarray,
+    coop_need: np.ndarray,
+    cost: CoopCost,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`patronage_split` of the members of many coops, each coop's rates computed once.
+
+    Args:
+        member_value: value each member markets (currency/year), (M,).
+        member_need: work each member needs per asset, (M, 4).
+        member_coop: each member's coop (a row of the coops' arrays), (M,).
+        coop_value: value each coop markets, (K,).
+        coop_need: work each coop needs per asset, (K, 4).
+        cost: each coop's cost, (K rows).
+    """
+    per_work, per_value = patronage_rates(coop_value, coop_need, cost)
+    return charge(
+        member_value, member_need, take_rows(per_work, member_coop), per_value[member_coop]
+    )
 
 
 def patronage_rates(

@@ -16,7 +16,11 @@ from itertools import pairwise
 
 import numpy as np
 
-from coopsim.economics.allocation import patronage_split, shapley_shares_of_coops
+from coopsim.economics.allocation import (
+    patronage_split,
+    patronage_split_by_coop,
+    shapley_shares_of_coops,
+)
 from coopsim.economics.coop_costs import Group
 from coopsim.economics.machinery import row_sum, take_rows
 from coopsim.entities import NO_COOP, PATRONAGE, PRIMARY, SHAPLEY, Coops
@@ -133,12 +137,8 @@ def share_costs(
     e = economy
     idx = np.flatnonzero(e.member)
     c = e.member_coop[idx]
-    machinery, overhead = patronage_split(
-        e.value[idx],
-        take_rows(e.need, idx),
-        e.coop_group.value[c],
-        take_rows(e.coop_group.need, c),
-        e.coop_cost.take(c),
+    machinery, overhead = patronage_split_by_coop(
+        e.value[idx], take_rows(e.need, idx), c, e.coop_group.value, e.coop_group.need, e.coop_cost
     )
     e.cost_share[idx] = machinery + overhead
     e.machinery_share[idx] = machinery

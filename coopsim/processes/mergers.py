@@ -24,8 +24,9 @@ from __future__ import annotations
 import numpy as np
 
 from coopsim.economics import rules
-from coopsim.economics.allocation import patronage_shares
+from coopsim.economics.allocation import patronage_split_by_coop
 from coopsim.economics.coop_costs import CoopCost, Group, coop_cost
+from coopsim.economics.machinery import take_rows
 from coopsim.entities import NO_COOP, PRIMARY, Coops
 from coopsim.processes.markets import YearEconomy
 from coopsim.processes.register import wind_up
@@ -103,11 +104,13 @@ def merge(y: Year) -> None:
     p = pair_of[c]
     # like with like: patronage in the merged coop against patronage in their coop now,
     # so that a coop sharing by the Shapley value judges the merger, not the rule
-    after = patronage_shares(
-        e.value[idx], e.need[idx], merged_group.value[p], merged_group.need[p], merged_cost.take(p)
+    value, need = e.value[idx], take_rows(e.need, idx)
+    # each member's machinery plus overhead charges, in the merged coop and in its own
+    after = np.add(
+        *patronage_split_by_coop(value, need, p, merged_group.value, merged_group.need, merged_cost)
     )
-    now = patronage_shares(
-        e.value[idx], e.need[idx], e.coop_group.value[c], e.coop_group.need[c], e.coop_cost.take(c)
+    now = np.add(
+        *patronage_split_by_coop(value, need, c, e.coop_group.value, e.coop_group.need, e.coop_cost)
     )
     # each member also weighs its part (by value) of the merger cost the coops bear,
     # spread over the planning horizon: a merger subsidy can carry the vote

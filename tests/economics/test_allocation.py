@@ -13,6 +13,7 @@ from coopsim.economics.allocation import (
     order_seeds,
     patronage_shares,
     patronage_split,
+    patronage_split_by_coop,
     sampled_shapley_compiled,
     sampled_shapley_in_numpy,
     sampled_shapley_reference,
@@ -90,6 +91,27 @@ def test_farm_with_combine_and_farm_with_tractor_both_gain_from_pooling(params, 
     # both pay less for machinery in the coop, and less even with the coop's overhead
     assert np.all(machinery < alone)
     assert np.all(machinery + overhead < alone)  # 66,840 < 98,000 and 44,560 < 72,000
+
+
+@settings(max_examples=40, deadline=None)
+@given(coops=st.integers(1, 8), members=st.integers(0, 60), seed=st.integers(0, 2**32 - 1))
+def test_patronage_of_many_coops_is_each_members_split_in_its_coop(prices, coops, members, seed):
+    # rates computed once per coop, then charged to its members: the same numbers as
+    # computing them member by member; coops that use no barn or market nothing included
+    rng = np.random.default_rng(seed)
+    value = rng.lognormal(10, 1, members) * (rng.random(members) < 0.9)
+    need = rng.lognormal(3, 1, (members, 4)) * (rng.random((members, 4)) < 0.6)
+    owns = (rng.random((members, 4)) < 0.3).astype(float)
+    farms = Group.of_farms(value, need, owns, owns * 5_000.0)
+    member_coop = rng.integers(0, coops, members)
+    coop = farms.sum_by(member_coop, coops)
+    cost = coop_cost(coop, CoopCostParams(10_000.0, 0.01, 1_000.0, prices))
+    expected = patronage_split(
+        value, need, coop.value[member_coop], coop.need[member_coop], cost.take(member_coop)
+    )
+    split = patronage_split_by_coop(value, need, member_coop, coop.value, coop.need, cost)
+    for part, want in zip(split, expected, strict=True):
+        np.testing.assert_array_equal(part, want)
 
 
 def test_patronage_shares_machinery_by_use_and_overhead_by_value(fixed_only, farms):
