@@ -7,7 +7,7 @@ EXTRAS      ?= test,experiments,dashboard,docs
 PYTEST_ARGS ?=
 DASHBOARD_ARGS ?=
 
-.PHONY: setup run test lint docs bench clean
+.PHONY: setup browser run test lint docs bench clean
 
 setup:
 	bash scripts/bootstrap.sh "$(EXTRAS)"
@@ -16,7 +16,11 @@ setup:
 run: setup
 	$(VENV)/bin/coopsim dashboard $(DASHBOARD_ARGS)
 
-test: setup
+# Debian's Chromium for the dashboard's browser tests, installed when missing.
+browser:
+	bash scripts/chromium.sh
+
+test: setup browser
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint: setup
