@@ -27,7 +27,6 @@ The EMA Workbench is an optional dependency (the ``experiments`` extra).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +46,7 @@ from coopsim.experiments.spec import (
 )
 from coopsim.model import CoopModel, sized
 from coopsim.scenario import Scenario, ScenarioError, load_scenario, validate_scenario
+from coopsim.tuning import collected_after
 
 Range = tuple[float, float] | Sequence[Any]
 """A parameter's range: ``(low, high)`` (whole numbers give an integer parameter), or
@@ -76,8 +76,8 @@ class ScenarioFunction:
             dotted_key(k): v.item() if isinstance(v, np.generic) else v for k, v in values.items()
         }
         spec = validate_scenario(self.scenario, source="base scenario").with_values(values)
-        table = CoopModel(spec=spec, rng=int(seed)).run()
-        gc.collect()  # the model, held in its own cycles (see coopsim.experiments.runner)
+        with collected_after():  # the model, held in its own cycles (coopsim.experiments.runner)
+            table = CoopModel(spec=spec, rng=int(seed)).run()
         row = table.loc[table["year"] == self.year].iloc[0]
         return {name: float(row[name]) for name in self.outcomes}
 

@@ -23,11 +23,13 @@ it (see :class:`coopsim.model.CoopModel`), only the speed does.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
+import gc
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -89,3 +91,22 @@ def on_cores(block: Callable[[int, int], np.ndarray], bounds: Sequence[int]) -> 
         return block(bounds[0], bounds[1])
     with ThreadPoolExecutor(len(bounds) - 1) as pool:
         return np.concatenate(list(pool.map(block, bounds[:-1], bounds[1:])))
+
+
+@contextlib.contextmanager
+def collected_after() -> Iterator[None]:
+    """Collect the garbage the block leaves (a finished model), skipping what was there before.
+
+    A Mesa model refers to itself, so only Python's cycle collector frees it. A full
+    collection walks every object of the process, most of them its imports (some
+    110,000 in a worker: 70–90 ms, 3 % of a 2.7 s Kazakhstan run); objects that existed
+    before the block are set aside (``gc.freeze``) while it runs and collects, so the
+    collection walks only what the block made (5 ms), and given back to the collector
+    after.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.unfreeze()

@@ -7,7 +7,8 @@ error, so one failed run cannot stop a sweep.
 
 A worker tunes its process for runs (:func:`coopsim.tuning.tune_process`): one BLAS
 thread (as Dask's workers have by default) and freed memory kept for reuse. After each
-run it collects the garbage, so that the model is freed before the next one is built:
+run it collects the garbage (:func:`coopsim.tuning.collected_after`), so that the
+model is freed before the next one is built:
 a Mesa model refers to itself (its scenario, its wrapped step and its event generator
 hold it), so only Python's cycle collector frees it, and that collector counts objects,
 not bytes. A national model is a few hundred objects holding hundreds of megabytes of
@@ -17,7 +18,6 @@ sweep, a pool or Dask worker) kept every finished model.
 
 from __future__ import annotations
 
-import gc
 import os
 import socket
 import time
@@ -30,7 +30,7 @@ import pandas as pd
 from coopsim import __version__
 from coopsim.model import CoopModel
 from coopsim.scenario import validate_scenario
-from coopsim.tuning import tune_process
+from coopsim.tuning import collected_after, tune_process
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,8 @@ def one_line(exc: BaseException) -> str:
 
 def run_one(task: RunTask) -> RunResult:
     """Build the scenario with the task's values, run the model and keep the outputs."""
-    try:
+    with collected_after():  # the finished model, held only in its own reference cycles
         return _run(task)
-    finally:
-        gc.collect()  # the finished model, held only in its own reference cycles
 
 
 def _run(task: RunTask) -> RunResult:
