@@ -1,9 +1,11 @@
-"""Process-wide settings for speed, made once by each entry point, never by the model.
+"""How a process runs models fast: its settings, its cores and its garbage.
 
 The command line (``coopsim run``, ``sweep``, ``calibrate``), the experiments' workers
 and the dashboard's server call :func:`tune_process` before they build models. A
 program that imports coopsim as a library may call it too; results do not depend on
-it (see :class:`coopsim.model.CoopModel`), only the speed does.
+it (see :class:`coopsim.model.CoopModel`), only the speed does. :func:`on_cores` runs a
+compiled loop's blocks on every core, and :func:`collected_after` frees a finished
+model cheaply, between the runs of a worker.
 
 * **Freed memory is kept for reuse.** A yearly step at national scale creates many
   temporary arrays of tens of megabytes. By default glibc hands each back to the
