@@ -182,8 +182,17 @@ def sum_farms(
         np.ascontiguousarray(machines),
         np.ascontiguousarray(holding_cost),
     )
-    zeros = np.zeros(groups)
-    return Group(members, value_sum, value_sq, need_sum, machines_sum, holding_sum, zeros, zeros)
+    extra_fixed, extra_villages = np.zeros(groups), np.zeros(groups)  # farms bring neither
+    return Group(
+        members,
+        value_sum,
+        value_sq,
+        need_sum,
+        machines_sum,
+        holding_sum,
+        extra_fixed,
+        extra_villages,
+    )
 
 
 _GROUP_FIELDS = tuple(f.name for f in fields(Group))

@@ -114,10 +114,8 @@ def merge(y: Year) -> None:
     )
     # each member also weighs its part (by value) of the merger cost the coops bear,
     # spread over the planning horizon: a merger subsidy can carry the vote
-    pair_value = np.bincount(p, weights=e.value[idx], minlength=len(a))
-    by_value = np.divide(
-        e.value[idx], pair_value[p], out=np.zeros(len(idx)), where=pair_value[p] > 0
-    )
+    pair_value = np.bincount(p, weights=value, minlength=len(a))
+    by_value = np.divide(value, pair_value[p], out=np.zeros(len(idx)), where=pair_value[p] > 0)
     expected_borne = merger_cost * (1.0 - borne_by_others)
     after = after + expected_borne[p] * by_value / behaviour.planning_horizon_years
     if y.votes is not None:  # players of the classroom game vote for themselves
